@@ -1,0 +1,293 @@
+"""The syntax tree of a `.xm` file.
+
+Every node is a frozen dataclass whose `span` takes no part in equality or repr (Cedar's `Node<T>`),
+so tests compare structure and a formatted file compares equal to its original.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Union
+
+from .source import Span
+
+
+@dataclass(frozen=True)
+class Node:
+    span: Span | None = field(default=None, compare=False, repr=False, kw_only=True)
+
+
+# ---- expressions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Number(Node):
+    value: Decimal
+    text: str = field(default="", compare=False)  # as written (`85%`, `1_000`, `5万元`), for `fmt`
+
+
+@dataclass(frozen=True)
+class String(Node):
+    value: str
+
+
+@dataclass(frozen=True)
+class Bool(Node):
+    value: bool
+
+
+@dataclass(frozen=True)
+class Null(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class DateLit(Node):
+    value: date
+
+
+@dataclass(frozen=True)
+class ListLit(Node):
+    items: tuple["Expr", ...]
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class Field(Node):
+    scope: str  # deal, client, project, product, department, outlet
+    name: str
+
+
+@dataclass(frozen=True)
+class Unary(Node):
+    op: str  # `-` or `not`
+    operand: "Expr"
+
+
+@dataclass(frozen=True)
+class Binary(Node):
+    op: str  # + - * / == != < <= > >= and or in not_in
+    left: "Expr"
+    right: "Expr"
+
+
+@dataclass(frozen=True)
+class IfExpr(Node):
+    condition: "Expr"
+    then: "Expr"
+    otherwise: "Expr"
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    function: str
+    args: tuple["Expr", ...]
+
+
+Expr = Union[Number, String, Bool, Null, DateLit, ListLit, Name, Field, Unary, Binary, IfExpr, Call]
+
+AGGREGATES = ("count", "sum", "average", "minimum", "maximum")
+FUNCTIONS = ("min", "max", "round", "abs")
+
+
+# ---- shared pieces -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ident(Node):
+    """A name as it stands in a declaration (so a diagnostic can point at exactly the name)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Cite(Node):
+    """`cite "第二十条"`: the article of the measure a declaration implements."""
+
+    article: str
+
+
+@dataclass(frozen=True)
+class Setting(Node):
+    """One `key value…` line inside a block: `issuer "省分行"`, `pool 200万`, `by declared`."""
+
+    key: str
+    values: tuple
+
+
+# ---- headers -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureHeader(Node):
+    name: str
+    version: str
+    items: tuple[Setting | Cite, ...]
+
+
+@dataclass(frozen=True)
+class RulesHeader(Node):
+    name: str
+    items: tuple[Setting | Cite, ...]
+
+
+Header = Union[MeasureHeader, RulesHeader]
+
+
+# ---- declarations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Department(Node):
+    name: Ident
+    kind: str
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Outlet(Node):
+    name: Ident
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Binding(Node):
+    """`param`, `set` or `let`."""
+
+    keyword: str
+    name: Ident
+    value: Expr
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class CatalogEntry(Node):
+    name: Ident
+    items: tuple[Setting | Cite, ...]
+
+
+@dataclass(frozen=True)
+class Catalog(Node):
+    entries: tuple[CatalogEntry, ...]
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Points(Node):
+    expr: Expr
+    per: str  # unit | deal
+    when: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Product(Node):
+    name: Ident
+    items: tuple[Points | Setting | Cite, ...]
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Criterion(Node):
+    """A labelled expression: a target criterion, or an outlet attribution line."""
+
+    label: str
+    expr: Expr
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Targets(Node):
+    department: Ident
+    criteria: tuple[Criterion, ...]
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Clause(Node):
+    when: Expr | None
+    require: Expr
+
+
+@dataclass(frozen=True)
+class Otherwise(Node):
+    kind: str  # zero | scale
+    factor: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Gate(Node):
+    name: Ident
+    scope: str
+    product: Ident | None
+    at_period_end: bool
+    items: tuple[Clause | Otherwise | Cite, ...]
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Block(Node):
+    """`split`, `reward`, `audit`, `statement`: a keyword and its settings."""
+
+    keyword: str
+    items: tuple[Setting | Cite, ...]
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Attribution(Node):
+    items: tuple[Criterion, ...]
+    cite: Cite | None = None
+
+
+Declaration = Union[Department, Outlet, Binding, Catalog, Product, Targets, Gate, Block, Attribution]
+
+
+@dataclass(frozen=True)
+class Comment(Node):
+    text: str
+
+
+@dataclass(frozen=True)
+class Program(Node):
+    header: Header
+    declarations: tuple[Declaration, ...]
+    comments: tuple[Comment, ...] = field(default=(), compare=False)
+
+    @property
+    def kind(self) -> str:
+        return "measure" if isinstance(self.header, MeasureHeader) else "rules"
+
+
+def all_cites(node: Node) -> list[Cite]:
+    """Every citation a declaration carries: after it, or inside its block."""
+    found = [getattr(node, "cite", None)]
+    found += [item for item in getattr(node, "items", ()) if isinstance(item, Cite)]
+    return [c for c in found if c is not None]
+
+
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of an expression."""
+    if isinstance(expr, Unary):
+        return (expr.operand,)
+    if isinstance(expr, Binary):
+        return (expr.left, expr.right)
+    if isinstance(expr, IfExpr):
+        return (expr.condition, expr.then, expr.otherwise)
+    if isinstance(expr, (Call, ListLit)):
+        return expr.args if isinstance(expr, Call) else expr.items
+    return ()
+
+
+def walk(expr: Expr):
+    """All nodes of an expression, outermost first (iterative: expressions may nest deeply)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(children(node)))

@@ -1,0 +1,71 @@
+"""Source files and spans: where every diagnostic and every IR node points back to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of a source file; lines and columns are 1-based, columns count characters."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    @staticmethod
+    def whole_file(file: str) -> "Span":
+        return Span(file, 1, 1, 1, 1)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The text of one `.xm` file together with the name it is reported under."""
+
+    name: str
+    text: str
+
+    def line_text(self, line: int) -> str:
+        lines = self.text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def end_span(self) -> Span:
+        """A zero-width span at the very end of the file (for 'unexpected end of file')."""
+        lines = self.text.splitlines() or [""]
+        if self.text.endswith(("\n", "\r")):
+            return Span(self.name, len(lines) + 1, 1, len(lines) + 1, 1)
+        return Span(self.name, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 1)
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read as UTF-8 text; the CLI maps it to exit code 2."""
+
+
+def read_source(path: str | Path, display_name: str | None = None) -> SourceFile:
+    """Read a rules file as UTF-8, saying plainly when it is missing, binary or in another encoding."""
+    path = Path(path)
+    name = display_name or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise UnreadableFile(f"{name}: is a folder, not a rules file") from None
+    except OSError as exc:
+        raise UnreadableFile(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise UnreadableFile(f"{name}: is a binary file, not a rules file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"{name}: is not UTF-8 text (byte {exc.start + 1} cannot be decoded); "
+            "save it as UTF-8 and try again"
+        ) from None
+    return SourceFile(name, text)
