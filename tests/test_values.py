@@ -1,0 +1,137 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, strategies as st
+
+from crossmarket_dsl.values import to_bool, to_date, to_number, to_text
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("120", "120"),
+        (" 1,234.50 ", "1234.50"),
+        ("-1,000", "-1000"),
+        ("1,234,567", "1234567"),
+        ("85%", "0.85"),
+        ("12.5%", "0.125"),
+        ("5万", "50000"),
+        ("1.2亿", "120000000"),
+        ("10万元", "100000"),
+        ("1,000.5万", "10005000"),
+        ("300元", "300"),
+        ("１２３，４５６", "123456"),
+        ("１０％", "0.10"),
+        ("1e3", "1000"),
+        ("0.1", "0.1"),
+        ("-0", "0"),
+    ],
+)
+def test_to_number_reads_cells_exactly(cell, expected):
+    number = to_number(cell)
+    assert isinstance(number, Decimal)
+    assert str(number) == expected
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["", "   ", "abc", "万", "%", "元", "1,5", "1,000,00", ",100", "1,000.000,5", "NaN", "-Infinity",
+     "5万%", "1e50", "9" * 41, "0." + "1" * 41, None, True, False, date(2026, 1, 1), [1]],
+)
+def test_to_number_gives_none_for_what_is_not_a_number(cell):
+    assert to_number(cell) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(7, "7"), (Decimal("2.50"), "2.50"), (Decimal("1.5E+4"), "15000"), (0.1, "0.1"), (1e20, "1" + "0" * 20)],
+)
+def test_to_number_keeps_typed_cells_exact(value, expected):
+    assert str(to_number(value)) == expected
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), Decimal("NaN"), Decimal("sNaN"), 10**41])
+def test_to_number_rejects_non_finite_and_absurd_typed_cells(value):
+    assert to_number(value) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("是", True), ("否", False), ("TRUE", True), ("False", False), ("y", True), ("N", False),
+     ("Yes", True), (" no ", False), ("1", True), ("0", False), (True, True), (False, False),
+     (1, True), (0, False), (Decimal("1.0"), True), (1.0, True)],
+)
+def test_to_bool(cell, expected):
+    assert to_bool(cell) is expected
+
+
+@pytest.mark.parametrize("cell", ["", "2", "对", "maybe", None, 2, Decimal("NaN"), date(2026, 1, 1)])
+def test_to_bool_gives_none_otherwise(cell):
+    assert to_bool(cell) is None
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["2026-03-01", " 2026/03/01 ", "2026/3/1", "2026.03.01", "20260301", "2026年3月1日", "2026年03月01日",
+     "2026-03-01 09:30:00", "2026-03-01T09:30", "２０２６－０３－０１",
+     date(2026, 3, 1), datetime(2026, 3, 1, 14, 30)],
+)
+def test_to_date(cell):
+    assert to_date(cell) == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["", "2026-02-30", "2026-13-01", "2026/02/30", "20260230", "2026-03", "26-03-01", "2026-03-01 x",
+     "2026-+3-01", "2026年2月30日", "abc", None, 20260301, Decimal("20260301")],
+)
+def test_to_date_gives_none_for_invalid_dates(cell):
+    assert to_date(cell) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(" D001 ", "D001"), ("", None), ("  ", None), (None, None), (Decimal("1.5E+4"), "15000"),
+     (Decimal("2.50"), "2.50"), (42, "42"), (10**50, "1" + "0" * 50), (0.1, "0.1"), (True, "true"),
+     (date(2026, 3, 1), "2026-03-01"), (datetime(2026, 3, 1), "2026-03-01"),
+     (datetime(2026, 3, 1, 9, 30), "2026-03-01 09:30:00"), (["电子银行部", "信用卡中心"], "电子银行部;信用卡中心")],
+)
+def test_to_text(value, expected):
+    assert to_text(value) == expected
+
+
+# ---- properties ----
+
+money = st.decimals(min_value=-10**12, max_value=10**12, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(money)
+def test_thousands_separators_round_trip(number):
+    assert to_number(f"{number:,}") == number
+
+
+@given(money)
+def test_percent_round_trip(number):
+    assert to_number(f"{number}%") == number / 100
+
+
+@given(money, st.sampled_from(["万", "万元", "亿", "亿元"]))
+def test_magnitudes_round_trip(number, unit):
+    factor = 10**4 if unit.startswith("万") else 10**8
+    assert to_number(f"{number:,}{unit}") == number * factor
+
+
+@given(st.text())
+def test_arbitrary_text_never_raises(text):
+    result = to_number(text)
+    assert result is None or (isinstance(result, Decimal) and result.is_finite())
+    to_bool(text)
+    to_date(text)
+    to_text(text)
+
+
+@given(st.text(alphabet="0123456789,.%万亿元-+eE ＿１", max_size=30))
+def test_numberlike_text_never_raises(text):
+    result = to_number(text)
+    assert result is None or result.is_finite()
