@@ -3,6 +3,7 @@
 measure "商业银行公私联动交叉营销管理办法" version "2026" {
   issuer "省分行"
   schema "head-office-2026"   # schemas/head-office-2026.schema.json
+  effective 2026-01-01 to 2026-12-31
   cite "第二十四条"             # branches file their rules with head office
 }
 
