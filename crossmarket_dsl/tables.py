@@ -1,0 +1,446 @@
+"""Tables of SPEC §6: CSV (UTF-8, UTF-8 with BOM or GB18030), XLSX and JSON Lines in; CSV and XLSX out.
+
+Readers keep cells as they come (text from CSV; typed values from XLSX and JSON Lines) and leave
+conversion to `values`, which the evaluator applies lazily. Row numbers are the ones a spreadsheet shows:
+the header is row 1, so the first data row is row 2; blank rows are skipped but still counted.
+
+Every file a command writes goes through `_replacing`: written to a temporary file in the same folder,
+then moved over the target, so a file is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gc
+import io
+import json
+import os
+import secrets
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Sequence
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .diagnostics import _display_width
+from .values import to_number, to_text
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_CORRUPT_XLSX = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError, EOFError)
+"""What openpyxl raises for a file that is not a workbook (SyntaxError covers XML ParseError)."""
+
+
+class TableError(Exception):
+    """A table that cannot be used.
+
+    `missing` is set when the file cannot be read at all (the CLI exits 2); otherwise the table's
+    content is at fault (exit 1). `row` is a spreadsheet row (a line for JSON Lines); `column` is the
+    column's name when it has one, else its letter.
+    """
+
+    def __init__(self, message: str, *, help: str | None = None, file: str | None = None,
+                 row: int | None = None, column: str | None = None, missing: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.help = help
+        self.file = file
+        self.row = row
+        self.column = column
+        self.missing = missing
+
+
+@dataclass
+class Table:
+    name: str
+    path: str
+    columns: list[str]
+    rows: list[dict[str, object]]
+    row_numbers: list[int]
+
+    def require(self, columns: dict[str, str]) -> None:
+        """Check required columns before any row is processed: {column: why it is needed}.
+
+        Raises one `TableError` naming every missing column and its reason.
+        """
+        present = set(self.columns)
+        missing = {column: why for column, why in columns.items() if column not in present}
+        if not missing:
+            return
+        listed = ", ".join(f"`{column}` ({why})" for column, why in missing.items())
+        noun = "column" if len(missing) == 1 else "columns"
+        raise TableError(
+            f"the {self.name} table `{self.path}` has no {noun} {listed}",
+            help=self._columns_help(missing),
+            file=self.path,
+            column=next(iter(missing)) if len(missing) == 1 else None,
+        )
+
+    def _columns_help(self, missing: Iterable[str]) -> str:
+        names = ", ".join(f"`{column}`" for column in self.columns) or "none"
+        hints = [f"`{close[0]}` for `{column}`" for column in missing
+                 if (close := difflib.get_close_matches(column, self.columns, n=1, cutoff=0.6))]
+        guess = f"; did you mean {', '.join(hints)}?" if hints else ""
+        return f"its columns are {names}{guess}"
+
+
+def split_sheet(path: str) -> tuple[str, str | None]:
+    """`ledger.xlsx#3月` → (`ledger.xlsx`, `3月`); any other path comes back whole, with no sheet."""
+    lowered = path.lower()
+    for suffix in XLSX_SUFFIXES:
+        at = lowered.find(suffix + "#")
+        if at >= 0:
+            return path[: at + len(suffix)], path[at + len(suffix) + 1:]
+    return path, None
+
+
+def read_table(path: str, *, encoding: str | None = None, table: str = "deals") -> Table:
+    """Read a CSV, XLSX (first sheet, or `file.xlsx#Sheet`) or JSON Lines table."""
+    file, sheet = split_sheet(path)
+    _check_exists(file)
+    suffix = Path(file).suffix.lower()
+    if suffix == ".csv":
+        columns, rows, numbers = _read_csv(file, encoding)
+    elif suffix in XLSX_SUFFIXES:
+        columns, rows, numbers = _read_xlsx(file, sheet)
+    elif suffix in JSONL_SUFFIXES:
+        columns, rows, numbers = _read_jsonl(file, _read_text(file, encoding))
+    else:
+        raise TableError(
+            f"`{file}` is not a table crossmarket can read",
+            help="save it as CSV (`.csv`), Excel workbook (`.xlsx`) or JSON Lines (`.jsonl`)",
+            file=file,
+        )
+    return Table(table, path, columns, rows, numbers)
+
+
+# ---- reading files ----
+
+def _check_exists(file: str) -> None:
+    if os.path.isdir(file):
+        raise TableError(f"`{file}` is a folder, not a table", file=file, missing=True)
+    if not os.path.exists(file):
+        folder, name = os.path.split(file)
+        try:
+            nearby = difflib.get_close_matches(name, os.listdir(folder or "."), n=1)
+        except OSError:
+            nearby = []
+        raise TableError(f"`{file}` does not exist", file=file, missing=True,
+                         help=f"did you mean `{os.path.join(folder, nearby[0])}`?" if nearby else None)
+
+
+def _unreadable(file: str, error: OSError) -> TableError:
+    return TableError(f"`{file}` cannot be read ({(error.strerror or str(error)).lower()})",
+                      file=file, missing=True)
+
+
+def _read_text(file: str, encoding: str | None) -> str:
+    """The file's text: `encoding` if given, else UTF-8 (with or without BOM), else GB18030."""
+    try:
+        data = Path(file).read_bytes()
+    except OSError as error:
+        raise _unreadable(file, error) from None
+    if data.startswith(b"PK\x03\x04"):
+        raise TableError(f"`{file}` is an Excel workbook, not a text table", file=file,
+                         help="rename it to end in `.xlsx`, or save it from Excel as CSV")
+    try:
+        if encoding:
+            text = data.decode(encoding)
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("gb18030")
+    except LookupError:
+        raise TableError(f"`{encoding}` is not a known encoding", file=file,
+                         help="common ones are `utf-8`, `gb18030` and `big5`") from None
+    except UnicodeDecodeError as error:
+        raise _undecodable(file, data, error, encoding) from None
+    return text.removeprefix("\ufeff")
+
+
+def _undecodable(file: str, data: bytes, error: UnicodeDecodeError, encoding: str | None) -> TableError:
+    line = data.count(b"\n", 0, error.start) + 1
+    line_start = data.rfind(b"\n", 0, error.start) + 1
+    before = data[max(line_start, error.start - 30):error.start].decode(error.encoding, "replace")
+    after = f" after `{before}`" if before.strip() else ""
+    what = f"`{encoding}` text" if encoding else "UTF-8 or GB18030 text"
+    return TableError(
+        f"`{file}` is not {what}: byte {error.start + 1} (0x{data[error.start]:02x}) "
+        f"on line {line}{after} cannot be decoded",
+        help="save it from Excel as `CSV UTF-8`, or name its encoding with `--encoding`, e.g. `--encoding big5`",
+        file=file, row=line,
+    )
+
+
+def _read_csv(file: str, encoding: str | None) -> tuple[list[str], list[dict], list[int]]:
+    records = csv.reader(io.StringIO(_read_text(file, encoding), newline=""))
+    try:
+        return _parse_records(enumerate(records, 1), file, f"`{file}`")  # blank lines counted too
+    except csv.Error as error:
+        raise TableError(f"`{file}` line {records.line_num} cannot be read as CSV ({error})",
+                         file=file, row=records.line_num) from None
+
+
+def _read_xlsx(file: str, sheet_name: str | None) -> tuple[list[str], list[dict], list[int]]:
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except OSError as error:
+        raise _unreadable(file, error) from None
+    except _CORRUPT_XLSX:
+        raise _not_a_workbook(file) from None
+    try:
+        sheet = _pick_sheet(workbook, file, sheet_name)
+        sheet.reset_dimensions()  # some programs write wrong dimensions; read every row there is
+        rows = (tuple(map(_xlsx_value, row)) for row in sheet.iter_rows(min_row=1, values_only=True))
+        return _parse_records(enumerate(rows, 1), file, f"`{file}` sheet `{sheet.title}`")
+    except _CORRUPT_XLSX:
+        raise _not_a_workbook(file) from None
+    finally:
+        workbook.close()
+
+
+def _not_a_workbook(file: str) -> TableError:
+    return TableError(f"`{file}` is not a valid Excel workbook", file=file,
+                      help="open it in Excel and save it again as `.xlsx`")
+
+
+def _pick_sheet(workbook, file: str, name: str | None):
+    sheets = workbook.worksheets
+    if name is None:
+        return sheets[0]
+    for sheet in sheets:
+        if sheet.title == name:
+            return sheet
+    listed = ", ".join(f"`{sheet.title}`" for sheet in sheets)
+    raise TableError(f"`{file}` has no sheet `{name}`", help=f"its sheets are {listed}", file=file)
+
+
+def _xlsx_value(value: object) -> object:
+    """Floats become exact decimals (0.1 stays 0.1); date-only datetimes become dates."""
+    if isinstance(value, float):
+        return to_number(value)
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date()
+    return value
+
+
+def _read_jsonl(file: str, text: str) -> tuple[list[str], list[dict], list[int]]:
+    columns: dict[str, None] = {}
+    rows, numbers = [], []
+    for number, line in enumerate(text.split("\n"), 1):  # not splitlines: JSON strings may hold U+2028
+        if not line.strip():
+            continue
+        record = _json_object(line, file, number)
+        columns.update(dict.fromkeys(record))
+        rows.append(record)
+        numbers.append(number)
+    if not rows:
+        raise TableError(f"`{file}` is empty: it needs one JSON object a line", file=file)
+    return list(columns), rows, numbers
+
+
+def _json_object(line: str, file: str, number: int) -> dict:
+    example = 'e.g. {"deal_id": "D1", "amount": 1000}'
+    try:
+        record = json.loads(line, parse_float=Decimal)
+    except ValueError as error:
+        problem = getattr(error, "msg", str(error))
+        where = f" at column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
+        raise TableError(f"`{file}` line {number} is not valid JSON ({problem[:1].lower()}{problem[1:]}{where})",
+                         help=f"each line must hold one JSON object, {example}", file=file, row=number) from None
+    if not isinstance(record, dict):
+        kind = {list: "list", str: "string", bool: "boolean", type(None): "null"}.get(type(record), "number")
+        raise TableError(f"`{file}` line {number} is a JSON {kind}, not an object",
+                         help=f"each line must hold one JSON object, {example}", file=file, row=number)
+    return record
+
+
+# ---- records → rows (CSV and XLSX) ----
+
+def _parse_records(numbered: Iterator[tuple[int, Sequence[object]]], file: str, where: str
+                   ) -> tuple[list[str], list[dict], list[int]]:
+    """The first non-blank record is the header; the rest become dicts keyed by it."""
+    for header_row, cells in numbered:
+        if not _blank(cells):
+            header = _header(cells, file, where, header_row)
+            break
+    else:
+        raise TableError(f"{where} is empty: it needs a header row", file=file,
+                         help="the first row names the columns, e.g. `deal_id,date,product,amount`")
+    width = len(header)
+    rows: list[dict] = []
+    numbers: list[int] = []
+    add_row, add_number = rows.append, numbers.append  # the hot loop: a million rows in seconds
+    with _collection_paused():
+        for number, cells in numbered:
+            if len(cells) != width or not any(cells):
+                if _blank(cells):
+                    continue
+                cells = _fit(cells, width, file, where, number, header_row)
+            add_row(dict(zip(header, cells)))
+            add_number(number)
+    return header, rows, numbers
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: it rescans every row built so far, over and over."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _blank(cells: Sequence[object]) -> bool:
+    # any() settles the usual case in C; the second test keeps an XLSX row of zeros or `False`.
+    return not any(cells) and all(cell is None or cell == "" for cell in cells)
+
+
+def _header(cells: Sequence[object], file: str, where: str, row: int) -> list[str]:
+    """Stripped column names; trailing empty cells are dropped, an empty one among names is an error."""
+    names = [to_text(cell) or "" for cell in cells]
+    while names and not names[-1]:
+        names.pop()
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names, 1):
+        cell = f"{get_column_letter(index)}{row}"
+        if not name:
+            raise TableError(f"{where}: header cell {cell} is empty", file=file, row=row,
+                             column=get_column_letter(index),
+                             help="give every column a name; if header cells are merged, unmerge them")
+        if name in seen:
+            first = f"{get_column_letter(seen[name])}{row}"
+            raise TableError(f"{where}: header cells {first} and {cell} are both named `{name}`",
+                             file=file, row=row, column=name, help="every column needs its own name")
+        seen[name] = index
+    return names
+
+
+def _fit(cells: Sequence[object], width: int, file: str, where: str, number: int, header_row: int) -> list:
+    """A short row is padded with empty cells; a long one is an error unless its extra cells are empty."""
+    if len(cells) <= width:
+        return [*cells, *[None] * (width - len(cells))]
+    if _blank(cells[width:]):
+        return list(cells[:width])
+    used = max(index for index, cell in enumerate(cells, 1) if cell is not None and cell != "")
+    raise TableError(
+        f"{where} row {number} has a value in column {get_column_letter(used)}, "
+        f"but the header (row {header_row}) names only {width} column{'s' if width != 1 else ''}",
+        help="every value needs a named column: put a value that contains a comma in double quotes, "
+             "remove any title row above the header, and unmerge header cells",
+        file=file, row=number, column=get_column_letter(used),
+    )
+
+
+# ---- writing files ----
+
+@contextmanager
+def _replacing(path: str | os.PathLike) -> Iterator[io.BufferedWriter]:
+    """An open binary file that replaces `path` only when the block finishes without an error."""
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies, as usual
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    with _replacing(path) as handle:
+        handle.write(data)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+Row = Mapping[str, object] | Sequence[object]
+
+
+def _values(columns: Sequence[str], row: Row) -> list[object]:
+    """A row given as a dict (looked up by column; absent = empty) or as a sequence in column order."""
+    if isinstance(row, Mapping):
+        return [row.get(column) for column in columns]
+    return list(row)
+
+
+def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Row]) -> None:
+    """UTF-8 with BOM, so that Excel opens Chinese text correctly; numbers never in exponent form."""
+    with _replacing(path) as handle:
+        stream = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(stream)
+        writer.writerow(columns)
+        writer.writerows([to_text(value) or "" for value in _values(columns, row)] for row in rows)
+        stream.flush()
+        stream.detach()  # leave closing the file to _replacing
+
+
+_BOLD = Font(bold=True)
+_WIDTH_SAMPLE = 1000
+"""Rows looked at when sizing columns: enough to be right, cheap for a million-row sheet."""
+
+
+def write_xlsx(path: str | os.PathLike, sheets: Iterable[tuple[str, Sequence[str], Iterable[Row]]],
+               formats: Mapping[str, str] | None = None) -> None:
+    """Sheets of (name, columns, rows) with a bold, frozen header row and columns sized to fit.
+
+    `formats` maps a column name to an Excel number format (e.g. `#,##0.00` for money) for its numbers.
+    """
+    workbook = openpyxl.Workbook(write_only=True)
+    for name, columns, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        values = [_values(columns, row) for row in rows]
+        _size_columns(sheet, columns, values)
+        sheet.freeze_panes = "A2"
+        sheet.append([_xlsx_cell(sheet, column, None, _BOLD) for column in columns])
+        column_formats = [(formats or {}).get(column) for column in columns]
+        for row in values:
+            sheet.append([_xlsx_cell(sheet, value, number_format) for value, number_format in zip(row, column_formats)])
+    with _replacing(path) as handle:
+        workbook.save(handle)
+
+
+def _xlsx_cell(sheet, value: object, number_format: str | None, font: Font | None = None) -> object:
+    """A plain value where possible; a styled cell where needed. Text is never taken for a formula."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters would make the file invalid
+    is_number = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+    is_formula_like = isinstance(value, str) and value.startswith("=")
+    if not (font or is_formula_like or (number_format and is_number)):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    if is_formula_like:
+        cell.data_type = "s"
+    if number_format and is_number:
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    return cell
+
+
+def _size_columns(sheet, columns: Sequence[str], values: Sequence[Sequence[object]]) -> None:
+    """Column widths from the header and the first rows; CJK characters count double."""
+    for index, column in enumerate(columns):
+        texts = [column, *(to_text(row[index]) or "" for row in values[:_WIDTH_SAMPLE] if index < len(row))]
+        width = max(_display_width(text) for text in texts)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 8), 60)
