@@ -89,7 +89,7 @@ def render_text(diagnostic: Diagnostic, sources: dict[str, SourceFile]) -> str:
         lines += [
             f"{gutter} |",
             f"{span.line} | {text}",
-            f"{gutter} | {' ' * _display_width(text[: column - 1])}{_caret_run(text, column, width)}",
+            f"{gutter} | {' ' * display_width(text[: column - 1])}{_caret_run(text, column, width)}",
         ]
     if diagnostic.help:
         pad = " " * (len(str(span.line)) + 1) if source is not None else ""
@@ -110,14 +110,14 @@ def _window(text: str, column: int, width: int, limit: int = 100) -> tuple[str, 
     return prefix + piece + suffix, column, max(1, width)
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Terminal columns of a text: CJK characters take two, so carets stay under their line."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _caret_run(text: str, column: int, width: int) -> str:
     covered = text[column - 1 : column - 1 + max(1, width)]
-    return "^" * max(1, _display_width(covered))
+    return "^" * max(1, display_width(covered))
 
 
 def render_report_text(report: Report, sources: dict[str, SourceFile]) -> str:

@@ -32,13 +32,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .diagnostics import _display_width
+from .diagnostics import display_width
 from .values import to_number, to_text
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _CORRUPT_XLSX = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError, EOFError)
 """What openpyxl raises for a file that is not a workbook (SyntaxError covers XML ParseError)."""
+ENCODING_HELP = "common ones are `utf-8`, `gb18030` and `big5`"
 
 
 class TableError(Exception):
@@ -130,13 +131,19 @@ def _check_exists(file: str) -> None:
     if os.path.isdir(file):
         raise TableError(f"`{file}` is a folder, not a table", file=file, missing=True)
     if not os.path.exists(file):
-        folder, name = os.path.split(file)
-        try:
-            nearby = difflib.get_close_matches(name, os.listdir(folder or "."), n=1)
-        except OSError:
-            nearby = []
+        nearby = similar_file(file)
         raise TableError(f"`{file}` does not exist", file=file, missing=True,
-                         help=f"did you mean `{os.path.join(folder, nearby[0])}`?" if nearby else None)
+                         help=f"did you mean `{nearby}`?" if nearby else None)
+
+
+def similar_file(path: str | os.PathLike) -> str | None:
+    """The file in the same folder whose name is closest to a mistyped one (`deal.csv` → `deals.csv`)."""
+    folder, name = os.path.split(path)
+    try:
+        close = difflib.get_close_matches(name, os.listdir(folder or "."), n=1)
+    except OSError:
+        return None
+    return os.path.join(folder, close[0]) if close else None
 
 
 def _unreadable(file: str, error: OSError) -> TableError:
@@ -162,8 +169,7 @@ def _read_text(file: str, encoding: str | None) -> str:
             except UnicodeDecodeError:
                 text = data.decode("gb18030")
     except LookupError:
-        raise TableError(f"`{encoding}` is not a known encoding", file=file,
-                         help="common ones are `utf-8`, `gb18030` and `big5`") from None
+        raise TableError(f"`{encoding}` is not a known encoding", file=file, help=ENCODING_HELP) from None
     except UnicodeDecodeError as error:
         raise _undecodable(file, data, error, encoding) from None
     return text.removeprefix("\ufeff")
@@ -442,5 +448,5 @@ def _size_columns(sheet, columns: Sequence[str], values: Sequence[Sequence[objec
     """Column widths from the header and the first rows; CJK characters count double."""
     for index, column in enumerate(columns):
         texts = [column, *(to_text(row[index]) or "" for row in values[:_WIDTH_SAMPLE] if index < len(row))]
-        width = max(_display_width(text) for text in texts)
+        width = max(display_width(text) for text in texts)
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 8), 60)
