@@ -1,0 +1,168 @@
+"""The evaluation of SPEC §7, in stages: plan → rows → gates → departments, products, outlets → reward.
+
+Each stage is a function over plain data, so a faster engine can replace the row loop (`rows.py`)
+without touching the semantics of the others.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from .expr import Env
+from .gates import GateOutcome, apply_gates
+from .inputs import Inputs, target_test
+from .plan import Plan, ProductPlan
+from .reward import allocate
+from .rows import Deal, Lookups, Rejection, RowOutcome, Window, process_rows
+from .tables import TableError
+from .values import to_number
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class ProductResult:
+    plan: ProductPlan
+    quantity: Decimal
+    target: Decimal | None
+    points: Decimal
+    counted: bool
+
+    @property
+    def completion(self) -> Decimal | None:
+        if self.target is None or self.target <= 0:
+            return None
+        return self.quantity / self.target
+
+
+@dataclass
+class Result:
+    plan: Plan
+    window: Window
+    month: str | None
+    rows: int
+    deals: list[Deal]  # accepted deals of the reported dates
+    rejected: list[Rejection]
+    department_points: dict[str, Decimal]
+    rewards: dict[str, Decimal] | None
+    products: list[ProductResult]
+    gates: list[GateOutcome]
+    outlets: dict[str, dict[str, Decimal]]
+    reward_note: str | None = None
+    all_deals: list[Deal] = field(default_factory=list, repr=False)
+
+    @property
+    def provisional(self) -> bool:
+        return self.month is not None
+
+    @property
+    def pool(self) -> Decimal | None:
+        reward = self.plan.ir.get("reward") or {}
+        return reward.get("pool")
+
+
+def month_window(period: tuple[date, date], month: str | None) -> Window:
+    start, end = period
+    if month is None:
+        return Window(start, end)
+    year, number = (int(part) for part in month.split("-"))
+    last = calendar.monthrange(year, number)[1]
+    return Window(start, end, date(year, number, 1), date(year, number, last))
+
+
+def product_info(plan: Plan, inputs: Inputs) -> dict[str, dict]:
+    """The `product.*` row of each product: name, code, unit, indicator, and its target."""
+    info = {}
+    for product in plan.product_list:
+        row = {"name": product.name, "code": product.code, "unit": product.unit,
+               "indicator": inputs.indicators.get(product.name)}
+        row["target"] = to_number(product.target(Env(product=row))) if product.target else None
+        info[product.name] = row
+    return info
+
+
+def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None = None) -> Result:
+    window = month_window(period, month)
+    info = product_info(plan, inputs)
+    lookups = Lookups(inputs.clients, inputs.projects, info, target_test(plan, inputs),
+                      {deal_id: note for deal_id, (verdict, note, _) in inputs.audit.items() if verdict == "rejected"})
+    keep = list(plan.fields.get("deal", {})) + ["amount"]
+    outcome = process_rows(plan, zip(inputs.deals.row_numbers, inputs.deals.rows), window, lookups, keep)
+    _check_audit_ids(inputs, outcome)
+    gates = apply_gates(plan, outcome.accepted, info, period_end=month is None)
+    reported = [deal for deal in outcome.accepted if deal.in_report]
+    points = department_points(plan, reported)
+    result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, points, None,
+                    product_results(plan, reported, gates, info), gates, outlet_totals(plan, reported),
+                    all_deals=outcome.accepted)
+    _reward(result)
+    return result
+
+
+def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
+    """An audit verdict about a deal the ledger does not have is a mistake in the audit sheet."""
+    known = {str(row.get("deal_id") or "").strip() for row in inputs.deals.rows}
+    for deal_id, (_, _, row) in inputs.audit.items():
+        if deal_id not in known:
+            raise TableError(f"the audit sheet has a verdict for deal `{deal_id}`, which is not in the ledger",
+                             row=row, column="deal_id", help="check the deal id against the ledger")
+
+
+def department_points(plan: Plan, deals: list[Deal]) -> dict[str, Decimal]:
+    points = {name: ZERO for name, kind in plan.departments.items() if kind != "support"}
+    for deal in deals:
+        for dept, share in deal.gated_shares():
+            points[dept] = points.get(dept, ZERO) + share
+    return points
+
+
+def product_results(plan: Plan, deals: list[Deal], gates: list[GateOutcome], info) -> list[ProductResult]:
+    by_product: dict[str, list[Deal]] = {}
+    for deal in deals:
+        by_product.setdefault(deal.product_plan.name, []).append(deal)
+    not_counted = {o.key for o in gates if not o.passed and o.gate.scope == "product" and o.factor == 0}
+    results = []
+    for product in plan.product_list:
+        members = by_product.get(product.name, [])
+        quantity = sum((deal.quantity for deal in members), ZERO)
+        points = sum((deal.gated_points for deal in members), ZERO)
+        results.append(ProductResult(product, quantity, info[product.name]["target"], points,
+                                     product.name not in not_counted))
+    return results
+
+
+def outlet_totals(plan: Plan, deals: list[Deal]) -> dict[str, dict[str, Decimal]]:
+    """Art. 17: each attribution expression summed over each outlet's accepted deals (gates do not apply)."""
+    if not plan.attribution:
+        return {}
+    totals: dict[str, dict[str, Decimal]] = {o["name"]: {label: ZERO for label, _ in plan.attribution}
+                                             for o in plan.ir["outlets"]}
+    for deal in deals:
+        if not deal.outlet_name:
+            continue
+        row = totals.setdefault(deal.outlet_name, {label: ZERO for label, _ in plan.attribution})
+        for label, expression in plan.attribution:
+            value = to_number(expression(deal))
+            if value is not None:
+                row[label] += value
+    return totals
+
+
+def _reward(result: Result) -> None:
+    reward = result.plan.ir.get("reward")
+    if reward is None:
+        result.reward_note = "these rules declare no reward pool"
+        return
+    if result.provisional:
+        result.reward_note = "rewards are allocated only in the year-end evaluation (art. 22)"
+        return
+    unit = (reward.get("rounding") or {}).get("unit") or Decimal("0.01")
+    allocation = allocate(Decimal(reward["pool"]), result.department_points, Decimal(unit))
+    if not allocation:
+        result.reward_note = "no department has any points, so nothing is allocated"
+        result.rewards = {name: ZERO for name in result.department_points}
+        return
+    result.rewards = allocation

@@ -1,0 +1,118 @@
+"""Gates (SPEC §3.3, §7.3): group the accepted deals by the gate's scope, test each group, and give
+every deal of a failing group the gate's factor.
+
+Aggregates are computed over the accepted deals before any gate, so gates do not depend on their
+order; several failing gates multiply their factors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .expr import Env, truth
+from .plan import GatePlan, Plan
+from .rows import Deal
+
+
+@dataclass
+class ClauseOutcome:
+    applies: bool | None
+    holds: bool | None
+
+
+@dataclass
+class GateOutcome:
+    gate: GatePlan
+    key: str
+    passed: bool
+    factor: Decimal
+    env: Any = field(repr=False)
+    clauses: list[ClauseOutcome]
+    deals: list[Deal] = field(repr=False)
+
+
+def _groups(gate: GatePlan, deals: list[Deal], products: list[str]) -> dict[str, list[Deal]]:
+    """Deals by the gate's key. Every configured product has a group, even with no deals, so that a
+    product gate (the completion floor) also judges a product nobody sold."""
+    groups: dict[str, list[Deal]] = {}
+    if gate.scope == "product":
+        groups = {name: [] for name in products if gate.product in (None, name)}
+    for deal in deals:
+        if gate.product is not None and deal.product_plan.name != gate.product:
+            continue
+        for key in _keys(gate.scope, deal):
+            if key:
+                groups.setdefault(key, []).append(deal)
+    return groups
+
+
+def _keys(scope: str, deal: Deal) -> list[str]:
+    if scope == "department":
+        return [dept for dept, _ in deal.shares]
+    return [{"deal": deal.deal_id, "client": deal.client_id, "project": deal.project_id,
+             "product": deal.product_plan.name, "outlet": deal.outlet_name}[scope]]
+
+
+def _group_env(gate: GatePlan, key: str, members: list[Deal], product_info: dict) -> Env:
+    env = Env(group=members)
+    if not members:  # only product groups can be empty
+        env.product = product_info[key]
+        return env
+    first = members[0]
+    if gate.scope == "deal":
+        env = Env(deal=first.deal, client=first.client, project=first.project, product=first.product,
+                  outlet=first.outlet, group=members)
+    elif gate.scope == "client":
+        env.client = first.client
+    elif gate.scope == "project":
+        env.project = first.project
+    elif gate.scope == "product":
+        env.product = first.product
+    elif gate.scope == "department":
+        env.department = {"name": key}
+    elif gate.scope == "outlet":
+        env.outlet = first.outlet
+    if gate.product is not None and gate.scope != "product":
+        env.product = first.product
+    return env
+
+
+def evaluate_gate(gate: GatePlan, key: str, members: list[Deal], product_info: dict) -> GateOutcome:
+    env = _group_env(gate, key, members, product_info)
+    clauses = []
+    passed = True
+    for clause in gate.clauses:
+        applies = True if clause.when is None else truth(clause.when(env))
+        holds = truth(clause.require(env)) if applies is True else None
+        clauses.append(ClauseOutcome(applies, holds))
+        if applies is True and holds is not True:
+            passed = False
+    return GateOutcome(gate, key, passed, Decimal(1) if passed else gate.factor, env, clauses, members)
+
+
+def apply_gates(plan: Plan, deals: list[Deal], product_info: dict, period_end: bool) -> list[GateOutcome]:
+    """Evaluate every gate on every group (`at period_end` gates only when `period_end`), then apply
+    the factors of the failing groups. Returns every outcome, passing ones included (for `explain`)."""
+    outcomes = []
+    for gate in plan.gates:
+        if gate.at_period_end and not period_end:
+            continue
+        for key, members in _groups(gate, deals, [p.name for p in plan.product_list]).items():
+            outcomes.append(evaluate_gate(gate, key, members, product_info))
+    for outcome in outcomes:
+        if not outcome.passed:
+            _apply(outcome)
+    return outcomes
+
+
+def _apply(outcome: GateOutcome) -> None:
+    if outcome.gate.scope == "department":
+        for deal in outcome.deals:
+            factors = deal.department_factors or {}
+            factors[outcome.key] = factors.get(outcome.key, Decimal(1)) * outcome.factor
+            deal.department_factors = factors
+        return
+    for deal in outcome.deals:
+        deal.factor *= outcome.factor

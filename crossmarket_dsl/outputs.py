@@ -1,0 +1,85 @@
+"""`evaluate --out DIR`: the result as files people open — JSON, CSV and XLSX for Excel, HTML to read.
+
+Every file is written whole or not at all (`tables` writes through a temporary file).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from .evaluate import Result
+from .jsonout import dumps
+from .render import cite_text, number_text, points_text, to_json
+from .report_html import result_html
+from .tables import atomic_write_text, write_csv, write_xlsx
+
+DEAL_COLUMNS = ["row", "deal_id", "date", "product", "client_id", "project_id", "outlet", "quantity", "points",
+                "factor", "gated_points", "gates"]
+REJECTED_COLUMNS = ["row", "deal_id", "code", "reason"]
+DEPARTMENT_COLUMNS = ["department", "points", "reward"]
+PRODUCT_COLUMNS = ["product", "code", "quantity", "target", "completion", "points", "counted"]
+MONEY = "#,##0.00"
+POINTS = "#,##0.0000"
+
+
+def deal_lines(session, result: Result) -> tuple[list[str], list[dict]]:
+    """One line per accepted deal: its points, the factor gates gave it, and each department's share."""
+    departments = list(result.department_points)
+    failing = {}
+    for outcome in result.gates:
+        if not outcome.passed:
+            for deal in outcome.deals:
+                failing.setdefault(deal.deal_id, []).append(f"{outcome.gate.name}({cite_text(outcome.gate.cite)})")
+    lines = []
+    for deal in result.deals:
+        shares = dict(deal.gated_shares())
+        line = {"row": deal.row, "deal_id": deal.deal_id, "date": deal.date, "product": deal.product_plan.name,
+                "client_id": deal.client_id, "project_id": deal.project_id, "outlet": deal.outlet_name,
+                "quantity": deal.quantity, "points": _round(deal.points), "factor": _factor(deal),
+                "gated_points": _round(deal.gated_points), "gates": "；".join(failing.get(deal.deal_id, []))}
+        line.update({dept: _round(shares[dept]) for dept in departments if dept in shares})
+        lines.append(line)
+    return DEAL_COLUMNS + departments, lines
+
+
+def _round(value: Decimal) -> Decimal:
+    return Decimal(points_text(value))
+
+
+def _factor(deal) -> str:
+    factors = deal.department_factors or {}
+    parts = [number_text(deal.factor)] + [f"{dept}×{number_text(f)}" for dept, f in factors.items() if f != 1]
+    return "; ".join(parts)
+
+
+def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    document = to_json(result, session.rules_info())
+    deal_columns, deals = deal_lines(session, result)
+    departments = [{"department": d["department"], "points": Decimal(d["points"]),
+                    "reward": Decimal(d["reward"]) if d["reward"] is not None else None}
+                   for d in document["departments"]]
+    products = [{**p, "quantity": Decimal(p["quantity"]), "points": Decimal(p["points"]),
+                 "counted": "是" if p["counted"] else "否"} for p in document["products"]]
+    rejected = document["rejected"]
+    written = {
+        "result.json": lambda p: atomic_write_text(p, dumps(document) + "\n"),
+        "deals.csv": lambda p: write_csv(p, deal_columns, deals),
+        "rejected.csv": lambda p: write_csv(p, REJECTED_COLUMNS, rejected),
+        "departments.csv": lambda p: write_csv(p, DEPARTMENT_COLUMNS, departments),
+        "statement.xlsx": lambda p: write_xlsx(p, [
+            ("部门积分", DEPARTMENT_COLUMNS, departments),
+            ("产品完成", PRODUCT_COLUMNS, products),
+            ("交易明细", deal_columns, deals),
+            ("剔除记录", REJECTED_COLUMNS, rejected),
+        ], formats={"points": POINTS, "gated_points": POINTS, "reward": MONEY,
+                    **{dept: POINTS for dept in result.department_points}}),
+        "report.html": lambda p: atomic_write_text(p, result_html(document)),
+    }
+    paths = []
+    for name, write in written.items():
+        path = out_dir / name
+        write(path)
+        paths.append(path)
+    return paths

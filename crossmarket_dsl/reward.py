@@ -1,0 +1,25 @@
+"""Art. 22: department reward = pool × department points / all points, by the largest-remainder method.
+
+Each share is first cut down to the rounding unit; the units left over go one by one to the largest
+remainders (ties: the department declared first), so the rewards add up to the pool exactly.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal
+
+
+def allocate(pool: Decimal, points: dict[str, Decimal], unit: Decimal) -> dict[str, Decimal]:
+    """`points` in declaration order; departments with no points get nothing. Empty when no points."""
+    counted = {name: p for name, p in points.items() if p > 0}
+    total = sum(counted.values(), Decimal(0))
+    if total <= 0 or pool <= 0:
+        return {}
+    exact = {name: pool * p / total for name, p in counted.items()}
+    floors = {name: (value / unit).to_integral_value(rounding=ROUND_DOWN) * unit for name, value in exact.items()}
+    leftover_units = int(((pool - sum(floors.values(), Decimal(0))) / unit).to_integral_value(rounding=ROUND_DOWN))
+    order = list(counted)
+    by_remainder = sorted(order, key=lambda name: (-(exact[name] - floors[name]), order.index(name)))
+    for name in by_remainder[:leftover_units]:
+        floors[name] += unit
+    return {name: floors.get(name, Decimal(0)) for name in points}
