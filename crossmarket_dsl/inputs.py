@@ -33,31 +33,33 @@ class Inputs:
 
 
 def load_inputs(plan: Plan, paths: dict[str, str], encoding: str | None = None) -> Inputs:
-    """Read every table the workspace names, checking columns before rows."""
-    def read(role: str) -> Table | None:
-        path = paths.get(role)
-        return read_table(str(path), encoding=encoding, table=role) if path else None
+    """Read every table the workspace names, then check and index them."""
+    tables = {role: read_table(str(path), encoding=encoding, table=role) for role, path in paths.items()
+              if role in TABLE_ROLES and path}
+    return load_from_tables(plan, tables)
 
-    deals = read("deals")
+
+def load_from_tables(plan: Plan, tables: dict[str, Table]) -> Inputs:
+    """Check columns before rows, then index the lookup tables."""
+    deals = tables.get("deals")
     if deals is None:
         raise TableError("the workspace names no `deals` table (the ledger)",
                          help="add `deals: deals.csv` under `tables:` in workspace.yaml")
     deals.require(required_deal_columns(plan))
     inputs = Inputs(deals)
-    inputs.clients = _keyed(read("clients"), "client_id", _scope_columns(plan, "client"), plan)
-    inputs.projects = _keyed(read("projects"), "project_id", _scope_columns(plan, "project"), plan)
-    inputs.indicators = _indicators(read("indicators"), plan)
-    inputs.target_list = _target_list(read("target_list"), plan)
-    inputs.audit = _audit(read("audit"))
-    _require_lookup(plan, inputs, paths)
+    inputs.target_list = _target_list(tables.get("target_list"), plan)
+    client_columns = dict(plan.fields.get("client", {}))
+    if inputs.target_list is None:
+        client_columns.update(plan.criteria_fields.get("client", {}))
+    inputs.clients = _keyed(tables.get("clients"), "client_id", client_columns)
+    inputs.projects = _keyed(tables.get("projects"), "project_id", dict(plan.fields.get("project", {})))
+    inputs.indicators = _indicators(tables.get("indicators"), plan)
+    inputs.audit = _audit(tables.get("audit"))
+    _require_lookup(plan, inputs, tables)
     return inputs
 
 
-def _scope_columns(plan: Plan, scope: str) -> dict[str, str]:
-    return dict(plan.fields.get(scope, {}))
-
-
-def _require_lookup(plan: Plan, inputs: Inputs, paths: dict[str, str]) -> None:
+def _require_lookup(plan: Plan, inputs: Inputs, paths: dict) -> None:
     """A table the rules read from must be named at all."""
     for scope, role in (("client", "clients"), ("project", "projects")):
         used = plan.fields.get(scope)
@@ -74,7 +76,7 @@ def _require_lookup(plan: Plan, inputs: Inputs, paths: dict[str, str]) -> None:
                          help="add `indicators: indicators.csv` (columns `product`, `indicator`) under `tables:`")
 
 
-def _keyed(table: Table | None, key: str, columns: dict[str, str], plan: Plan) -> dict[str, dict]:
+def _keyed(table: Table | None, key: str, columns: dict[str, str]) -> dict[str, dict]:
     if table is None:
         return {}
     table.require({key: f"each row is found by `{key}`", **columns})

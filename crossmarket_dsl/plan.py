@@ -77,6 +77,7 @@ class Plan:
     participant_share: Decimal
     declared_split: bool
     fields: dict[str, dict[str, str]] = field(default_factory=dict)  # scope → {field: why}
+    criteria_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # read only to derive the list
 
     @property
     def product_list(self) -> list[ProductPlan]:
@@ -118,7 +119,8 @@ def build_plan(ir: dict) -> Plan:
                 attribution, Decimal(split.get("host") or constants.get("host_share") or 0),
                 Decimal(split.get("participants") or constants.get("participant_share") or 0),
                 split.get("by") == "declared")
-    plan.fields = used_fields(ir)
+    plan.fields = used_fields(ir, criteria=False)
+    plan.criteria_fields = used_fields({"targets": ir["targets"]})
     return plan
 
 
@@ -130,8 +132,11 @@ def _gate_plan(gate: dict, index: int, compiled) -> GatePlan:
                     gate["cite"], gate["origin"], index)
 
 
-def used_fields(ir: dict) -> dict[str, dict[str, str]]:
-    """Every `scope.field` the rules read, with the first place that reads it (for 'missing column')."""
+def used_fields(ir: dict, criteria: bool = True) -> dict[str, dict[str, str]]:
+    """Every `scope.field` the rules read, with the first place that reads it (for 'missing column').
+
+    Target criteria are read only when the target list is derived from the register, so they can be
+    left out."""
     found: dict[str, dict[str, str]] = {}
 
     def note(tree, where: str):
@@ -140,14 +145,14 @@ def used_fields(ir: dict) -> dict[str, dict[str, str]]:
                 scope, name = node["field"]
                 found.setdefault(scope, {}).setdefault(name, where)
 
-    for product in ir["products"]:
+    for product in ir.get("products", []):
         note(product["points"]["expr"], f"the points of `{product['name']}` use it")
         note(product["points"]["when"], f"the `when` of `{product['name']}` uses it")
         note(product["target"], f"the target of `{product['name']}` uses it")
-    for block in ir["targets"]:
+    for block in ir["targets"] if criteria else []:
         for criterion in block["criteria"]:
             note(criterion["expr"], f"the criterion `{criterion['label']}` of {block['department']} uses it")
-    for gate in ir["gates"]:
+    for gate in ir.get("gates", []):
         for clause in gate["clauses"]:
             note(clause["when"], f"the gate `{gate['name']}` uses it")
             note(clause["require"], f"the gate `{gate['name']}` uses it")

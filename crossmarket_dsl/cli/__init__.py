@@ -1,0 +1,33 @@
+"""The `crossmarket` command: one module a command, assembled here.
+
+Exit codes (SPEC §5): 0 success, 1 the input has errors, 2 usage error or unreadable file.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from .check import check_command, compile_command
+from .common import guard
+from .evaluate import evaluate_command, explain_command
+from .fmt import fmt_command
+from .test import test_command
+
+COMMANDS = [check_command, compile_command, fmt_command, evaluate_command, explain_command, test_command]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="crossmarket")
+def cli():
+    """crossmarket — 公私联动交叉营销实施细则: write, check and run the rules as code."""
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main(argv=None) -> None:
+    sys.exit(guard(cli, argv))

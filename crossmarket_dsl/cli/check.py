@@ -1,0 +1,87 @@
+"""`crossmarket check` and `crossmarket compile`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..diagnostics import Report
+from ..jsonout import dumps, yaml_dumps
+from ..pipeline import Compiled, load
+from ..source import UnreadableFile
+from ..tables import atomic_write_text
+from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Failure, print_report
+
+MEASURE_OPTION = click.option("--measure", type=click.Path(dir_okay=False, path_type=Path),
+                              help="the measure file (default: found by name and version under policies/)")
+SCHEMA_OPTION = click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
+                             help="head office's schema (default: the one the measure names, under schemas/)")
+
+
+def load_or_fail(path: Path, measure: Path | None, schema: Path | None) -> Compiled:
+    try:
+        return load(path, measure=measure, schema=schema)
+    except UnreadableFile as exc:
+        raise Failure(str(exc), exit_code=EXIT_USAGE) from None
+
+
+@click.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@MEASURE_OPTION
+@SCHEMA_OPTION
+@FORMAT_OPTION
+def check_command(files, measure, schema, output_format):
+    """Check rules (or measure) files: syntax, names, types, head office's schema.
+
+    Every problem of every file is reported in one run, sorted by position.
+    """
+    report, sources, unreadable = Report(), {}, []
+    for path in files:
+        try:
+            compiled = load(path, measure=measure, schema=schema)
+        except UnreadableFile as exc:
+            unreadable.append(str(exc))
+            continue
+        report.extend(compiled.report.diagnostics)
+        sources.update(compiled.sources)
+    print_report(report, sources, output_format)
+    if output_format == "text" and not report.diagnostics and not unreadable:
+        click.echo(f"ok: {len(files)} file{'s' if len(files) != 1 else ''} checked, no problems")
+    for message in unreadable:
+        click.echo(f"error: {message}", err=True)
+    if unreadable:
+        raise click.exceptions.Exit(EXIT_USAGE)
+    if report.errors:
+        raise click.exceptions.Exit(EXIT_INPUT)
+
+
+@click.command("compile")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="write the IR to this file instead of printing it")
+@click.option("--yaml", "as_yaml", is_flag=True, help="YAML instead of JSON")
+@MEASURE_OPTION
+@SCHEMA_OPTION
+def compile_command(file, output, as_yaml, measure, schema):
+    """Compile measure + rules into one IR document (JSON, or YAML with --yaml).
+
+    The document carries a source map: every JSON Pointer of the IR → file:line:column.
+    """
+    compiled = load_or_fail(file, measure, schema)
+    if not compiled.ok:
+        print_report(compiled.report, compiled.sources, "text")
+        raise click.exceptions.Exit(EXIT_INPUT)
+    document = ir_document(compiled)
+    text = yaml_dumps(document) if as_yaml else dumps(document) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write_text(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def ir_document(compiled: Compiled) -> dict:
+    """The IR with its source map, as `compile` prints it."""
+    source_map = {pointer: span.location() for pointer, span in sorted(compiled.lowered.source_map.items())}
+    return {**compiled.ir, "source_map": source_map}

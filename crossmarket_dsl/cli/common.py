@@ -1,0 +1,122 @@
+"""What every command shares: exit codes, error printing, the last-resort guard."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from ..diagnostics import Report, render_report_json, render_report_text
+from ..session import RulesHaveErrors, open_session
+from ..source import SourceFile, UnreadableFile
+from ..tables import TableError
+from ..workspace import WorkspaceError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class Failure(click.ClickException):
+    """A problem with the user's input, with optional advice, and its exit code."""
+
+    def __init__(self, message: str, help: str | None = None, exit_code: int = EXIT_INPUT):
+        super().__init__(message)
+        self.help = help
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        file = file or sys.stderr
+        click.echo(f"error: {self.message}", file=file)
+        if self.help:
+            click.echo(f"  = help: {self.help}", file=file)
+
+
+def guard(command: click.Command, argv=None) -> int:
+    """Run a click command; turn anything unexpected into one readable line instead of a traceback."""
+    try:
+        command.main(args=argv, prog_name="crossmarket", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_INPUT
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug of ours: still no traceback for the user, but say how to report it
+        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("  = help: this is a bug in crossmarket; run with CROSSMARKET_DEBUG=1 to see where", err=True)
+        if _debug():
+            traceback.print_exc()
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _debug() -> bool:
+    return bool(os.environ.get("CROSSMARKET_DEBUG"))
+
+
+def print_report(report: Report, sources: dict[str, SourceFile], output_format: str) -> None:
+    if output_format == "json":
+        click.echo(render_report_json(report))
+    elif report.diagnostics:
+        click.echo(render_report_text(report, sources), err=False)
+
+
+FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                             show_default=True, help="text for people, json for tools")
+
+
+def table_failure(error) -> Failure:
+    """A `TableError` as the user reads it: file, row and column first."""
+    where = ":".join(str(part) for part in (error.file, error.row) if part)
+    column = f" (column `{error.column}`)" if error.column else ""
+    prefix = f"{where}{column}: " if where else ""
+    return Failure(prefix + error.message, error.help, EXIT_USAGE if error.missing else EXIT_INPUT)
+
+
+def open_workspace(workspace, **options):
+    """`session.open_session` with every user-caused problem turned into a `Failure` or diagnostics."""
+    try:
+        return open_session(workspace, **options)
+    except WorkspaceError as exc:
+        location = f"{exc.file}:{exc.line}: " if exc.file and exc.line else (f"{exc.file}: " if exc.file else "")
+        raise Failure(location + exc.message, exc.help, EXIT_USAGE if exc.missing else EXIT_INPUT) from None
+    except UnreadableFile as exc:
+        raise Failure(str(exc), exit_code=EXIT_USAGE) from None
+    except TableError as exc:
+        raise table_failure(exc) from None
+    except RulesHaveErrors as exc:
+        print_report(exc.compiled.report, exc.compiled.sources, "text")
+        raise click.exceptions.Exit(EXIT_INPUT) from None
+
+
+def workspace_options(command):
+    """The options every WORKSPACE command shares; each overrides its entry in workspace.yaml."""
+    options = [
+        click.option("--rules", type=click.Path(dir_okay=False, path_type=Path), help="the rules file"),
+        click.option("--measure", type=click.Path(dir_okay=False, path_type=Path), help="the measure file"),
+        click.option("--schema", type=click.Path(dir_okay=False, path_type=Path), help="head office's schema"),
+        click.option("--encoding", help="encoding of the CSV tables (default: detected; e.g. gb18030)"),
+        click.option("--table", "tables", multiple=True, metavar="ROLE=PATH",
+                     help="use this file for a table, e.g. --table deals=march.xlsx#3月"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def session_options(rules, measure, schema, encoding, tables) -> dict:
+    pairs = {}
+    for item in tables:
+        role, sep, path = item.partition("=")
+        if not sep or not role or not path:
+            raise click.BadParameter(f"`{item}` is not ROLE=PATH, e.g. deals=ledger.csv", param_hint="--table")
+        pairs[role.strip()] = path.strip()
+    return {"rules": rules, "measure": measure, "schema": schema, "encoding": encoding, "tables": pairs}

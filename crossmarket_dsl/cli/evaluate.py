@@ -1,0 +1,69 @@
+"""`crossmarket evaluate` and `crossmarket explain`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..explain import explain_deal
+from ..jsonout import dumps
+from ..outputs import write_outputs
+from ..render import to_json, to_text
+from ..tables import TableError
+from ..workspace import WorkspaceError
+from .common import (EXIT_INPUT, FORMAT_OPTION, Failure, open_workspace, session_options, table_failure,
+                     workspace_options)
+
+MONTH_OPTION = click.option("--month", metavar="YYYY-MM",
+                            help="a monthly statement: that month's deals, gates over the period up to its end")
+
+
+@click.command("evaluate")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@MONTH_OPTION
+@FORMAT_OPTION
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="also write result.json, per-deal lines, rejected rows, the department statement "
+                   "(CSV and XLSX) and an HTML report into this folder")
+@click.option("--strict", is_flag=True, help="exit 1 when any row is rejected")
+@workspace_options
+def evaluate_command(workspace, month, output_format, out_dir, strict, **options):
+    """Evaluate a workspace: every department's points and reward, every rejected row, every failing gate."""
+    session = open_workspace(workspace, **session_options(**options))
+    result = _evaluate(session, month)
+    rules = session.rules_info()
+    if output_format == "json":
+        click.echo(dumps(to_json(result, rules)))
+    else:
+        click.echo(to_text(result, rules), nl=False)
+    if out_dir is not None:
+        written = write_outputs(out_dir, session, result)
+        click.echo(f"wrote {len(written)} files to {out_dir}", err=True)
+    if strict and result.rejected:
+        raise click.exceptions.Exit(EXIT_INPUT)
+
+
+def _evaluate(session, month):
+    try:
+        return session.evaluate(month)
+    except WorkspaceError as exc:
+        raise Failure(exc.message, exc.help) from None
+    except TableError as exc:
+        raise table_failure(exc) from None
+
+
+@click.command("explain")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--deal", "deal_id", required=True, help="the deal_id to explain")
+@MONTH_OPTION
+@workspace_options
+def explain_command(workspace, deal_id, month, **options):
+    """One deal's path to its points: validation, points, split, gates with their articles, final shares."""
+    session = open_workspace(workspace, **session_options(**options))
+    result = _evaluate(session, month)
+    text = explain_deal(session, result, deal_id)
+    if text is None:
+        raise Failure(f"there is no deal `{deal_id}` in the ledger",
+                      help="deal ids are in the `deal_id` column of the deals table")
+    click.echo(text, nl=False)

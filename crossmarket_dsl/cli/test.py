@@ -1,0 +1,49 @@
+"""`crossmarket test [PATH]`: run the YAML policy tests found under PATH."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..policytest import PolicyTestError, find_test_files, run_file
+from ..source import UnreadableFile
+from .common import EXIT_INPUT, EXIT_USAGE, Failure, print_report
+
+
+@click.command("test")
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+def test_command(path):
+    """Run policy tests (`*.test.yaml`): each test's name and result, a diff on failure.
+
+    Exits 1 when any test fails or a test file has errors.
+    """
+    if not path.exists():
+        raise Failure(f"`{path}` does not exist", exit_code=EXIT_USAGE)
+    files = find_test_files(path)
+    if not files:
+        raise Failure(f"no `*.test.yaml` files under `{path}`",
+                      help="policy tests are YAML files named like `panjin.test.yaml` beside the rules")
+    passed = failed = 0
+    for file in files:
+        try:
+            outcome = run_file(file)
+        except (PolicyTestError, UnreadableFile) as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed += 1
+            continue
+        click.echo(f"{file}")
+        if not outcome.compiled.ok:
+            print_report(outcome.compiled.report, outcome.compiled.sources, "text")
+            failed += 1
+            continue
+        for test in outcome.outcomes:
+            cite = f" ({test.cite})" if test.cite else ""
+            click.echo(f"  {'ok  ' if test.passed else 'FAIL'} {test.name}{cite}")
+            for failure in test.failures:
+                click.echo(f"         {failure}")
+            passed += test.passed
+            failed += not test.passed
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        raise click.exceptions.Exit(EXIT_INPUT)
