@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import ast
-from .diagnostics import _display_width
+from .diagnostics import display_width
 from .literals import string_literal
 from .parser import parse
 from .source import SourceFile, Span
@@ -191,8 +191,8 @@ def _aligned(rows: list[list[str]]) -> list[str]:
     widths: dict[int, int] = {}
     for row in rows:
         for column, cell in enumerate(row[:-1]):
-            widths[column] = max(widths.get(column, 0), _display_width(cell))
-    return [" ".join([*(cell + " " * (widths[column] - _display_width(cell)) for column, cell in enumerate(row[:-1])),
+            widths[column] = max(widths.get(column, 0), display_width(cell))
+    return [" ".join([*(cell + " " * (widths[column] - display_width(cell)) for column, cell in enumerate(row[:-1])),
                       row[-1]]) for row in rows]
 
 
