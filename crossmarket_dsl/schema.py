@@ -1,0 +1,275 @@
+"""Validation of the IR against head office's JSON Schema, reported at source lines (SPEC §4).
+
+A rules IR is validated against head office's schema (which builds on `ir.schema.json` beside it
+with `allOf` + `$ref`); a measure checked alone against `ir.schema.json` only. Schemas are read with
+numbers as `Decimal`, so bounds compare exactly with the IR's numbers. Each violation is reported at
+the source span of the offending value (the IR's source map, walking up to the nearest node that has
+a span), worded from annotations in the schema itself:
+
+- `x-code`: the diagnostic's code (default E407);
+- `x-article`: the article of the measure the bound implements (`第二十条` → "art. 20 (第二十条)");
+- `x-format`: `percent` or `days`, how values and limits are printed;
+- `x-message`, `x-help`: templates over `{name}`, `{item}`, `{value}`, `{limit}`, `{missing}`, `{article}`.
+
+| code | problem |
+|------|---------|
+| E401 | a value below or above head office's bound |
+| E402 | a value head office fixes exactly |
+| E403 | a product outside head office's catalogue |
+| E404 | a corporate department without target criteria |
+| E405 | no reward pool |
+| E406 | a mandated gate of the measure missing |
+| E407 | any other violation (the IR's structure: a hand-made IR or a bug) |
+| E408 | an IR too deeply nested to validate |
+| E409 | a schema file that cannot be used |
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urljoin
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, ValidationError
+from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from .checks import percent, plain_number
+from .diagnostics import Diagnostic
+from .resolve import ir_schema_path
+from .source import Span
+
+DEFAULT_CODE = "E407"
+MESSAGES = {
+    "minimum": "`{name}` is {value}, below head office's minimum {limit}",
+    "exclusiveMinimum": "`{name}` is {value}, it must be more than {limit}",
+    "maximum": "`{name}` is {value}, above head office's maximum {limit}",
+    "exclusiveMaximum": "`{name}` is {value}, it must be less than {limit}",
+    "const": "`{name}` is {value}, but head office fixes it at {limit}",
+    "enum": "`{name}` is {value}, not one of {limit}",
+    "multipleOf": "`{name}` is {value}, it must be a multiple of {limit}",
+    "type": "`{name}` is {value}, not {limit}",
+    "required": "`{missing}` is missing",
+}
+HELPS = {
+    "minimum": "{article} requires at least {limit}",
+    "exclusiveMinimum": "{article} requires more than {limit}",
+    "maximum": "{article} allows at most {limit}",
+    "exclusiveMaximum": "{article} requires less than {limit}",
+    "const": "{article} requires exactly {limit}",
+    "enum": "{article} allows {limit}",
+    "type": "{article} requires {limit}",
+}
+TYPE_WORDS = {"number": "a number", "integer": "a whole number", "string": "a text", "boolean": "true or false",
+              "object": "a block", "array": "a list", "null": "empty"}
+CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+class SchemaProblem(Exception):
+    """A schema file that cannot be used: unreadable, not JSON, not a JSON Schema, a `$ref` unresolved."""
+
+
+def validate(ir: dict, source_map: dict[str, Span], schema_path: Path, fallback: Span) -> list[Diagnostic]:
+    """Validate an IR; every violation becomes a diagnostic at the span of the offending value."""
+    try:
+        validator, name = _validator(Path(schema_path), ir.get("kind"))
+        errors = list(validator.iter_errors(_as_json(ir)))
+    except SchemaProblem as problem:
+        return [Diagnostic("E409", str(problem), fallback,
+                           help="head office's schema files must be valid JSON Schema (draft 2020-12)")]
+    except Unresolvable as exc:
+        return [Diagnostic("E409", f"the schema refers to `{exc.ref}`, which cannot be found", fallback,
+                           help=f"`ir.schema.json` must lie beside `{Path(schema_path).name}`")]
+    except RecursionError:
+        return [Diagnostic("E408", "the expressions of this file are nested too deeply to check against "
+                                   "head office's schema", fallback, help="split them into smaller parts with `let`")]
+    words = _Words(ir, name)
+    return sorted((_diagnostic(e, words, source_map, fallback) for e in _one_per_value(errors)),
+                  key=Diagnostic.sort_key)
+
+
+# ---- loading ---------------------------------------------------------------------------------------
+
+
+def _validator(schema_path: Path, kind) -> tuple[Draft202012Validator, str]:
+    ir_path = ir_schema_path(schema_path)
+    ir_schema = _load(ir_path)
+    root, root_path = (ir_schema, ir_path) if kind == "measure" else (_load(schema_path), schema_path)
+    resource = Resource.from_contents(ir_schema, default_specification=DRAFT202012)
+    base = root.get("$id", "")
+    uris = {urljoin(base, ir_path.name), ir_path.name} | ({resource.id()} if resource.id() else set())
+    registry = Registry().with_resources((uri, resource) for uri in uris)
+    return Draft202012Validator(root, registry=registry), root_path.name.removesuffix(".schema.json")
+
+
+def _load(path: Path) -> dict:
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise SchemaProblem(f"cannot read the schema `{path.name}` ({exc.strerror or exc})") from None
+    return _load_cached(str(path), stamp)
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: str, stamp: int) -> dict:
+    name = Path(path).name
+    try:
+        schema = json.loads(Path(path).read_text(encoding="utf-8"), parse_float=Decimal)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SchemaProblem(f"cannot read the schema `{name}` ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise SchemaProblem(f"the schema `{name}` is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                            f"column {exc.colno}") from None
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "its top level"
+        raise SchemaProblem(f"the schema `{name}` is not a valid JSON Schema (at `{where}`): {exc.message}") from None
+    if not isinstance(schema, dict):
+        raise SchemaProblem(f"the schema `{name}` is not a JSON object")
+    return schema
+
+
+def _as_json(value):
+    """The IR as it is written to disk: dates as ISO text, tuples as lists, `Decimal` kept exact."""
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_json(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# ---- errors in the user's terms ------------------------------------------------------------------
+
+
+def _one_per_value(errors: list[ValidationError]) -> list[ValidationError]:
+    """A value of the wrong type fails its bounds too; report the type alone."""
+    mistyped = {(tuple(e.absolute_path), id(e.schema)) for e in errors if e.validator == "type"}
+    return [e for e in errors
+            if e.validator == "type" or (tuple(e.absolute_path), id(e.schema)) not in mistyped]
+
+
+class _Words:
+    """How values, limits and articles are printed in messages."""
+
+    def __init__(self, ir: dict, schema_name: str):
+        self.ir = ir
+        self.schema_name = schema_name
+
+    def item(self, path) -> str:
+        """The name of the nearest enclosing IR object that has one (a product, a gate …)."""
+        node, found = self.ir, ""
+        for key in path:
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                found = node["name"]
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                break
+        if isinstance(node, dict) and isinstance(node.get("name"), str):
+            found = node["name"]
+        return found
+
+
+def _diagnostic(error: ValidationError, words: _Words, source_map: dict[str, Span], fallback: Span) -> Diagnostic:
+    notes = error.schema if isinstance(error.schema, dict) else {}
+    keyword = error.validator
+    template = notes.get("x-message") or MESSAGES.get(keyword)
+    fields = _fields(error, words, notes)
+    if template is None:
+        message = f"the compiled rules do not have the structure of the language at `{fields['pointer']}`: " \
+                  f"{error.message}"
+    elif keyword == "type" and error.instance is None and "x-message" not in notes:
+        message = _fill("`{name}` is not given", fields)
+    else:
+        message = _fill(template, fields)
+    help_template = notes.get("x-help") or HELPS.get(keyword) or "see head office's schema"
+    help_text = f"{_fill(help_template, fields)}; schema {words.schema_name}"
+    return Diagnostic(str(notes.get("x-code", DEFAULT_CODE)), message, _span(error.absolute_path, source_map, fallback),
+                      help=help_text)
+
+
+def _fields(error: ValidationError, words: _Words, notes: dict) -> dict[str, str]:
+    style = notes.get("x-format")
+    path = list(error.absolute_path)
+    names = [p for p in path if isinstance(p, str) and p != "value"]
+    limit = error.validator_value
+    if error.validator == "type":
+        shown_limit = " or ".join(TYPE_WORDS.get(t, t) for t in ([limit] if isinstance(limit, str) else limit))
+    else:
+        shown_limit = _show(limit, style)
+    missing = [p for p in limit if p not in error.instance] if error.validator == "required" else []
+    return {
+        "name": notes.get("x-name") or (names[-1] if names else "the document"),
+        "item": words.item(path),
+        "value": _show(error.instance, style),
+        "limit": shown_limit,
+        "missing": ", ".join(missing),
+        "article": _article(notes.get("x-article")),
+        "pointer": _pointer(path) or "/",
+    }
+
+
+def _fill(template: str, fields: dict[str, str]) -> str:
+    """Fill `{name}`-style placeholders; anything else in braces (`{ … }` in an example) stays as written."""
+    return re.sub(r"\{(\w+)\}", lambda m: fields.get(m.group(1), m.group(0)), str(template))
+
+
+def _show(value, style: str | None) -> str:
+    if isinstance(value, list):
+        return ", ".join(_show(v, style) for v in value)
+    if isinstance(value, bool) or value is None:
+        return {True: "`true`", False: "`false`", None: "empty"}[value]
+    if isinstance(value, (Decimal, int, float)):
+        number = Decimal(str(value))
+        if style == "percent":
+            return percent(number)
+        text = plain_number(number)
+        return f"{text} day{'s' if number != 1 else ''}" if style == "days" else text
+    if isinstance(value, str):
+        return f"`{value}`"
+    return "a block" if isinstance(value, dict) else f"`{value}`"
+
+
+def _article(article: str | None) -> str:
+    """`第二十条` → `art. 20 (第二十条)`; no article → "head office"."""
+    if not article:
+        return "head office"
+    match = re.fullmatch(r"第([一二三四五六七八九十]{1,3})条", article)
+    number = _chinese_number(match.group(1)) if match else None
+    return f"art. {number} ({article})" if number else article
+
+
+def _chinese_number(text: str) -> int | None:
+    """`九` → 9, `十九` → 19, `二十` → 20, `二十二` → 22 (articles of a measure stay below 100)."""
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        tens, ones = "", text
+    elif not tens:
+        tens = "一"
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return CHINESE_DIGITS.get(tens, 0) * 10 + CHINESE_DIGITS.get(ones, 0)
+
+
+def _pointer(path) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _span(path, source_map: dict[str, Span], fallback: Span) -> Span:
+    """The span of the offending value, else of its nearest ancestor that has one, else `fallback`."""
+    path = list(path)
+    while path:
+        span = source_map.get(_pointer(path))
+        if span is not None:
+            return span
+        path.pop()
+    return fallback
