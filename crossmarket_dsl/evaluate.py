@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .expr import Env
+from .expr import Env, number
 from .gates import GateOutcome, apply_gates
 from .inputs import Inputs, target_test
 from .plan import Plan, ProductPlan
 from .reward import allocate
 from .rows import Deal, Lookups, Rejection, RowOutcome, Window, process_rows
-from .tables import TableError
-from .values import to_number
+from .tables import TableError, collection_paused
 
 ZERO = Decimal(0)
 
@@ -79,7 +78,7 @@ def product_info(plan: Plan, inputs: Inputs) -> dict[str, dict]:
     for product in plan.product_list:
         row = {"name": product.name, "code": product.code, "unit": product.unit,
                "indicator": inputs.indicators.get(product.name)}
-        row["target"] = to_number(product.target(Env(product=row))) if product.target else None
+        row["target"] = number(product.target(Env(product=row))) if product.target else None
         info[product.name] = row
     return info
 
@@ -89,8 +88,9 @@ def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str |
     info = product_info(plan, inputs)
     lookups = Lookups(inputs.clients, inputs.projects, info, target_test(plan, inputs),
                       {deal_id: note for deal_id, (verdict, note, _) in inputs.audit.items() if verdict == "rejected"})
-    keep = list(plan.fields.get("deal", {})) + ["amount"]
-    outcome = process_rows(plan, zip(inputs.deals.row_numbers, inputs.deals.rows), window, lookups, keep)
+    keep = plan.kept_deal_fields
+    with collection_paused():  # a million Deal objects would be rescanned by the GC over and over
+        outcome = process_rows(plan, inputs.deals.numbered(), window, lookups, keep)
     _check_audit_ids(inputs, outcome)
     gates = apply_gates(plan, outcome.accepted, info, period_end=month is None)
     reported = [deal for deal in outcome.accepted if deal.in_report]
@@ -104,9 +104,8 @@ def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str |
 
 def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
     """An audit verdict about a deal the ledger does not have is a mistake in the audit sheet."""
-    known = {str(row.get("deal_id") or "").strip() for row in inputs.deals.rows}
     for deal_id, (_, _, row) in inputs.audit.items():
-        if deal_id not in known:
+        if deal_id not in outcome.ids:
             raise TableError(f"the audit sheet has a verdict for deal `{deal_id}`, which is not in the ledger",
                              row=row, column="deal_id", help="check the deal id against the ledger")
 
@@ -145,7 +144,7 @@ def outlet_totals(plan: Plan, deals: list[Deal]) -> dict[str, dict[str, Decimal]
             continue
         row = totals.setdefault(deal.outlet_name, {label: ZERO for label, _ in plan.attribution})
         for label, expression in plan.attribution:
-            value = to_number(expression(deal))
+            value = number(expression(deal))
             if value is not None:
                 row[label] += value
     return totals

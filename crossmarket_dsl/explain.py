@@ -20,7 +20,7 @@ def explain_deal(session, result: Result, deal_id: str) -> str | None:
         return (f"deal {deal_id} (row {rejection.row} of {session.workspace.tables['deals']})\n"
                 f"  rejected: {rejection.code} {REASONS[rejection.code]}\n  reason: {rejection.reason}\n"
                 "  a rejected deal earns no points for any department\n")
-    if any(str(row.get("deal_id") or "").strip() == deal_id for row in session.inputs.deals.rows):
+    if any(str(row.get("deal_id") or "").strip() == deal_id for _, row in session.inputs.deals.numbered()):
         return f"deal {deal_id} is not part of this evaluation (it is dated outside month {result.month})\n"
     return None
 

@@ -97,9 +97,14 @@ def truth(value) -> bool | None:
     return to_bool(value)
 
 
+def number(value) -> Decimal | None:
+    """`to_number`, short-cut for values that are already exact numbers (results of arithmetic)."""
+    return value if type(value) is Decimal else to_number(value)
+
+
 def _arith(op: str) -> Callable[[Any, Any], Any]:
     def run(a, b):
-        a, b = to_number(a), to_number(b)
+        a, b = number(a), number(b)
         if a is None or b is None:
             return None
         if op == "+":

@@ -50,7 +50,7 @@ def _groups(gate: GatePlan, deals: list[Deal], products: list[str]) -> dict[str,
 
 def _keys(scope: str, deal: Deal) -> list[str]:
     if scope == "department":
-        return [dept for dept, _ in deal.shares]
+        return [dept for dept, _ in deal.fractions]
     return [{"deal": deal.deal_id, "client": deal.client_id, "project": deal.project_id,
              "product": deal.product_plan.name, "outlet": deal.outlet_name}[scope]]
 

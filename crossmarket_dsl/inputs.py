@@ -34,8 +34,8 @@ class Inputs:
 
 def load_inputs(plan: Plan, paths: dict[str, str], encoding: str | None = None) -> Inputs:
     """Read every table the workspace names, then check and index them."""
-    tables = {role: read_table(str(path), encoding=encoding, table=role) for role, path in paths.items()
-              if role in TABLE_ROLES and path}
+    tables = {role: read_table(str(path), encoding=encoding, table=role, stream=role == "deals")
+              for role, path in paths.items() if role in TABLE_ROLES and path}
     return load_from_tables(plan, tables)
 
 
@@ -82,7 +82,7 @@ def _keyed(table: Table | None, key: str, columns: dict[str, str]) -> dict[str, 
     table.require({key: f"each row is found by `{key}`", **columns})
     rows: dict[str, dict] = {}
     first_row: dict[str, int] = {}
-    for number, row in zip(table.row_numbers, table.rows):
+    for number, row in table.numbered():
         value = str(row.get(key) or "").strip()
         if not value:
             continue
@@ -99,7 +99,7 @@ def _indicators(table: Table | None, plan: Plan) -> dict[str, Decimal | None]:
         return {}
     table.require({"product": "each indicator names its product", "indicator": "the product-line indicator (art. 18)"})
     found: dict[str, Decimal | None] = {}
-    for number, row in zip(table.row_numbers, table.rows):
+    for number, row in table.numbered():
         name = str(row.get("product") or "").strip()
         product = plan.products.get(name)
         if product is None:
@@ -115,7 +115,7 @@ def _target_list(table: Table | None, plan: Plan):
     table.require({"client_id": "the target list names clients (art. 8)",
                    "department": "each target client belongs to a corporate department (art. 8)"})
     entries: dict[str, list] = {}
-    for number, row in zip(table.row_numbers, table.rows):
+    for number, row in table.numbered():
         client = str(row.get("client_id") or "").strip()
         department = str(row.get("department") or "").strip()
         if plan.departments.get(department) != "corporate":
@@ -143,7 +143,7 @@ def _audit(table: Table | None) -> dict[str, tuple[str, str, int]]:
         return {}
     table.require({"deal_id": "each verdict is about one deal", "verdict": "`confirmed` or `rejected` (art. 21)"})
     verdicts = {}
-    for number, row in zip(table.row_numbers, table.rows):
+    for number, row in table.numbered():
         deal_id = str(row.get("deal_id") or "").strip()
         raw = str(row.get("verdict") or "").strip()
         if not raw:

@@ -78,6 +78,7 @@ class Plan:
     declared_split: bool
     fields: dict[str, dict[str, str]] = field(default_factory=dict)  # scope → {field: why}
     criteria_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # read only to derive the list
+    kept_deal_fields: list[str] = field(default_factory=list)  # read after the row loop: gates, attribution
 
     @property
     def product_list(self) -> list[ProductPlan]:
@@ -120,6 +121,8 @@ def build_plan(ir: dict) -> Plan:
                 Decimal(split.get("participants") or constants.get("participant_share") or 0),
                 split.get("by") == "declared")
     plan.fields = used_fields(ir, criteria=False)
+    plan.kept_deal_fields = list(used_fields({"gates": ir["gates"], "attribution": ir.get("attribution")},
+                                             criteria=False).get("deal", {}))
     plan.criteria_fields = used_fields({"targets": ir["targets"]})
     return plan
 
@@ -149,7 +152,7 @@ def used_fields(ir: dict, criteria: bool = True) -> dict[str, dict[str, str]]:
         note(product["points"]["expr"], f"the points of `{product['name']}` use it")
         note(product["points"]["when"], f"the `when` of `{product['name']}` uses it")
         note(product["target"], f"the target of `{product['name']}` uses it")
-    for block in ir["targets"] if criteria else []:
+    for block in ir.get("targets", []) if criteria else []:
         for criterion in block["criteria"]:
             note(criterion["expr"], f"the criterion `{criterion['label']}` of {block['department']} uses it")
     for gate in ir.get("gates", []):

@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator
 
-from .expr import truth
+from .expr import number, truth
 from .plan import Plan, ProductPlan
 from .values import to_date, to_number
 
@@ -45,7 +45,7 @@ class Deal:
 
     __slots__ = ("row", "deal_id", "date", "product_plan", "quantity", "client_id", "project_id", "outlet_name",
                  "deal", "client", "project", "product", "outlet", "department", "group",
-                 "points", "shares", "factor", "department_factors", "in_report")
+                 "points", "fractions", "factor", "department_factors", "in_report")
 
     def __init__(self, row: int, deal_id: str, day: date, product_plan: ProductPlan, fields: dict):
         self.row, self.deal_id, self.date, self.product_plan = row, deal_id, day, product_plan
@@ -55,8 +55,17 @@ class Deal:
         self.factor = ONE
         self.department_factors = None
 
+    @property
+    def shares(self) -> list[tuple[str, Decimal]]:
+        """Points by department before gates (computed, not stored: a ledger has a million deals)."""
+        return _shares(self.points, self.fractions)
+
     def gated_shares(self) -> list[tuple[str, Decimal]]:
-        factors = self.department_factors or {}
+        if self.department_factors is None:
+            if self.factor == ONE:
+                return self.shares
+            return [(dept, share * self.factor) for dept, share in self.shares]
+        factors = self.department_factors
         return [(dept, share * self.factor * factors.get(dept, ONE)) for dept, share in self.shares]
 
     @property
@@ -109,80 +118,155 @@ class RowOutcome:
         self.accepted: list[Deal] = []
         self.rejected: list[Rejection] = []
         self.rows = 0
+        self.ids: set[str] = set()  # every deal_id of the ledger
 
 
 def process_rows(plan: Plan, rows: Iterable[tuple[int, dict]], window: Window, lookups: Lookups,
                  keep_fields: Iterable[str]) -> RowOutcome:
     """Validate every row and compute points and base shares of the accepted ones."""
     outcome = RowOutcome()
-    seen: set[str] = set()
-    keep = tuple(dict.fromkeys(keep_fields))
+    validate = _Validator(plan, window, lookups, outcome.ids, tuple(dict.fromkeys(["quantity", *keep_fields])))
+    reported_of = window.reported
     for row_number, row in rows:
-        deal_id = _text(row.get("deal_id"))
-        day = to_date(row.get("date"))
-        reported = window.reported(day)
+        day = validate.date(row.get("date"))
+        reported = reported_of(day)
         if reported:
             outcome.rows += 1
-        code, reason, deal = _validate(plan, row, row_number, deal_id, day, window, lookups, seen, keep)
+        code, reason, deal = validate(row, row_number, day)
         if deal is not None:
             deal.in_report = reported
             outcome.accepted.append(deal)
         elif reported and code:
-            outcome.rejected.append(Rejection(row_number, deal_id or "", code, reason))
+            outcome.rejected.append(Rejection(row_number, str(row.get("deal_id") or "").strip(), code, reason))
     return outcome
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+class _Validator:
+    """One row's checks, in the order of the reason codes. Values that repeat across a ledger (dates,
+    quantities, participant lists, outlets) are converted once and cached."""
+
+    def __init__(self, plan: Plan, window: Window, lookups: Lookups, seen: set[str], keep: tuple[str, ...]):
+        self.plan, self.window, self.lookups, self.seen, self.keep = plan, window, lookups, seen, keep
+        self.dates: dict = {}
+        self.quantities: dict = {}
+        self.participants: dict = {}
+        self.outlets: dict = {}
+        self.strings: dict[str, str] = {}
+
+    def date(self, raw) -> date | None:
+        try:
+            return self.dates[raw]
+        except KeyError:
+            day = self.dates[raw] = to_date(raw)
+            return day
+        except TypeError:  # an unhashable cell (a list from JSON Lines)
+            return None
+
+    def __call__(self, row: dict, row_number: int, day: date | None):
+        deal_id = str(row.get("deal_id") or "").strip()
+        if not deal_id:
+            return "R001", "the row has no `deal_id`", None
+        if deal_id in self.seen:
+            return "R001", f"`deal_id` `{deal_id}` appears on an earlier row (the first is kept)", None
+        self.seen.add(deal_id)
+        window = self.window
+        if day is None:
+            raw = str(row.get("date") or "").strip()
+            return "R002", f"date `{raw}` is not a date" if raw else "the date is missing", None
+        if not window.period_from <= day <= window.period_to:
+            return "R003", f"date {day} is outside the effective period {window.period_from} to {window.period_to}", None
+        if day > window.end:
+            return "", "", None  # after the evaluated month: not part of this run
+        product_name = str(row.get("product") or "").strip()
+        product = self.plan.products.get(product_name)
+        if product is None:
+            return "R004", _unknown_product(self.plan, product_name), None
+        quantity = self.quantity(row.get("quantity"))
+        if quantity is None:
+            return "R005", f"quantity `{str(row.get('quantity')).strip()}` is not a number above 0", None
+        client_id = str(row.get("client_id") or "").strip()
+        lookups = self.lookups
+        if not lookups.on_target_list(client_id, day):
+            return "R006", f"client `{client_id}` is not on the target list on {day}" if client_id \
+                else "the deal names no client", None
+        fractions, problem = self.split_of(product, str(row.get("participants") or "").strip())
+        if problem:
+            return (*problem, None)
+        if deal_id in lookups.audit_rejected:
+            note = lookups.audit_rejected[deal_id]
+            return "R010", "rejected by the audit" + (f": {note}" if note else ""), None
+        row["quantity"] = quantity  # what `deal.quantity` reads: a missing quantity is 1
+        deal = self._deal(row, row_number, deal_id, day, product, quantity, client_id)
+        points, problem = _points(product, deal)
+        if problem:
+            return (*problem, None)
+        deal.deal = {name: row.get(name) for name in self.keep}  # only what gates and attribution read later
+        deal.points = points
+        deal.fractions = fractions
+        return "", "", deal
+
+    def _deal(self, row, row_number, deal_id, day, product, quantity, client_id) -> Deal:
+        deal = Deal(row_number, deal_id, day, product, row)
+        deal.quantity = quantity
+        deal.client_id = self.shared(client_id)
+        deal.project_id = self.shared(str(row.get("project_id") or "").strip())
+        outlet = self.shared(str(row.get("outlet") or "").strip())
+        deal.outlet_name = outlet
+        deal.outlet = self.outlets.get(outlet) or self.outlets.setdefault(outlet, {"name": outlet})
+        deal.client = self.lookups.clients.get(client_id, NO_ROW)
+        deal.project = self.lookups.projects.get(deal.project_id, NO_ROW)
+        deal.product = self.lookups.product_info[product.name]
+        return deal
+
+    def shared(self, text: str) -> str:
+        """One string object for each distinct id: a ledger repeats clients and outlets many times."""
+        return self.strings.setdefault(text, text)
+
+    def quantity(self, raw) -> Decimal | None:
+        try:
+            return self.quantities[raw]
+        except KeyError:
+            value = self.quantities[raw] = _quantity(raw)
+            return value
+        except TypeError:
+            return _quantity(raw)
+
+    def split_of(self, product: ProductPlan, text: str):
+        """The fraction of a deal's points each department gets, host first; or a rejection."""
+        key = (product.name, text)
+        if key not in self.participants:
+            shares, problem = _participants(self.plan, product, text)
+            self.participants[key] = (None, problem) if problem else (_fractions(self.plan, product, shares), None)
+        return self.participants[key]
 
 
-def _validate(plan, row, row_number, deal_id, day, window, lookups, seen, keep):
-    if not deal_id:
-        return "R001", "the row has no `deal_id`", None
-    if deal_id in seen:
-        return "R001", f"`deal_id` `{deal_id}` appears on an earlier row (the first is kept)", None
-    seen.add(deal_id)
-    if day is None:
-        raw = _text(row.get("date"))
-        return "R002", f"date `{raw}` is not a date" if raw else "the date is missing", None
-    if not window.period_from <= day <= window.period_to:
-        return "R003", f"date {day} is outside the effective period {window.period_from} to {window.period_to}", None
-    if day > window.end:
-        return "", "", None  # after the evaluated month: not part of this run
-    product_name = _text(row.get("product"))
-    product = plan.products.get(product_name)
-    if product is None:
-        return "R004", _unknown_product(plan, product_name), None
-    quantity = _quantity(row.get("quantity"))
-    if quantity is None:
-        return "R005", f"quantity `{_text(row.get('quantity'))}` is not a number above 0", None
-    client_id = _text(row.get("client_id"))
-    if not lookups.on_target_list(client_id, day):
-        return "R006", f"client `{client_id}` is not on the target list on {day}" if client_id \
-            else "the deal names no client", None
-    shares, problem = _participants(plan, product, _text(row.get("participants")))
-    if problem:
-        return (*problem, None)
-    if deal_id in lookups.audit_rejected:
-        note = lookups.audit_rejected[deal_id]
-        return "R010", "rejected by the audit" + (f": {note}" if note else ""), None
-    deal = Deal(row_number, deal_id, day, product, {name: row.get(name) for name in keep})
-    deal.quantity = quantity
-    deal.client_id = client_id
-    deal.project_id = _text(row.get("project_id"))
-    deal.outlet_name = _text(row.get("outlet"))
-    deal.client = lookups.clients.get(client_id, {})
-    deal.project = lookups.projects.get(deal.project_id, {})
-    deal.product = lookups.product_info[product.name]
-    deal.outlet = {"name": deal.outlet_name}
-    deal.deal["quantity"] = quantity
-    points, problem = _points(product, deal)
-    if problem:
-        return (*problem, None)
-    deal.points = points
-    deal.shares = [(product.host, points * plan.host_share)] + \
-        [(dept, part) for dept, part in _split(points * plan.participant_share, shares)]
-    return "", "", deal
+NO_ROW: dict = {}
+
+
+def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Decimal | None], ...]:
+    """Host share, then each participant's fraction of the participants' part (None: the remainder)."""
+    count = len(shares)
+    parts = [(product.host, plan.host_share)]
+    for index, (name, fraction) in enumerate(shares):
+        if index == count - 1:
+            parts.append((name, None))
+        else:
+            parts.append((name, plan.participant_share * (fraction if fraction is not None else ONE / count)))
+    return tuple(parts)
+
+
+def _shares(points: Decimal, fractions) -> list[tuple[str, Decimal]]:
+    """Points by department. The last participant takes what is left of the participants' part, so
+    the shares add up to the deal's points exactly."""
+    host, host_fraction = fractions[0]
+    host_part = points * host_fraction
+    shares = [(host, host_part)]
+    given = host_part
+    for name, fraction in fractions[1:]:
+        part = points - given if fraction is None else points * fraction
+        given += part
+        shares.append((name, part))
+    return shares
 
 
 def _unknown_product(plan: Plan, name: str) -> str:
@@ -235,27 +319,13 @@ def _declared_shares(names, declared):
     return [(name, number / HUNDRED) for name, number in zip(names, numbers)], None
 
 
-def _split(amount: Decimal, shares) -> Iterator[tuple[str, Decimal]]:
-    """Divide the participants' part equally or by declared fractions; the last takes the remainder
-    so that the parts add up to the whole exactly."""
-    given = Decimal(0)
-    count = len(shares)
-    for i, (name, fraction) in enumerate(shares):
-        if i == count - 1:
-            yield name, amount - given
-            return
-        part = amount / count if fraction is None else amount * fraction
-        given += part
-        yield name, part
-
-
 def _points(product: ProductPlan, deal: Deal):
     if product.when is not None:
         eligible = truth(product.when(deal))
         if eligible is not True:
             return None, ("R012", f"the condition of `{product.name}` is {'empty' if eligible is None else 'false'}"
                                   " for this deal: not eligible")
-    value = to_number(product.points(deal))
+    value = number(product.points(deal))
     if value is None:
         return None, ("R011", f"the points of `{product.name}` cannot be computed for this deal "
                               "(a value it needs is missing or not a number)")

@@ -10,6 +10,7 @@ then moved over the target, so a file is written whole or not at all.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import gc
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -63,11 +64,21 @@ class TableError(Exception):
 
 @dataclass
 class Table:
+    """A table's header and rows. A streamed table (`stream`) keeps no rows: `numbered()` reads the
+    file again on each pass, so a million-row ledger never sits in memory."""
+
     name: str
     path: str
     columns: list[str]
     rows: list[dict[str, object]]
     row_numbers: list[int]
+    stream: Callable[[], Iterator[tuple[int, dict[str, object]]]] | None = None
+
+    def numbered(self) -> Iterator[tuple[int, dict[str, object]]]:
+        """(spreadsheet row number, row) pairs, in file order."""
+        if self.stream is not None:
+            return self.stream()
+        return zip(self.row_numbers, self.rows)
 
     def require(self, columns: dict[str, str]) -> None:
         """Check required columns before any row is processed: {column: why it is needed}.
@@ -105,11 +116,15 @@ def split_sheet(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def read_table(path: str, *, encoding: str | None = None, table: str = "deals") -> Table:
-    """Read a CSV, XLSX (first sheet, or `file.xlsx#Sheet`) or JSON Lines table."""
+def read_table(path: str, *, encoding: str | None = None, table: str = "deals", stream: bool = False) -> Table:
+    """Read a CSV, XLSX (first sheet, or `file.xlsx#Sheet`) or JSON Lines table.
+
+    With `stream`, a CSV is only checked (encoding, header) now and its rows are read on each pass."""
     file, sheet = split_sheet(path)
     _check_exists(file)
     suffix = Path(file).suffix.lower()
+    if suffix == ".csv" and stream:
+        return _streamed_csv(table, path, file, encoding)
     if suffix == ".csv":
         columns, rows, numbers = _read_csv(file, encoding)
     elif suffix in XLSX_SUFFIXES:
@@ -198,6 +213,66 @@ def _read_csv(file: str, encoding: str | None) -> tuple[list[str], list[dict], l
                          file=file, row=records.line_num) from None
 
 
+def _streamed_csv(table: str, path: str, file: str, encoding: str | None) -> Table:
+    encoding = _detect_encoding(file, encoding)
+
+    def records():
+        with open(file, encoding=encoding, newline="") as handle:
+            reader = csv.reader(handle)
+            try:
+                yield from enumerate(reader, 1)
+            except csv.Error as error:
+                raise TableError(f"`{file}` line {reader.line_num} cannot be read as CSV ({error})",
+                                 file=file, row=reader.line_num) from None
+
+    header, header_row, rows = _stream_records(records(), file, f"`{file}`")
+    rows.close()
+    return Table(table, path, header, [], [],
+                 stream=lambda: _stream_records(records(), file, f"`{file}`")[2])
+
+
+def _detect_encoding(file: str, encoding: str | None) -> str:
+    """The codec to stream a CSV with: `encoding` if given, else UTF-8 (BOM or not), else GB18030.
+    The file is decoded chunk by chunk and the text thrown away, so a large file costs no memory."""
+    try:
+        with open(file, "rb") as handle:
+            head = handle.read(4)
+            handle.seek(0)
+            if head.startswith(b"PK\x03\x04"):
+                raise TableError(f"`{file}` is an Excel workbook, not a text table", file=file,
+                                 help="rename it to end in `.xlsx`, or save it from Excel as CSV")
+            candidates = [encoding] if encoding else ["utf-8", "gb18030"]
+            for index, candidate in enumerate(candidates):
+                handle.seek(0)
+                if _decodes(handle, candidate, file, last=index == len(candidates) - 1):
+                    return "utf-8-sig" if candidate == "utf-8" else candidate
+    except OSError as error:
+        raise _unreadable(file, error) from None
+    raise AssertionError("unreachable: the last candidate raises")
+
+
+def _decodes(handle, encoding: str, file: str, last: bool) -> bool:
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError:
+        raise TableError(f"`{encoding}` is not a known encoding", file=file, help=ENCODING_HELP) from None
+    offset = 0
+    while True:
+        chunk = handle.read(1 << 20)
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as error:
+            if not last:
+                return False
+            handle.seek(0)
+            data = handle.read(offset + len(chunk))
+            error.start += offset
+            raise _undecodable(file, data, error, encoding if len(chunk) else None) from None
+        if not chunk:
+            return True
+        offset += len(chunk)
+
+
 def _read_xlsx(file: str, sheet_name: str | None) -> tuple[list[str], list[dict], list[int]]:
     try:
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
@@ -274,33 +349,46 @@ def _json_object(line: str, file: str, number: int) -> dict:
 
 # ---- records → rows (CSV and XLSX) ----
 
-def _parse_records(numbered: Iterator[tuple[int, Sequence[object]]], file: str, where: str
-                   ) -> tuple[list[str], list[dict], list[int]]:
-    """The first non-blank record is the header; the rest become dicts keyed by it."""
-    for header_row, cells in numbered:
-        if not _blank(cells):
-            header = _header(cells, file, where, header_row)
-            break
-    else:
-        raise TableError(f"{where} is empty: it needs a header row", file=file,
-                         help="the first row names the columns, e.g. `deal_id,date,product,amount`")
+def _stream_records(numbered: Iterator[tuple[int, Sequence[object]]], file: str, where: str):
+    """The header (first non-blank record), its row number, and a generator of the numbered rows."""
+    header, header_row = _find_header(numbered, file, where)
     width = len(header)
-    rows: list[dict] = []
-    numbers: list[int] = []
-    add_row, add_number = rows.append, numbers.append  # the hot loop: a million rows in seconds
-    with _collection_paused():
+
+    def rows():
         for number, cells in numbered:
             if len(cells) != width or not any(cells):
                 if _blank(cells):
                     continue
                 cells = _fit(cells, width, file, where, number, header_row)
-            add_row(dict(zip(header, cells)))
+            yield number, dict(zip(header, cells))
+
+    return header, header_row, rows()
+
+
+def _find_header(numbered, file: str, where: str) -> tuple[list[str], int]:
+    for header_row, cells in numbered:
+        if not _blank(cells):
+            return _header(cells, file, where, header_row), header_row
+    raise TableError(f"{where} is empty: it needs a header row", file=file,
+                     help="the first row names the columns, e.g. `deal_id,date,product,amount`")
+
+
+def _parse_records(numbered: Iterator[tuple[int, Sequence[object]]], file: str, where: str
+                   ) -> tuple[list[str], list[dict], list[int]]:
+    """The first non-blank record is the header; the rest become dicts keyed by it."""
+    header, _, rows = _stream_records(numbered, file, where)
+    collected: list[dict] = []
+    numbers: list[int] = []
+    add_row, add_number = collected.append, numbers.append  # the hot loop: a million rows in seconds
+    with collection_paused():
+        for number, row in rows:
+            add_row(row)
             add_number(number)
-    return header, rows, numbers
+    return header, collected, numbers
 
 
 @contextmanager
-def _collection_paused() -> Iterator[None]:
+def collection_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: it rescans every row built so far, over and over."""
     was_enabled = gc.isenabled()
     gc.disable()
