@@ -156,7 +156,7 @@ def run_checks(ctx: CheckContext) -> list[Diagnostic]:
 
 
 def did_you_mean(name: str, known: Iterable[str], otherwise: str | None = None) -> str | None:
-    close = difflib.get_close_matches(name, list(dict.fromkeys(known)), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(dict.fromkeys(known)), n=1, cutoff=0.5)
     return f"did you mean `{close[0]}`?" if close else otherwise
 
 
@@ -380,7 +380,7 @@ def redefinitions(ctx: CheckContext) -> Iterator[Diagnostic]:
     """E211: a branch cannot redefine what head office declares (SPEC §3.2)."""
     for decl, ident, original in _redefinitions(ctx):
         yield Diagnostic("E211", f"`{ident.text}` is already declared by the measure", ident.span,
-                         help=f"the measure declares it at line {original.span.line}; "
+                         help=f"the measure declares it at line {original.span.line} ({original.span.file}); "
                               "a branch may only `set` parameters")
 
 

@@ -184,6 +184,8 @@ class Lowerer:
         out = []
         for _, decl in self._decls(ast.Product):
             pointer = self.at(f"/products/{len(out)}", decl)
+            self.at(f"{pointer}/name", decl.name)
+            self.at(f"{pointer}/code", decl.name)  # the catalogue's code, found by this name
             entry = by_name.get(decl.name.text, {})
             product = {"name": decl.name.text, "code": entry.get("code"), "host": entry.get("host"),
                        "unit": entry.get("unit"), "points": None, "target": None,

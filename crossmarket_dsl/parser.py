@@ -124,7 +124,7 @@ def _describe(source: SourceFile, err: UnexpectedInput) -> Diagnostic:
     token = err.token
     expected = _expected_words(err.expected)
     if token.type == "$END":
-        if not source.text.strip():
+        if not re.sub(r"#[^\n]*", "", source.text).strip():  # nothing but comments
             return Diagnostic("E102", "the file is empty", source.end_span(),
                               help='a rules file starts with `rules "…实施细则" { implements "…" version "…" … }`; '
                                    "`crossmarket init BRANCH` writes one for you")

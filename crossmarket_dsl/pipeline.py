@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ast
-from .checks import CheckContext, run_checks
-from .diagnostics import DiagnosticError, Report
+from .checks import CheckContext, missing_header_lines, run_checks
+from .diagnostics import Diagnostic, DiagnosticError, Report
 from .lower import Lowered, lower
 from .parser import parse
 from .resolve import NotFound, find_measure, find_schema
@@ -74,6 +74,11 @@ def load(path: str | Path, measure: str | Path | None = None, schema: str | Path
         result.measure = _parse_into(result, result.measure_path)
         if result.measure is None:
             return result
+        if result.measure.kind != "measure":
+            result.report.add(Diagnostic("E208", f"`{_display(result.measure_path)}` is not a measure: it starts "
+                                                 "with `rules`", program.header.span,
+                                         help="name head office's measure file with `--measure FILE`"))
+            return result
     rules = program if program.kind == "rules" else None
     result.lowered = lower(result.measure, rules)
     result.report.extend(run_checks(CheckContext(result.measure, rules, result.lowered)))
@@ -89,7 +94,8 @@ def _locate_measure(result: Compiled, program: ast.Program, path: Path, override
         return override
     implements = next((i for i in program.header.items if isinstance(i, ast.Setting) and i.key == "implements"), None)
     if implements is None:
-        return None  # the checks report the missing `implements` line
+        result.report.extend(missing_header_lines(program))
+        return None
     found = find_measure(path, implements.values[0], implements.values[1], implements.span)
     if isinstance(found, NotFound):
         result.report.add(found.diagnostic)

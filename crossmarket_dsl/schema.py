@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -46,6 +48,7 @@ from .resolve import ir_schema_path
 from .source import Span
 
 DEFAULT_CODE = "E407"
+FRAMES_PER_LEVEL = 8  # measured: about 3 per level of the JSON document
 MESSAGES = {
     "minimum": "`{name}` is {value}, below head office's minimum {limit}",
     "exclusiveMinimum": "`{name}` is {value}, it must be more than {limit}",
@@ -79,7 +82,8 @@ def validate(ir: dict, source_map: dict[str, Span], schema_path: Path, fallback:
     """Validate an IR; every violation becomes a diagnostic at the span of the offending value."""
     try:
         validator, name = _validator(Path(schema_path), ir.get("kind"))
-        errors = list(validator.iter_errors(_as_json(ir)))
+        with _stack_for(_depth(ir)):
+            errors = list(validator.iter_errors(_as_json(ir)))
     except SchemaProblem as problem:
         return [Diagnostic("E409", str(problem), fallback,
                            help="head office's schema files must be valid JSON Schema (draft 2020-12)")]
@@ -134,6 +138,28 @@ def _load_cached(path: str, stamp: int) -> dict:
     if not isinstance(schema, dict):
         raise SchemaProblem(f"the schema `{name}` is not a JSON object")
     return schema
+
+
+def _depth(document) -> int:
+    """How deeply the IR nests (long expressions nest deeply), counted without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, (list, tuple)) else ()
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+@contextmanager
+def _stack_for(depth: int):
+    """jsonschema validates recursively, a few frames per level: make room for the deepest expression."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, before + FRAMES_PER_LEVEL * depth))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def _as_json(value):
