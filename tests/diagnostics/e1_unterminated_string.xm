@@ -1,0 +1,6 @@
+# expect: E104@4:10
+rules "测试细则" {
+  implements "商业银行公私联动交叉营销管理办法" version "2026"
+  branch "测试分行
+  effective 2026-01-01 to 2026-12-31
+}
