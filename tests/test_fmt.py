@@ -5,6 +5,7 @@ Cases are `tests/fmt/NAME.xm` with their golden `NAME.expected.xm`; `pytest --up
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -50,14 +51,38 @@ def test_golden_layout(case, golden):
     golden(case.with_name(case.stem + GOLDEN_SUFFIX), format_source(read_source(case)))
 
 
+def _assert_guarantees(text: str) -> None:
+    """Idempotent, same tree, every comment exactly as often, one final newline."""
+    once = _format(text)
+    assert _format(once) == once
+    assert parse(SourceFile("f.xm", once)) == parse(SourceFile("t.xm", text))
+    assert _comment_texts(once) == _comment_texts(text)
+    assert once.endswith("\n") and not once.endswith("\n\n")
+
+
 @pytest.mark.parametrize("path", CASES + SAMPLES, ids=lambda p: p.name)
 def test_idempotent_same_ast_same_comments(path):
-    source = read_source(path)
-    once = format_source(source)
-    assert _format(once) == once
-    assert parse(SourceFile("f.xm", once)) == parse(source)
-    assert _comment_texts(once) == _comment_texts(source.text)
-    assert once.endswith("\n") and not once.endswith("\n\n")
+    _assert_guarantees(read_source(path).text)
+
+
+COMMENT_FORMS = ("  # trailing {}\n", "\n# alone {}\n", "\n    # indented {}\n  ")
+
+
+def _gaps(text: str) -> list[int]:
+    """Offsets of the spaces between tokens (not inside a text or a comment)."""
+    covered = {i for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*', text) for i in range(*m.span())}
+    return [i for i, ch in enumerate(text) if ch == " " and i not in covered]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_comments_anywhere_keep_the_guarantees(data):
+    text = read_source(data.draw(st.sampled_from(CASES + SAMPLES), label="file")).text
+    offsets = data.draw(st.lists(st.sampled_from(_gaps(text)), unique=True, max_size=6), label="offsets")
+    for number, offset in enumerate(sorted(offsets, reverse=True)):
+        form = data.draw(st.sampled_from(COMMENT_FORMS))
+        text = text[:offset] + form.format(number) + text[offset + 1:]
+    _assert_guarantees(text)
 
 
 def test_crlf_becomes_lf_and_comments_lose_their_carriage_return():
@@ -159,7 +184,7 @@ def expressions(depth: int = 5):
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(expressions(), expressions())
 def test_printed_expressions_parse_back_to_the_same_tree(value, condition):
     text = (f'rules "r" {{}}\nlet x = {expression(value)}\n'
