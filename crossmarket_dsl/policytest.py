@@ -32,6 +32,7 @@ from .pipeline import Compiled, load
 from .plan import build_plan, required_deal_columns
 from .render import to_json
 from .tables import Table, TableError
+from .workspace import TextDateLoader
 
 TEST_KEYS = {"name", "cite", "month", "expect", "period", *TABLE_ROLES}
 EXPECT_KEYS = {"departments", "rewards", "gates", "products", "rejected", "outlets", "deals"}
@@ -81,7 +82,7 @@ def run_file(path: Path) -> FileOutcome:
 
 def _read(path: Path) -> dict:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=TextDateLoader)  # a safe loader
     except OSError as exc:
         raise PolicyTestError(f"{path}: cannot be read ({exc.strerror})") from None
     except UnicodeDecodeError:
@@ -152,7 +153,7 @@ def _with_all_columns(plan, tables: dict[str, Table]) -> dict[str, Table]:
 
 def _cell(value):
     """YAML numbers become exact text (a YAML float is binary); dates stay dates."""
-    if isinstance(value, bool) or value is None or isinstance(value, date):
+    if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, (int, float)):
         return repr(value)

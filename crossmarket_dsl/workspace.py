@@ -102,11 +102,11 @@ def _read(file: Path) -> str:
                              "save it as UTF-8", missing=True, file=str(file)) from None
 
 
-class _SafeLoader(yaml.SafeLoader):
+class TextDateLoader(yaml.SafeLoader):
     """`yaml.SafeLoader` with dates kept as text: PyYAML raises on `2026-02-30`; `to_date` says no."""
 
 
-_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 class _Reader:
@@ -120,7 +120,7 @@ class _Reader:
 
     def _parse(self, text: str) -> tuple[object, yaml.Node | None]:
         try:
-            loader = _SafeLoader(text)  # checks every character first
+            loader = TextDateLoader(text)  # checks every character first
             try:
                 node = loader.get_single_node()
                 return (loader.construct_document(node) if node is not None else None), node

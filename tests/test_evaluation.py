@@ -1,0 +1,205 @@
+"""The evaluator, as data: policy tests (`*.test.yaml`), golden results of the example workspaces,
+the same ledger in every table format, and invariants over generated ledgers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crossmarket_dsl.cli import cli
+from crossmarket_dsl.jsonout import dumps
+from crossmarket_dsl.policytest import run_file
+from crossmarket_dsl.render import to_json
+from crossmarket_dsl.session import open_session
+
+from .conftest import ROOT
+
+POLICY_TESTS = sorted([*ROOT.glob("tests/evaluation/*.test.yaml"), *ROOT.glob("policies/**/*.test.yaml")])
+EXAMPLES = sorted(p.parent for p in ROOT.glob("examples/*/workspace.yaml"))
+RULES_INFO = {"name": "", "branch": "", "measure": "", "version": "", "sha256": ""}
+
+
+def _cases():
+    for path in POLICY_TESTS:
+        outcome = run_file(path)
+        assert outcome.compiled.ok, f"{path}: the rules do not check"
+        for test in outcome.outcomes:
+            yield pytest.param(test, id=f"{path.stem}:{test.name}")
+
+
+@pytest.mark.parametrize("test", list(_cases()))
+def test_policy_case(test):
+    assert test.failures == []
+
+
+def _evaluate_json(workspace: Path, *args: str) -> dict:
+    result = CliRunner().invoke(cli, ["evaluate", str(workspace), "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("workspace", EXAMPLES, ids=lambda p: p.name)
+def test_example_matches_golden_result(workspace, golden):
+    document = _evaluate_json(workspace)
+    golden(ROOT / "tests/evaluation/golden" / f"{workspace.name}.json", json.dumps(document, ensure_ascii=False,
+                                                                                  indent=2) + "\n")
+
+
+@pytest.mark.parametrize("workspace", EXAMPLES, ids=lambda p: p.name)
+def test_example_invariants(workspace):
+    document = _evaluate_json(workspace)
+    deals = document["deals"]
+    assert deals["rows"] == deals["accepted"] + deals["rejected"] == len(document["rejected"]) + deals["accepted"]
+    rewards = [Decimal(d["reward"]) for d in document["departments"]]
+    assert sum(rewards) == Decimal(document["reward"]["pool"]) == Decimal(document["reward"]["allocated"])
+
+
+def _copy_example(tmp_path: Path, name: str = "panjin-2026") -> Path:
+    target = tmp_path / name
+    shutil.copytree(ROOT / "examples" / name, target)
+    text = (target / "workspace.yaml").read_text(encoding="utf-8")
+    rules = (ROOT / "policies/branches/panjin.xm").as_posix()
+    (target / "workspace.yaml").write_text(text.replace("../../policies/branches/panjin.xm", rules), encoding="utf-8")
+    return target
+
+
+def _read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _as_gb18030(source: Path, target: Path) -> None:
+    target.write_bytes(source.read_text(encoding="utf-8-sig").encode("gb18030"))
+
+
+def _as_xlsx(source: Path, target: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "台账"
+    for row in _read_rows(source):
+        sheet.append(row)
+    book.save(target)
+
+
+def _as_jsonl(source: Path, target: Path) -> None:
+    header, *rows = _read_rows(source)
+    lines = [json.dumps(dict(zip(header, row)), ensure_ascii=False) for row in rows]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, convert", [("deals-gb.csv", _as_gb18030), ("deals.xlsx", _as_xlsx),
+                                           ("deals.jsonl", _as_jsonl)])
+def test_every_table_format_gives_the_same_result(tmp_path, name, convert):
+    workspace = _copy_example(tmp_path)
+    expected = _evaluate_json(workspace)
+    convert(workspace / "deals.csv", workspace / name)
+    actual = _evaluate_json(workspace, "--table", f"deals={workspace / name}")
+    if name.endswith(".jsonl"):  # JSON Lines count lines, not spreadsheet rows: the header is not there
+        for row in actual["rejected"]:
+            row["row"] += 1
+    assert actual == expected
+
+
+def test_xlsx_sheet_can_be_named(tmp_path):
+    workspace = _copy_example(tmp_path)
+    _as_xlsx(workspace / "deals.csv", workspace / "deals.xlsx")
+    expected = _evaluate_json(workspace)
+    assert _evaluate_json(workspace, "--table", f"deals={workspace / 'deals.xlsx'}#台账") == expected
+
+
+# ---- invariants over generated ledgers ------------------------------------------------------------
+
+PRODUCTS = ["个人住房贷款", "代发工资", "个人理财", "信用卡", "电子银行", "贵宾客户", "CARD", "外汇宝"]
+PARTICIPANTS = ["公司业务部", "机构业务部", "房地产信贷部", "公司业务部、机构业务部", "", "个人金融部", "公司业务部;机构业务部;房地产信贷部"]
+DATES = ["2026-01-05", "2026-03-31", "2026-06-15", "2026-12-31", "2025-12-31", "2026-02-30", ""]
+
+row_strategy = st.fixed_dictionaries({
+    "deal_id": st.integers(0, 40).map(lambda i: f"D{i}"),
+    "date": st.sampled_from(DATES),
+    "product": st.sampled_from(PRODUCTS),
+    "quantity": st.sampled_from(["1", "2", "3", "0", "", "abc", "1.5"]),
+    "amount": st.sampled_from(["100000", "1,000,000", "5万", "", "x"]),
+    "client_id": st.sampled_from(["C1", "C2", "C3", "C9"]),
+    "participants": st.sampled_from(PARTICIPANTS),
+    "outlet": st.sampled_from(["兴隆台支行", "大洼支行", ""]),
+    "project_id": st.sampled_from(["P1", "P2", ""]),
+    "activated": st.sampled_from(["是", "否", ""]),
+    "fee_income": st.sampled_from(["100", "", "2.5"]),
+    "new_deposits": st.sampled_from(["1万", "0", ""]),
+})
+
+
+@pytest.fixture(scope="module")
+def generated_workspace(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("generated")
+    rules = (ROOT / "policies/branches/panjin.xm").as_posix()
+    (folder / "workspace.yaml").write_text(
+        f"rules: {rules}\ntables:\n  deals: deals.csv\n  clients: clients.csv\n  projects: projects.csv\n"
+        "  indicators: indicators.csv\n  target_list: target_list.csv\n", encoding="utf-8")
+    (folder / "clients.csv").write_text("client_id,name\nC1,甲公司\nC2,乙公司\nC3,丙公司\n", encoding="utf-8")
+    (folder / "projects.csv").write_text(
+        "project_id,dev_loan,dev_loan_share,total_mortgages\nP1,exclusive,,4\nP2,partial,50%,3\n", encoding="utf-8")
+    (folder / "indicators.csv").write_text("product,indicator\n代发工资,100\n", encoding="utf-8")
+    (folder / "target_list.csv").write_text(
+        "client_id,department,from,to\nC1,公司业务部,,\nC2,房地产信贷部,2026-03-01,\nC3,机构业务部,,2026-06-30\n",
+        encoding="utf-8")
+    return folder
+
+
+def _write_deals(folder: Path, rows: list[dict]) -> None:
+    columns = list(rows[0])  # every generated row has every column
+    with (folder / "deals.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _result(folder: Path, month: str | None = None):
+    session = open_session(folder)
+    return session.evaluate(month)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(row_strategy, min_size=1, max_size=40), month=st.sampled_from([None, "2026-03", "2026-12"]))
+def test_generated_ledgers_keep_the_invariants(generated_workspace, rows, month):
+    _write_deals(generated_workspace, rows)
+    result = _result(generated_workspace, month)
+    # every row accounted for: rows = accepted + rejected
+    assert result.rows == len(result.deals) + len(result.rejected)
+    if month is None:
+        assert result.rows == len(rows)
+    # department points are exactly the deals' gated points
+    assert sum(result.department_points.values(), Decimal(0)) == sum((d.gated_points for d in result.deals), Decimal(0))
+    # each deal's shares add up to its points exactly
+    for deal in result.deals:
+        assert sum(share for _, share in deal.shares) == deal.points
+    # rewards add up to the pool to the cent, or nothing is allocated (and the result says why)
+    if month is None:
+        allocated = sum(result.rewards.values(), Decimal(0))
+        assert allocated == (0 if result.reward_note else result.pool)
+        assert bool(result.reward_note) == (sum(result.department_points.values(), Decimal(0)) == 0)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(row_strategy, min_size=2, max_size=30, unique_by=lambda r: r["deal_id"]), seed=st.integers(0, 99))
+def test_shuffling_rows_changes_nothing(generated_workspace, rows, seed):
+    _write_deals(generated_workspace, rows)
+    before = to_json(_result(generated_workspace), RULES_INFO)
+    shuffled = rows[:]
+    random.Random(seed).shuffle(shuffled)
+    _write_deals(generated_workspace, shuffled)
+    after = to_json(_result(generated_workspace), RULES_INFO)
+    for document in (before, after):  # row numbers move with the rows; everything else must not
+        document["rejected"] = sorted((r["deal_id"], r["code"]) for r in document["rejected"])
+        document["gates"] = sorted(json.dumps(g, ensure_ascii=False) for g in document["gates"])
+    assert dumps(before) == dumps(after)
