@@ -6,8 +6,8 @@ no comments, so they are put back afterwards by position:
 - a comment alone on its line goes above the printed line of the construct it sits in (an item written over
   several lines), else above the first line that starts after it; a comment before a block's `}` goes
   above the `}`, one level deeper; a comment after everything goes at the end of the file;
-- a comment after code goes at the end of the printed line of the last construct that started before it
-  on that line; when several land on one line, all but the last go above it, in source order.
+- a comment after code goes at the end of the printed line of the last construct that started before it.
+A printed line keeps at most one comment at its end: the others that land on it go above it, in source order.
 
 Guarantees (tested): idempotent, `parse(fmt(x)) == parse(x)`, every comment kept exactly once.
 """
@@ -93,10 +93,10 @@ def _attach_comments(lines: list[_Line], comments, source: SourceFile) -> list[s
         position = _start(comment.span)
         text = comment.text.rstrip()
         after = bisect_right(starts, position)  # index of the first line starting after the comment
-        if source_lines[comment.span.line - 1][: comment.span.column - 1].strip(BLANK_CHARS):
-            anchored[after - 1].comments.append((text, True))
-        elif after and anchored[after - 1].end is not None and position < anchored[after - 1].end:
-            anchored[after - 1].comments.append((text, False))
+        trailing = bool(source_lines[comment.span.line - 1][: comment.span.column - 1].strip(BLANK_CHARS))
+        previous = anchored[after - 1] if after else None
+        if trailing or (previous and previous.end is not None and position < previous.end):
+            previous.comments.append((text, trailing))
         elif after < len(anchored):
             anchored[after].comments.append((text, False))
         else:
@@ -181,7 +181,10 @@ def _gate_head(gate: ast.Gate) -> str:
 
 
 def _block_lines(node, head: str, rows: list[tuple[str, Span]], cite: ast.Cite | None) -> list[_Line]:
-    """`head {`, one row a line, `}` (with the citation that follows the block, if any)."""
+    """`head {`, one row a line, `}` (with the citation that follows the block, if any).
+
+    The AST has no position for `}`: the closing line stands at the citation, or at the end of the block.
+    """
     closing = _Line(0, _with_cite("}", cite), _start(cite.span) if cite else _end(node.span), comment_depth=1)
     return [_Line(0, head + " {", _start(node.span)), *(_leaf(1, text, span) for text, span in rows), closing]
 
@@ -192,8 +195,11 @@ def _aligned(rows: list[list[str]]) -> list[str]:
     for row in rows:
         for column, cell in enumerate(row[:-1]):
             widths[column] = max(widths.get(column, 0), display_width(cell))
-    return [" ".join([*(cell + " " * (widths[column] - display_width(cell)) for column, cell in enumerate(row[:-1])),
-                      row[-1]]) for row in rows]
+    return [" ".join([*(_pad(cell, widths[column]) for column, cell in enumerate(row[:-1])), row[-1]]) for row in rows]
+
+
+def _pad(cell: str, width: int) -> str:
+    return cell + " " * (width - display_width(cell))
 
 
 def _with_cite(text: str, cite: ast.Cite | None) -> str:

@@ -74,7 +74,7 @@ def _gaps(text: str) -> list[int]:
     return [i for i, ch in enumerate(text) if ch == " " and i not in covered]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.data())
 def test_comments_anywhere_keep_the_guarantees(data):
     text = read_source(data.draw(st.sampled_from(CASES + SAMPLES), label="file")).text
@@ -184,7 +184,7 @@ def expressions(depth: int = 5):
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(expressions(), expressions())
 def test_printed_expressions_parse_back_to_the_same_tree(value, condition):
     text = (f'rules "r" {{}}\nlet x = {expression(value)}\n'
