@@ -5,13 +5,14 @@ Every file is written whole or not at all (`tables` writes through a temporary f
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .evaluate import Result
+from .evaluate import Result, department_points
 from .jsonout import dumps
 from .render import cite_text, number_text, points_text, to_json
-from .report_html import result_html
+from .report_html import ChartData, charts_section, result_html
 from .tables import atomic_write_text, write_csv, write_xlsx
 
 DEAL_COLUMNS = ["row", "deal_id", "date", "product", "client_id", "project_id", "outlet", "quantity", "points",
@@ -53,6 +54,40 @@ def _factor(deal) -> str:
     return "; ".join(parts)
 
 
+def chart_data(result: Result) -> ChartData:
+    """The charts' figures. The trend and the completion are taken from every deal evaluated (the period
+    up to the month's end) with the factors of this run's gates, so a year-end trend adds up to the
+    year-end points."""
+    months = _months(result.window.period_from, result.window.end)
+    by_month: dict[str, list] = {month: [] for month in months}
+    for deal in result.all_deals:
+        by_month.setdefault(deal.date.strftime("%Y-%m"), []).append(deal)
+    monthly = {month: department_points(result.plan, deals) for month, deals in by_month.items()}
+    trend = {dept: [monthly[month].get(dept, Decimal(0)) for month in months] for dept in result.department_points}
+    quantities: dict[str, Decimal] = {}
+    for deal in result.all_deals:
+        quantities[deal.product_plan.name] = quantities.get(deal.product_plan.name, Decimal(0)) + deal.quantity
+    completion = [(p.plan.name, quantities.get(p.plan.name, Decimal(0)) / p.target
+                   if p.target is not None and p.target > 0 else None) for p in result.products]
+    return ChartData(list(result.department_points.items()), _month_labels(months), trend, completion,
+                     Decimal(result.plan.constants["completion_floor"]))
+
+
+def _months(start: date, end: date) -> list[str]:
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(day.strftime("%Y-%m"))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def _month_labels(months: list[str]) -> list[str]:
+    """`3月` when the months are of one year (the usual period), else `2026-03`."""
+    if len({month[:4] for month in months}) > 1:
+        return months
+    return [f"{int(month[5:])}月" for month in months]
+
+
 def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     document = to_json(result, session.rules_info())
@@ -75,7 +110,8 @@ def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
             ("剔除记录", REJECTED_COLUMNS, rejected),
         ], formats={"points": POINTS, "gated_points": POINTS, "reward": MONEY,
                     **{dept: POINTS for dept in result.department_points}}),
-        "report.html": lambda p: atomic_write_text(p, result_html(document)),
+        "report.html": lambda p: atomic_write_text(p, result_html(
+            document, charts_section(chart_data(result), "部门积分 Department points"))),
     }
     paths = []
     for name, write in written.items():
