@@ -20,7 +20,8 @@ from .diagnostics import Diagnostic, DiagnosticError
 from .literals import LiteralError, date_value, number_value, string_value
 from .source import SourceFile, Span
 
-MAX_NESTING = 64
+MAX_NESTING = 64  # brackets within brackets
+MAX_DEPTH = 300  # syntax tree levels: a chain of 250 `+` is still fine, 1,000 would exhaust the stack
 DECLARATION_KEYWORDS = (
     "department", "outlet", "param", "set", "let", "catalog", "product", "targets",
     "split", "gate", "reward", "audit", "statement", "attribute",
@@ -60,6 +61,9 @@ def parse(source: SourceFile) -> ast.Program:
         tree = _lark().parse(source.text, start="start")
     except UnexpectedInput as first:
         raise DiagnosticError(_all_syntax_errors(source, first)) from None
+    too_deep = _too_deep(tree, source.name)
+    if too_deep:
+        raise DiagnosticError([too_deep])
     builder = AstBuilder(source.name)
     try:
         program = builder.transform(tree)
@@ -220,6 +224,22 @@ def _unclosed_brace_help(text: str) -> str | None:
         return None
     line = text.count("\n", 0, opened[-1]) + 1
     return f"the `{{` opened on line {line} is not closed with `}}`"
+
+
+def _too_deep(tree: Tree, file: str) -> Diagnostic | None:
+    """Every later stage walks expressions recursively: refuse trees deeper than MAX_DEPTH levels
+    (a chain of `+` nests as deep as it is long). Walked without recursion."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            meta = node.meta
+            return Diagnostic("E105", f"this expression is too long or nested too deeply "
+                                      f"(more than {MAX_DEPTH} levels)",
+                              Span(file, meta.line, meta.column, meta.line, meta.column + 1),
+                              help="split it into smaller parts with `let` names")
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
 
 
 def _nesting_problems(source: SourceFile) -> list[Diagnostic]:

@@ -36,9 +36,8 @@ class Failure(click.ClickException):
 def guard(command: click.Command, argv=None) -> int:
     """Run a click command; turn anything unexpected into one readable line instead of a traceback."""
     try:
-        command.main(args=argv, prog_name="crossmarket", standalone_mode=False)
-    except click.exceptions.Exit as done:
-        return done.exit_code
+        # Without standalone mode click returns the code of `Exit` instead of raising it.
+        code = command.main(args=argv, prog_name="crossmarket", standalone_mode=False)
     except click.Abort:
         click.echo("aborted", err=True)
         return EXIT_INPUT
@@ -55,7 +54,7 @@ def guard(command: click.Command, argv=None) -> int:
         if _debug():
             traceback.print_exc()
         return EXIT_INPUT
-    return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK
 
 
 def _debug() -> bool:
