@@ -1,0 +1,222 @@
+"""`evaluate` and `explain` as a user runs them: outputs, exit codes, and bad input of every kind."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from crossmarket_dsl.cli import cli
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Path:
+    """A private copy of the Panjin example whose rules path still resolves."""
+    target = tmp_path / "panjin"
+    shutil.copytree(ROOT / "examples/panjin-2026", target)
+    text = (target / "workspace.yaml").read_text(encoding="utf-8")
+    rules = (ROOT / "policies/branches/panjin.xm").as_posix()
+    (target / "workspace.yaml").write_text(text.replace("../../policies/branches/panjin.xm", rules), encoding="utf-8")
+    return target
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def _deal_ids(workspace: Path) -> list[str]:
+    with (workspace / "deals.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return [row["deal_id"] for row in csv.DictReader(handle)]
+
+
+def test_text_summary_names_departments_gates_and_reasons(workspace):
+    result = run("evaluate", str(workspace))
+    assert result.exit_code == 0, result.output
+    for words in ("公司业务部", "failing gates:", "住房按揭最低户数", "rejected rows by reason:", "R001"):
+        assert words in result.output
+
+
+def test_json_has_the_shape_of_the_spec(workspace):
+    document = json.loads(run("evaluate", str(workspace), "--format", "json").output)
+    assert set(document) >= {"rules", "period", "provisional", "deals", "departments", "products", "gates",
+                             "rejected", "outlets", "reward"}
+    assert set(document["departments"][0]) == {"department", "points", "reward"}
+    assert set(document["products"][0]) == {"product", "code", "quantity", "target", "completion", "points", "counted"}
+    assert set(document["gates"][0]) == {"gate", "scope", "key", "passed", "factor", "cite"}
+    assert set(document["rejected"][0]) == {"row", "deal_id", "code", "reason"}
+    assert all(isinstance(d["points"], str) and len(d["points"].split(".")[1]) == 4 for d in document["departments"])
+
+
+def test_monthly_statement_is_provisional_and_allocates_nothing(workspace):
+    document = json.loads(run("evaluate", str(workspace), "--month", "2026-03", "--format", "json").output)
+    assert document["provisional"] is True
+    assert document["period"]["month"] == "2026-03"
+    assert all(d["reward"] is None for d in document["departments"])
+    assert all(g["gate"] != "产品完成率下限" for g in document["gates"])
+
+
+def test_strict_exits_1_when_rows_are_rejected(workspace):
+    assert run("evaluate", str(workspace)).exit_code == 0
+    assert run("evaluate", str(workspace), "--strict").exit_code == 1
+
+
+def test_out_writes_every_file_whole(workspace, tmp_path):
+    out = tmp_path / "out"
+    result = run("evaluate", str(workspace), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    assert names == {"result.json", "deals.csv", "rejected.csv", "departments.csv", "statement.xlsx", "report.html"}
+    document = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    with (out / "rejected.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == document["deals"]["rejected"]
+    with (out / "deals.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == document["deals"]["accepted"]
+    book = openpyxl.load_workbook(out / "statement.xlsx")
+    assert book.sheetnames[0] == "部门积分"
+    assert book["部门积分"].freeze_panes == "A2"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "盘锦分行" in html
+
+
+def test_explain_walks_a_gated_deal_to_its_article(workspace):
+    document = json.loads(run("evaluate", str(workspace), "--format", "json").output)
+    project = next(g["key"] for g in document["gates"] if g["gate"] == "住房按揭最低户数")
+    with (workspace / "deals.csv").open(encoding="utf-8-sig", newline="") as handle:
+        deal_id = next(r["deal_id"] for r in csv.DictReader(handle) if r["project_id"] == project)
+    result = run("explain", str(workspace), "--deal", deal_id)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    for words in ("1. validation: accepted", "2. points", "3. split", "住房按揭最低户数 (第二十条", "count()",
+                  "failed: otherwise zero, factor 0", "5. final shares:"):
+        assert words in text
+    assert "policies/measure/2026.xm:" in text or "2026.xm:" in text
+
+
+def test_explain_a_rejected_deal_gives_its_reason(workspace):
+    document = json.loads(run("evaluate", str(workspace), "--format", "json").output)
+    rejected = document["rejected"][0]
+    result = run("explain", str(workspace), "--deal", rejected["deal_id"])
+    assert result.exit_code == 0
+    assert rejected["code"] in result.output
+
+
+def test_explain_an_unknown_deal(workspace):
+    result = run("explain", str(workspace), "--deal", "没有这笔")
+    assert result.exit_code == 1
+    assert "there is no deal `没有这笔`" in result.output
+
+
+# ---- bad input: a message, the right exit code, never a traceback ------------------------------------
+
+
+def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _expect(result, code: int, *words: str):
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    for word in words:
+        assert word in result.output
+
+
+def test_missing_column_names_column_table_and_rule(workspace):
+    _write(workspace / "d.csv", "deal_id,date,product\nD1,2026-01-01,信用卡\n")
+    _expect(run("evaluate", str(workspace), "--table", f"deals={workspace / 'd.csv'}"), 1,
+            "`participants`", "deals table", "`activated` (the `when` of `信用卡` uses it)")
+
+
+def test_empty_ledger(workspace):
+    _write(workspace / "d.csv", "")
+    _expect(run("evaluate", str(workspace), "--table", f"deals={workspace / 'd.csv'}"), 1, "is empty")
+
+
+def test_header_only_ledger_is_a_result_with_no_rows(workspace):
+    header = (workspace / "deals.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    _write(workspace / "d.csv", header + "\n")
+    (workspace / "audit.csv").unlink()
+    text = (workspace / "workspace.yaml").read_text(encoding="utf-8")
+    (workspace / "workspace.yaml").write_text(text.replace("  audit: audit.csv\n", ""), encoding="utf-8")
+    result = run("evaluate", str(workspace), "--table", f"deals={workspace / 'd.csv'}", "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["deals"] == {"rows": 0, "accepted": 0, "rejected": 0}
+    assert document["reward"]["note"]
+
+
+def test_ragged_row_is_named(workspace):
+    lines = (workspace / "deals.csv").read_text(encoding="utf-8-sig").splitlines()
+    _write(workspace / "d.csv", "\n".join([lines[0], lines[1] + ",多,出,来"]) + "\n")
+    _expect(run("evaluate", str(workspace), "--table", f"deals={workspace / 'd.csv'}"), 1, "row 2")
+
+
+def test_gb18030_read_as_utf8_says_so(workspace):
+    _write(workspace / "d.csv", (workspace / "deals.csv").read_text(encoding="utf-8-sig"), "gb18030")
+    _expect(run("evaluate", str(workspace), "--table", f"deals={workspace / 'd.csv'}", "--encoding", "utf-8"), 1,
+            "is not `utf-8` text", "--encoding")
+
+
+def test_bad_cells_are_rejections_not_errors(workspace):
+    lines = (workspace / "deals.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("date")] = "2026-13-45"
+    _write(workspace / "d.csv", "\n".join([lines[0], ",".join(cells)]) + "\n")
+    (workspace / "workspace.yaml").write_text(
+        (workspace / "workspace.yaml").read_text(encoding="utf-8").replace("  audit: audit.csv\n", ""), encoding="utf-8")
+    document = json.loads(run("evaluate", str(workspace), "--table", f"deals={workspace / 'd.csv'}",
+                              "--format", "json").output)
+    assert document["rejected"] == [{"row": 2, "deal_id": cells[0], "code": "R002",
+                                     "reason": "date `2026-13-45` is not a date"}]
+
+
+def test_xlsx_with_merged_header_and_empty_sheet(workspace):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["deal_id", "date", None, "product"])
+    sheet.merge_cells("B1:C1")
+    book.save(workspace / "merged.xlsx")
+    _expect(run("evaluate", str(workspace), "--table", f"deals={workspace / 'merged.xlsx'}"), 1, "C1")
+    openpyxl.Workbook().save(workspace / "empty.xlsx")
+    _expect(run("evaluate", str(workspace), "--table", f"deals={workspace / 'empty.xlsx'}"), 1, "empty")
+
+
+def test_workspace_naming_a_missing_file(workspace):
+    (workspace / "projects.csv").unlink()
+    _expect(run("evaluate", str(workspace)), 2, "projects.csv")
+
+
+def test_unknown_option_and_missing_workspace():
+    _expect(run("evaluate", "examples/panjin-2026", "--bogus"), 2, "No such option")
+    _expect(run("evaluate", "/nowhere/at/all"), 2, "does not exist")
+
+
+def test_month_outside_the_period_and_malformed(workspace):
+    _expect(run("evaluate", str(workspace), "--month", "2027-01"), 1, "outside the period")
+    _expect(run("evaluate", str(workspace), "--month", "三月"), 1, "is not a month")
+
+
+def test_audit_sheet_with_unknown_deal_or_verdict(workspace):
+    first = _deal_ids(workspace)[0]
+    _write(workspace / "audit.csv", "deal_id,verdict,note\n不存在,rejected,\n")
+    _expect(run("evaluate", str(workspace)), 1, "`不存在`", "not in the ledger")
+    _write(workspace / "audit.csv", f"deal_id,verdict,note\n{first},也许,\n")
+    _expect(run("evaluate", str(workspace)), 1, "`也许`", "confirmed")
+
+
+def test_rules_with_errors_are_reported_before_any_table_is_read(workspace, tmp_path):
+    rules = tmp_path / "policies/branches/broken.xm"
+    rules.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "policies/measure/2026.xm", tmp_path / "policies/measure.xm")
+    text = (ROOT / "policies/branches/panjin.xm").read_text(encoding="utf-8")
+    rules.write_text(text.replace("pool 200万", "pool 奖金"), encoding="utf-8")
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    _expect(run("evaluate", str(workspace), "--rules", str(rules)), 1, "error[E201]", "`奖金`")
