@@ -106,7 +106,6 @@ class Symbols:
     params: dict[str, ast.Binding]
     lets: dict[str, ast.Binding]
     departments: dict[str, ast.Department]
-    outlets: dict[str, ast.Outlet]
     catalog: dict[str, ast.CatalogEntry]
     products: dict[str, ast.Product]
     gates: dict[str, ast.Gate]
@@ -118,7 +117,6 @@ class Symbols:
             params=_by_name(d for d in bindings if d.keyword == "param"),
             lets=_by_name(d for d in bindings if d.keyword == "let"),
             departments=_by_name(d for _, d in ctx.declarations(ast.Department)),
-            outlets=_by_name(d for _, d in ctx.declarations(ast.Outlet)),
             catalog=_by_name(e for _, d in ctx.declarations(ast.Catalog) for e in d.entries),
             products=_by_name(d for _, d in ctx.declarations(ast.Product)),
             gates=_by_name(d for _, d in ctx.declarations(ast.Gate)),
@@ -668,7 +666,8 @@ def shares_add_up(ctx: CheckContext) -> Iterator[Diagnostic]:
     if not (is_number(host) and is_number(participants)) or host + participants == 1:
         return
     sources = [_share_source(ctx, key) for key in ("host", "participants")]
-    in_rules = [s for s in sources if s is not None and ctx.rules is not None and s.file == ctx.rules.span.file]
+    rules_file = ctx.rules.header.span.file if ctx.rules is not None else None
+    in_rules = [s for s in sources if s is not None and s.file == rules_file]
     span = max(in_rules, key=lambda s: (s.line, s.column)) if in_rules else ctx.span_of("/split")
     if span is not None:
         yield Diagnostic("E505", f"host and participant shares add up to {percent(host + participants)}, not 100%",
@@ -759,10 +758,9 @@ def shares_in_range(ctx: CheckContext) -> Iterator[Diagnostic]:
 def positive_amounts(ctx: CheckContext) -> Iterator[Diagnostic]:
     """E510: a reward pool of zero and a rounding unit of zero cannot be divided."""
     reward = ctx.lowered.ir.get("reward") or {}
-    slots = [("/reward/pool", "the reward pool", reward.get("pool")),
-             ("/reward/rounding/unit", "the rounding unit", (reward.get("rounding") or {}).get("unit"))]
-    for pointer, what, value in slots:
-        span = ctx.span_of(pointer)
+    slots = [(ctx.span_of("/reward/pool"), "the reward pool", reward.get("pool")),
+             (ctx.span_of("/reward/rounding/unit"), "the rounding unit", (reward.get("rounding") or {}).get("unit"))]
+    for span, what, value in slots:
         if is_number(value) and value <= 0 and span is not None:
             yield Diagnostic("E510", f"{what} is {plain_number(value)}, it must be positive", span,
                              help="the pool is divided in proportion to points and rounded to the unit (art. 22)")

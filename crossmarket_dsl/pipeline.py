@@ -111,6 +111,8 @@ def _validate_schema(result: Compiled, override) -> None:
             read_source(schema_path)
     else:
         name = result.lowered.ir["header"]["measure"]["schema"]
+        if name is None:
+            return  # the checks report the missing `schema` line (E216)
         found = find_schema(result.measure_path, name, header_span)
         if isinstance(found, NotFound):
             result.report.add(found.diagnostic)
