@@ -76,11 +76,21 @@ def parse(source: SourceFile) -> ast.Program:
     return ast.Program(program.header, program.declarations, tuple(comments), span=program.span)
 
 
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\["\\])*"|#[^\n]*')
+
+
 def _comments(source: SourceFile):
-    """Comments with their spans, found by the lexer itself so `#` inside a string is not one."""
-    for token in _lark().lex(source.text, dont_ignore=True):
-        if token.type == "COMMENT":
-            yield token.value, _token_span(source.name, token)
+    """Comments with their spans, skipping strings so `#` inside one is not a comment.
+
+    A regular expression rather than Lark's standalone lexer: the parser's contextual lexer accepts
+    some texts the standalone one rejects (a keyword glued to a name, `andclient.x`).
+    """
+    text = source.text
+    for match in _STRING_OR_COMMENT.finditer(text):
+        if match.group().startswith("#"):
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - text.rfind("\n", 0, match.start())
+            yield match.group(), Span(source.name, line, column, line, column + len(match.group()))
 
 
 # ---- syntax errors in words --------------------------------------------------------------------

@@ -88,13 +88,12 @@ def validate(ir: dict, source_map: dict[str, Span], schema_path: Path, fallback:
         return [Diagnostic("E409", str(problem), fallback,
                            help="head office's schema files must be valid JSON Schema (draft 2020-12)")]
     except Unresolvable as exc:
-        return [Diagnostic("E409", f"the schema refers to `{exc.ref}`, which cannot be found", fallback,
-                           help=f"`ir.schema.json` must lie beside `{Path(schema_path).name}`")]
+        return [Diagnostic("E409", f"the schema `{Path(schema_path).name}` refers to `{exc.ref}`, which cannot be "
+                                   "found", fallback, help="schemas refer to `ir.schema.json` beside them by name")]
     except RecursionError:
         return [Diagnostic("E408", "the expressions of this file are nested too deeply to check against "
                                    "head office's schema", fallback, help="split them into smaller parts with `let`")]
-    words = _Words(ir, name)
-    return sorted((_diagnostic(e, words, source_map, fallback) for e in _one_per_value(errors)),
+    return sorted((_diagnostic(e, ir, name, source_map, fallback) for e in _one_per_value(errors)),
                   key=Diagnostic.sort_key)
 
 
@@ -183,47 +182,42 @@ def _one_per_value(errors: list[ValidationError]) -> list[ValidationError]:
             if e.validator == "type" or (tuple(e.absolute_path), id(e.schema)) not in mistyped]
 
 
-class _Words:
-    """How values, limits and articles are printed in messages."""
-
-    def __init__(self, ir: dict, schema_name: str):
-        self.ir = ir
-        self.schema_name = schema_name
-
-    def item(self, path) -> str:
-        """The name of the nearest enclosing IR object that has one (a product, a gate …)."""
-        node, found = self.ir, ""
-        for key in path:
-            if isinstance(node, dict) and isinstance(node.get("name"), str):
-                found = node["name"]
-            try:
-                node = node[key]
-            except (KeyError, IndexError, TypeError):
-                break
+def _item_name(ir: dict, path: list) -> str:
+    """The name of the nearest IR object around a path that has one (a product, a gate …)."""
+    node, found = ir, ""
+    for key in [*path, None]:
         if isinstance(node, dict) and isinstance(node.get("name"), str):
             found = node["name"]
-        return found
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    return found
 
 
-def _diagnostic(error: ValidationError, words: _Words, source_map: dict[str, Span], fallback: Span) -> Diagnostic:
+def _diagnostic(error: ValidationError, ir: dict, schema_name: str, source_map: dict[str, Span],
+                fallback: Span) -> Diagnostic:
     notes = error.schema if isinstance(error.schema, dict) else {}
     keyword = error.validator
+    fields = _fields(error, ir, notes)
     template = notes.get("x-message") or MESSAGES.get(keyword)
-    fields = _fields(error, words, notes)
-    if template is None:
-        message = f"the compiled rules do not have the structure of the language at `{fields['pointer']}`: " \
-                  f"{error.message}"
+    help_template = notes.get("x-help") or HELPS.get(keyword)
+    if template is None:  # not a bound of head office's: the IR itself is malformed
+        template = "the compiled rules do not have the structure of the language at `{pointer}`"
+        help_template = help_template or f"`{keyword}` fails: {_shorten(error.message)}; the IR was edited by " \
+                                         "hand, or this is a bug in crossmarket"
     elif keyword == "type" and error.instance is None and "x-message" not in notes:
-        message = _fill("`{name}` is not given", fields)
-    else:
-        message = _fill(template, fields)
-    help_template = notes.get("x-help") or HELPS.get(keyword) or "see head office's schema"
-    help_text = f"{_fill(help_template, fields)}; schema {words.schema_name}"
-    return Diagnostic(str(notes.get("x-code", DEFAULT_CODE)), message, _span(error.absolute_path, source_map, fallback),
-                      help=help_text)
+        template = "`{name}` is not given"
+    help_text = f"{_fill(help_template or 'see the schema', fields)}; schema {schema_name}"
+    return Diagnostic(str(notes.get("x-code", DEFAULT_CODE)), _fill(template, fields),
+                      _span(error.absolute_path, source_map, fallback), help=help_text)
 
 
-def _fields(error: ValidationError, words: _Words, notes: dict) -> dict[str, str]:
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _fields(error: ValidationError, ir: dict, notes: dict) -> dict[str, str]:
     style = notes.get("x-format")
     path = list(error.absolute_path)
     names = [p for p in path if isinstance(p, str) and p != "value"]
@@ -235,7 +229,7 @@ def _fields(error: ValidationError, words: _Words, notes: dict) -> dict[str, str
     missing = [p for p in limit if p not in error.instance] if error.validator == "required" else []
     return {
         "name": notes.get("x-name") or (names[-1] if names else "the document"),
-        "item": words.item(path),
+        "item": _item_name(ir, path),
         "value": _show(error.instance, style),
         "limit": shown_limit,
         "missing": ", ".join(missing),
