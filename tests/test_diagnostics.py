@@ -64,7 +64,8 @@ def test_case(case: Path, golden):
     golden(case.with_suffix(".expected.json"), document)
     reported = {(d.code, d.span.line, d.span.column) for d in diagnostics}
     assert expectations(case) <= reported, f"missing: {sorted(expectations(case) - reported)}"
-    assert any(d.code.startswith(case.name[:2].upper()) for d in diagnostics) or case.name.startswith("many")
+    if not case.name.startswith("many"):  # a case named e3_… reports some E3xx
+        assert any(d.code.startswith(case.name[:2].upper()) for d in diagnostics)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
