@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .evaluate import Result
+from .expr import Env
 from .exprtext import expr_text, value_text
 from .gates import GateOutcome
 from .render import cite_text, points_text
@@ -30,9 +31,18 @@ def _where(session, pointer: str) -> str:
     return span.location() if span else "?"
 
 
+def _row_env(session, deal: Deal) -> Env:
+    """The deal as the points expression saw it: its whole ledger row (the evaluation keeps only the
+    fields gates read later)."""
+    row = next((row for number, row in session.inputs.deals.numbered() if number == deal.row), {})
+    return Env(deal={**row, "quantity": deal.quantity}, client=deal.client, project=deal.project,
+               product=deal.product, outlet=deal.outlet)
+
+
 def _accepted(session, result: Result, deal: Deal) -> str:
     plan, product = session.plan, deal.product_plan
     constants = plan.constants
+    env = _row_env(session, deal)
     lines = [f"deal {deal.deal_id} (row {deal.row} of {session.workspace.tables['deals']})",
              "1. validation: accepted",
              f"   date {deal.date} is inside the period {result.window.period_from} to {result.window.period_to}",
@@ -43,11 +53,11 @@ def _accepted(session, result: Result, deal: Deal) -> str:
     points_ir = product.ir["points"]
     lines.append(f"2. points ({_where(session, pointer)}, {cite_text(product.ir['cite']) or 'no article'}):")
     if points_ir["when"] is not None:
-        lines.append(f"   when {expr_text(points_ir['when'])}  →  {expr_text(points_ir['when'], deal, constants)}"
+        lines.append(f"   when {expr_text(points_ir['when'])}  →  {expr_text(points_ir['when'], env, constants)}"
                      "  →  true")
     base = deal.points / deal.quantity if product.per_unit else deal.points
-    lines.append(f"   {expr_text(points_ir['expr'])}  =  {expr_text(points_ir['expr'], deal, constants)}"
-                 f"  =  {value_text(base)}")
+    steps = [expr_text(points_ir["expr"]), expr_text(points_ir["expr"], env, constants), value_text(base)]
+    lines.append("   " + "  =  ".join(dict.fromkeys(steps)))
     if product.per_unit:
         lines.append(f"   per unit × quantity {value_text(deal.quantity)}  =  {value_text(deal.points)}")
     lines += _split_lines(session, deal)

@@ -12,6 +12,7 @@ from typing import Any
 
 from .expr import compile_expr
 from .literals import string_literal
+from .values import to_number
 
 PRECEDENCE = {"or": 1, "and": 2, "not": 3, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "in": 4,
               "not_in": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
@@ -35,6 +36,15 @@ def value_text(value: Any) -> str:
     return string_literal(str(value))
 
 
+def cell_text(value: Any) -> str:
+    """A value read from a table: numbers shown as numbers (`40`, not `"40"`), other text quoted."""
+    if isinstance(value, str):
+        number = to_number(value)
+        if number is not None:
+            return value_text(number)
+    return value_text(value)
+
+
 def expr_text(tree: dict, env=None, constants: dict | None = None) -> str:
     """The expression as written; with `env`, names, fields and aggregates replaced by their values."""
     return _text(tree, env, constants or {}, 0)
@@ -43,7 +53,7 @@ def expr_text(tree: dict, env=None, constants: dict | None = None) -> str:
 def _text(tree, env, constants, outer: int) -> str:
     if env is not None and ("field" in tree or "param" in tree or "let" in tree or
                             ("call" in tree and tree["call"] in ("count", "sum", "average", "minimum", "maximum"))):
-        return value_text(compile_expr(tree, constants)(env))
+        return cell_text(compile_expr(tree, constants)(env))
     if "lit" in tree:
         return value_text(tree["lit"])
     if "date" in tree:

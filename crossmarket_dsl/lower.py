@@ -134,7 +134,7 @@ class Lowerer:
                 self.at(pointer, decl)
             elif name in params:
                 params[name].update({"value": value, "set": True})
-                params[name]["cite"] = params[name]["cite"] + self.cites(decl)
+                params[name]["cite"] = list(dict.fromkeys(params[name]["cite"] + self.cites(decl)))
                 self.map[pointer] = decl.span
                 self.map[f"{pointer}/value"] = decl.value.span
             self.constants[name] = params[name]["value"] if name in params else value

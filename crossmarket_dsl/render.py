@@ -10,6 +10,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 from .diagnostics import display_width
+from .reward import round_to_unit
 from .evaluate import Result
 from .rows import REASONS
 
@@ -20,8 +21,8 @@ def points_text(value: Decimal | None) -> str | None:
     return None if value is None else _plain(value.quantize(POINTS_PLACES, rounding=ROUND_HALF_UP))
 
 
-def money_text(value: Decimal | None, unit: Decimal) -> str | None:
-    return None if value is None else _plain(value.quantize(unit, rounding=ROUND_HALF_UP))
+def money_text(value: Decimal | None, unit: Decimal, mode: str = "half_up") -> str | None:
+    return None if value is None else _plain(round_to_unit(value, unit, mode))
 
 
 def number_text(value: Decimal | None) -> str | None:
@@ -39,6 +40,11 @@ def _plain(value: Decimal) -> str:
 def money_unit(result: Result) -> Decimal:
     reward = result.plan.ir.get("reward") or {}
     return Decimal((reward.get("rounding") or {}).get("unit") or "0.01")
+
+
+def money_mode(result: Result) -> str:
+    reward = result.plan.ir.get("reward") or {}
+    return (reward.get("rounding") or {}).get("mode") or "half_up"
 
 
 def cite_text(cites: list[str]) -> str:
@@ -66,7 +72,8 @@ def to_json(result: Result, rules: dict) -> dict:
                    "factor": number_text(o.factor), "cite": cite_text(o.gate.cite)}
                   for o in result.gates if not o.passed],
         "rejected": [{"row": r.row, "deal_id": r.deal_id, "code": r.code, "reason": r.reason} for r in result.rejected],
-        "outlets": [{"outlet": name, **{label: money_text(amount, unit) for label, amount in amounts.items()}}
+        "outlets": [{"outlet": name, **{label: money_text(amount, unit, money_mode(result))
+                                        for label, amount in amounts.items()}}
                     for name, amounts in result.outlets.items()],
         "reward": {"pool": money_text(result.pool, unit) if result.pool is not None else None,
                    "allocated": money_text(sum(rewards.values(), Decimal(0)), unit) if rewards else "0",

@@ -1,12 +1,22 @@
 """Art. 22: department reward = pool × department points / all points, by the largest-remainder method.
 
 Each share is first cut down to the rounding unit; the units left over go one by one to the largest
-remainders (ties: the department declared first), so the rewards add up to the pool exactly.
+remainders (ties: the department declared first), so the rewards add up to the pool exactly. The
+rules' rounding mode cannot change that sum; it rounds the other money figures shown (outlet
+attribution) to the same unit.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+
+
+def round_to_unit(value: Decimal, unit: Decimal, mode: str = "half_up") -> Decimal:
+    """`value` rounded to a multiple of `unit` (0.01, 1, 10 …), written with the unit's decimals."""
+    rounded = (value / unit).to_integral_value(rounding=MODES[mode]) * unit
+    return rounded.quantize(unit) if unit.as_tuple().exponent < 0 else rounded.quantize(Decimal(1))
 
 
 def allocate(pool: Decimal, points: dict[str, Decimal], unit: Decimal) -> dict[str, Decimal]:

@@ -32,7 +32,7 @@ from .values import to_date, to_number
 REASONS = {
     "R001": "duplicate deal_id", "R002": "bad or missing date", "R003": "outside the effective period",
     "R004": "unknown or unconfigured product", "R005": "bad quantity", "R006": "client not on the target list",
-    "R007": "no participating department", "R008": "unknown participant", "R009": "declared shares invalid",
+    "R007": "no participating department", "R008": "unknown participant or host named as participant", "R009": "declared shares invalid",
     "R010": "rejected by audit", "R011": "points not computable", "R012": "points condition false",
 }
 ONE = Decimal(1)
