@@ -52,6 +52,7 @@ class Result:
     outlets: dict[str, dict[str, Decimal]]
     reward_note: str | None = None
     all_deals: list[Deal] = field(default_factory=list, repr=False)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def provisional(self) -> bool:
@@ -98,8 +99,22 @@ def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str |
     result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, points, None,
                     product_results(plan, reported, gates, info), gates, outlet_totals(plan, reported),
                     all_deals=outcome.accepted)
+    result.warnings = undeclared_outlets(plan, reported)
     _reward(result)
     return result
+
+
+def undeclared_outlets(plan: Plan, deals: list[Deal]) -> list[str]:
+    """Deals credited to an outlet the rules do not declare (art. 10, 17): counted, but worth a look."""
+    declared = {o["name"] for o in plan.ir["outlets"]}
+    if not declared:
+        return []
+    counts: dict[str, int] = {}
+    for deal in deals:
+        if deal.outlet_name and deal.outlet_name not in declared:
+            counts[deal.outlet_name] = counts.get(deal.outlet_name, 0) + 1
+    return [f"outlet `{name}` is not declared in the rules ({count} deal{'s' if count != 1 else ''}); "
+            "its income and deposits are listed under its own name" for name, count in counts.items()]
 
 
 def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:

@@ -78,6 +78,7 @@ def to_json(result: Result, rules: dict) -> dict:
         "reward": {"pool": money_text(result.pool, unit) if result.pool is not None else None,
                    "allocated": money_text(sum(rewards.values(), Decimal(0)), unit) if rewards else "0",
                    "note": result.reward_note},
+        "warnings": result.warnings,
     }
 
 
@@ -109,6 +110,8 @@ def to_text(result: Result, rules: dict) -> str:
         lines += ["", "rejected rows by reason:"]
         counts = Counter(r.code for r in result.rejected)
         lines += [f"  {code} {REASONS[code]}: {count}" for code, count in sorted(counts.items())]
+    if result.warnings:
+        lines += ["", "warnings:", *(f"  {warning}" for warning in result.warnings)]
     reward = document["reward"]
     lines += ["", f"reward pool {reward['pool'] or '—'}, allocated {reward['allocated']}"
               + (f" ({reward['note']})" if reward["note"] else "")]
