@@ -17,7 +17,7 @@ from .fmt import fmt_command
 from .test import test_command
 
 COMMANDS = [check_command, compile_command, fmt_command, evaluate_command, explain_command, test_command]
-from .diff import diff_command; COMMANDS += [diff_command]  # noqa: E402,E702
+from .diff import diff_command; from .register import register_group; COMMANDS += [diff_command, register_group]  # noqa: E402,E702
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

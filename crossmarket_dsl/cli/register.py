@@ -1,0 +1,206 @@
+"""`crossmarket register …`: head office's filing register of branches' rules (art. 24)."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from ..diagnostics import Diagnostic, Report, render_report_text
+from ..jsonout import dumps, loads
+from ..register import DEFAULT_PATH, Filing, RegisterError, draft_filing, open_register
+from ..ruldiff import Side, rules_diff
+from ..source import SourceFile, Span
+from .check import MEASURE_OPTION, SCHEMA_OPTION, ir_document, load_or_fail
+from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Failure, print_report
+from .diff import print_diff
+
+REGISTER_OPTION = click.option("--register", "register_path", type=click.Path(path_type=Path), default=DEFAULT_PATH,
+                               show_default=True, help="the register file")
+LISTED = ("id", "filed_at", "branch", "rules_name", "measure_name", "measure_version", "schema_name", "file",
+          "filed_by", "status", "sha256", "prev_hash", "hash")
+
+
+@click.group("register")
+def register_group():
+    """Head office's register of filed rules (art. 24): who filed what, when, and whether it passed the schema.
+
+    Records are append-only and hash-chained; `register verify` finds any record changed, removed or
+    inserted outside crossmarket.
+    """
+
+
+@contextmanager
+def opened(path: Path, create: bool = False):
+    """The register at `path`, with its problems as the user reads them."""
+    try:
+        with open_register(path, create) as register:
+            yield register
+    except RegisterError as exc:
+        raise Failure(exc.message, exc.help, EXIT_USAGE if exc.file_level else EXIT_INPUT) from None
+
+
+@register_group.command("file")
+@click.argument("rules", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--by", "filed_by", required=True, help="who files the rules (recorded with the filing)")
+@MEASURE_OPTION
+@SCHEMA_OPTION
+@REGISTER_OPTION
+def file_command(rules, filed_by, measure, schema, register_path):
+    """File a branch's rules: check them fully and record the filing, accepted or rejected.
+
+    Filing the same text again for the same branch stores nothing and names the earlier record.
+    Exits 1 when the rules are rejected.
+    """
+    if not filed_by.strip():
+        raise click.BadParameter("give the name of the person filing", param_hint="--by")
+    compiled = load_or_fail(rules, measure, schema)
+    if compiled.program is not None and compiled.program.kind == "measure":
+        raise Failure(f"`{rules}` is head office's measure, not a branch's rules",
+                      help="the register records branches' implementing rules (art. 24)")
+    print_report(compiled.report, compiled.sources, "text")
+    ir_json = dumps(ir_document(compiled)) if compiled.lowered is not None else None
+    draft = draft_filing(compiled, filed_by.strip(), ir_json)
+    with opened(register_path, create=True) as register:
+        record, stored = register.file(draft)
+    if stored:
+        click.echo(f"filed `{draft.file}` as record {record.id}: {record.status} ({_counts(record)})")
+    else:
+        click.echo(f"`{draft.file}` is already filed as record {record.id} ({record.status}, {record.filed_at} "
+                   f"by {record.filed_by}); nothing stored")
+    if not compiled.ok:
+        raise click.exceptions.Exit(EXIT_INPUT)
+
+
+def _counts(record: Filing) -> str:
+    summary = record.summary
+    return f"{summary['errors']} error{'s' if summary['errors'] != 1 else ''}, " \
+           f"{summary['warnings']} warning{'s' if summary['warnings'] != 1 else ''}"
+
+
+@register_group.command("list")
+@click.option("--branch", help="only this branch's filings, e.g. 盘锦分行")
+@click.option("--status", type=click.Choice(["accepted", "rejected"]), help="only accepted or only rejected filings")
+@FORMAT_OPTION
+@REGISTER_OPTION
+def list_command(branch, status, output_format, register_path):
+    """The filings, oldest first."""
+    with opened(register_path) as register:
+        records = register.records(branch=branch, status=status)
+    if output_format == "json":
+        click.echo(dumps({"register": str(register_path), "filings": [_listed(record) for record in records]}))
+        return
+    if not records:
+        click.echo("no filings" + (" match" if branch or status else " yet"))
+        return
+    click.echo(f"{'#':>4}  {'filed (UTC)':<20}  {'status':<8}  {'sha256':<12}  branch, rules (file), filer")
+    for r in records:
+        problems = f", {_counts(r)}" if r.summary["errors"] else ""
+        click.echo(f"{r.id:>4}  {r.filed_at:<20}  {r.status:<8}  {r.sha256[:12]}  {r.branch or '—'}, "
+                   f"{r.rules_name or '—'} ({r.file}), by {r.filed_by}{problems}")
+
+
+def _listed(record: Filing) -> dict:
+    return {**{key: getattr(record, key) for key in LISTED}, **record.summary}
+
+
+@register_group.command("show")
+@click.argument("record_id", metavar="ID", type=int)
+@click.option("--source", "part", flag_value="source", help="print the filed source text as it was filed")
+@click.option("--ir", "part", flag_value="ir", help="print the compiled IR (with its source map) as filed")
+@FORMAT_OPTION
+@REGISTER_OPTION
+def show_command(record_id, part, output_format, register_path):
+    """One filing: who filed what and when, its status and diagnostics; or its source, or its IR."""
+    with opened(register_path) as register:
+        record = _record(register, record_id)
+    if part == "source":
+        click.echo(record.source, nl=False)
+    elif part == "ir":
+        if record.ir is None:
+            raise Failure(f"record {record_id} has no IR: the file did not compile",
+                          help=f"`crossmarket register show {record_id}` shows why")
+        click.echo(record.ir)
+    elif output_format == "json":
+        click.echo(dumps({**_listed(record), "diagnostics": json.loads(record.diagnostics)["diagnostics"]}))
+    else:
+        click.echo(_show_text(record))
+
+
+def _record(register, record_id: int) -> Filing:
+    record = register.get(record_id)
+    if record is None:
+        raise Failure(f"there is no record {record_id} in `{register.path}`",
+                      help="`crossmarket register list` shows the records")
+    return record
+
+
+def _show_text(record: Filing) -> str:
+    lines = [f"record {record.id}",
+             f"  branch    {record.branch or '—'}",
+             f"  rules     {record.rules_name or '—'}",
+             f"  measure   {record.measure_name or '—'} version {record.measure_version or '—'}, "
+             f"schema {record.schema_name or '—'}",
+             f"  file      {record.file}",
+             f"  filed     {record.filed_at} by {record.filed_by}",
+             f"  status    {record.status} ({_counts(record)})",
+             f"  sha256    {record.sha256}",
+             f"  hash      {record.hash}",
+             f"  previous  {record.prev_hash}"]
+    report = _stored_report(record)
+    if report.diagnostics:
+        lines += ["", render_report_text(report, {record.file: SourceFile(record.file, record.source)})]
+    return "\n".join(lines)
+
+
+def _stored_report(record: Filing) -> Report:
+    """The diagnostics filed with the record, to render them again against the filed source."""
+    report = Report()
+    for d in json.loads(record.diagnostics)["diagnostics"]:
+        span = Span(d["file"], d["line"], d["column"], d["end_line"], d["end_column"])
+        report.add(Diagnostic(d["code"], d["message"], span, d["help"], d["severity"]))
+    return report
+
+
+@register_group.command("diff")
+@click.argument("old_id", metavar="ID1", type=int)
+@click.argument("new_id", metavar="ID2", type=int)
+@FORMAT_OPTION
+@REGISTER_OPTION
+def diff_command(old_id, new_id, output_format, register_path):
+    """What changed between two filed versions, in the rules' terms, with source lines on both sides."""
+    with opened(register_path) as register:
+        records = [_record(register, record_id) for record_id in (old_id, new_id)]
+    print_diff(rules_diff(*(_side(record) for record in records)), output_format)
+
+
+def _side(record: Filing) -> Side:
+    """A filed version as the diff sees it: its IR as filed, not recompiled against today's measure."""
+    if record.ir is None:
+        raise Failure(f"record {record.id} has no IR to compare: the file did not compile",
+                      help=f"`crossmarket register show {record.id}` shows why")
+    ir = loads(record.ir)
+    source_map = ir.pop("source_map")
+    return Side.from_source_map(ir, source_map, {"file": record.file, "record": record.id, "sha256": record.sha256})
+
+
+@register_group.command("verify")
+@REGISTER_OPTION
+def verify_command(register_path):
+    """Check the hash chain: every record unchanged, none removed, none inserted outside crossmarket.
+
+    Exits 1 when the register was tampered with.
+    """
+    with opened(register_path) as register:
+        count, problems = register.verify()
+        head_id, head_hash = register.head()
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        click.echo(f"`{register_path}` was changed outside crossmarket: {len(problems)} "
+                   f"problem{'s' if len(problems) != 1 else ''}", err=True)
+        raise click.exceptions.Exit(EXIT_INPUT)
+    click.echo(f"ok: `{register_path}` is intact: {count} record{'s' if count != 1 else ''}, "
+               f"last record {head_id}, hash {head_hash}")
