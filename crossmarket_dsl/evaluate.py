@@ -16,7 +16,7 @@ from .gates import GateOutcome, apply_gates
 from .inputs import Inputs, target_test
 from .plan import Plan, ProductPlan
 from .reward import allocate
-from .rows import Deal, Lookups, Rejection, RowOutcome, Window, process_rows
+from .rows import Deal, Lookups, Rejection, RowOutcome, Window, process_rows, split_points
 from .tables import TableError, collection_paused
 
 ZERO = Decimal(0)
@@ -126,9 +126,19 @@ def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
 
 
 def department_points(plan: Plan, deals: list[Deal]) -> dict[str, Decimal]:
+    """Sum of every department's gated shares. Deals with the same split and no department gate are
+    added up first and split once: shares are linear in the points, and the last participant's
+    remainder keeps each group's parts adding up to its points exactly."""
     points = {name: ZERO for name, kind in plan.departments.items() if kind != "support"}
+    by_split: dict[tuple, Decimal] = {}
     for deal in deals:
+        if deal.department_factors is None:
+            by_split[deal.fractions] = by_split.get(deal.fractions, ZERO) + deal.points * deal.factor
+            continue
         for dept, share in deal.gated_shares():
+            points[dept] = points.get(dept, ZERO) + share
+    for fractions, total in by_split.items():
+        for dept, share in split_points(total, fractions):
             points[dept] = points.get(dept, ZERO) + share
     return points
 

@@ -19,7 +19,18 @@ def plain(value: Decimal) -> str:
 
 def dumps(document, indent: int = 2) -> str:
     """JSON text of a document; `Decimal` becomes a JSON number with exactly its digits."""
-    return "".join(_encode(document, indent, 0))
+    try:  # documents of plain strings and ints (evaluation results) take the C encoder
+        return json.dumps(document, ensure_ascii=False, indent=indent, default=_refuse)
+    except _NeedsExactEncoder:
+        return "".join(_encode(document, indent, 0))
+
+
+class _NeedsExactEncoder(Exception):
+    pass
+
+
+def _refuse(value):
+    raise _NeedsExactEncoder
 
 
 def _encode(value, indent: int, level: int):

@@ -58,7 +58,7 @@ class Deal:
     @property
     def shares(self) -> list[tuple[str, Decimal]]:
         """Points by department before gates (computed, not stored: a ledger has a million deals)."""
-        return _shares(self.points, self.fractions)
+        return split_points(self.points, self.fractions)
 
     def gated_shares(self) -> list[tuple[str, Decimal]]:
         if self.department_factors is None:
@@ -70,6 +70,8 @@ class Deal:
 
     @property
     def gated_points(self) -> Decimal:
+        if self.department_factors is None:  # the shares add up to the points exactly
+            return self.points * self.factor
         return sum((share for _, share in self.gated_shares()), Decimal(0))
 
 
@@ -255,7 +257,7 @@ def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Dec
     return tuple(parts)
 
 
-def _shares(points: Decimal, fractions) -> list[tuple[str, Decimal]]:
+def split_points(points: Decimal, fractions) -> list[tuple[str, Decimal]]:
     """Points by department. The last participant takes what is left of the participants' part, so
     the shares add up to the deal's points exactly."""
     host, host_fraction = fractions[0]
