@@ -1,0 +1,40 @@
+"""A writable copy of `examples/panjin-2026` for tests that change tables or rules, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from crossmarket_dsl.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+PANJIN = ROOT / "examples" / "panjin-2026"
+RULES = ROOT / "policies" / "branches" / "panjin.xm"
+MEASURE = ROOT / "policies" / "measure" / "2026.xm"
+
+
+def copy_panjin(tmp_path: Path, rules_text: str | None = None) -> Path:
+    """The example workspace under `tmp_path`, its rules named by absolute path (or replaced by `rules_text`,
+    written beside it and checked against the repository's measure)."""
+    folder = tmp_path / "panjin-2026"
+    shutil.copytree(PANJIN, folder)
+    rules = RULES
+    extra = ""
+    if rules_text is not None:
+        rules = folder / "rules.xm"
+        rules.write_text(rules_text, encoding="utf-8")
+        extra = f"measure: {MEASURE}\n"
+    text = (folder / "workspace.yaml").read_text(encoding="utf-8")
+    (folder / "workspace.yaml").write_text(
+        text.replace("rules: ../../policies/branches/panjin.xm", f"rules: {rules}\n{extra}"), encoding="utf-8")
+    return folder
+
+
+def run(*args) -> Result:
+    return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+
+def lines_of(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8-sig").splitlines()
