@@ -1,0 +1,147 @@
+"""`crossmarket sample`: the art. 21 spot-check sample, its audit sheet, and verdicts read back by `evaluate`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+from decimal import Decimal
+
+import openpyxl
+
+from crossmarket_dsl.sample import sample_size
+
+from .panjin_copy import PANJIN, RULES, copy_panjin, lines_of, run
+
+MARCH = "2026-03"
+
+
+def sample_ids(workspace, month=MARCH) -> list[str]:
+    result = run("sample", workspace, "--month", month, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return [deal["deal_id"] for deal in json.loads(result.stdout)["deals"]]
+
+
+def rewrite_ledger(workspace, change) -> None:
+    """Rewrite deals.csv with `change(rows)` applied to its data rows (the header stays first)."""
+    path = workspace / "deals.csv"
+    header, *rows = list(csv.reader(lines_of(path)))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *change(rows)])
+
+
+def test_size_is_the_ratio_of_the_months_deals_rounded_up():
+    document = json.loads(run("sample", PANJIN, "--month", MARCH, "--format", "json").stdout)
+    assert document["size"] == math.ceil(Decimal("0.1") * document["population"]) == len(document["deals"])
+    assert document["population"] == 51
+    assert all(deal["date"].startswith(MARCH) for deal in document["deals"])
+
+
+def test_sample_size_rounds_up_and_takes_at_least_one():
+    assert sample_size(Decimal("0.1"), 51) == 6
+    assert sample_size(Decimal("0.1"), 50) == 5
+    assert sample_size(Decimal("0.1"), 3) == 1
+    assert sample_size(Decimal("0"), 3) == 1
+    assert sample_size(Decimal("1"), 3) == 3
+    assert sample_size(Decimal("0.1"), 0) == 0
+
+
+def test_reproducible_and_stable_when_rows_are_shuffled(tmp_path):
+    first = sample_ids(PANJIN)
+    assert sample_ids(PANJIN) == first
+    workspace = copy_panjin(tmp_path)
+    rewrite_ledger(workspace, lambda rows: random.Random(7).sample(rows, len(rows)))
+    assert sample_ids(workspace) == first
+
+
+def test_stable_when_rows_of_other_months_are_added(tmp_path):
+    first = sample_ids(PANJIN)
+    workspace = copy_panjin(tmp_path)
+    extra = [[f"EXTRA-{n}", f"2026-0{month}-10", "信用卡", "1", "", "KH21110001", "", "公司业务部", "兴隆台支行", "",
+              "是", "", "", "", ""] for n, month in enumerate([1, 2, 4, 5, 6] * 20)]
+    rewrite_ledger(workspace, lambda rows: extra[:50] + rows + extra[50:])
+    assert sample_ids(workspace) == first
+
+
+def test_another_seed_draws_another_sample(tmp_path):
+    rules = RULES.read_text(encoding="utf-8").replace('seed "盘锦分行-2026"', 'seed "另一个密钥"')
+    assert sample_ids(copy_panjin(tmp_path, rules)) != sample_ids(PANJIN)
+
+
+def test_audit_sheet_columns_and_a_rejected_verdict_changes_the_year_end(tmp_path):
+    workspace = copy_panjin(tmp_path)
+    result = run("sample", workspace, "--month", MARCH, "--out", workspace)
+    assert result.exit_code == 0, result.output
+    header, *rows = list(csv.reader(lines_of(workspace / f"audit-{MARCH}.csv")))
+    assert header == ["deal_id", "date", "product", "client_id", "departments", "points", "verdict", "note"]
+    assert rows and all(row[6] == row[7] == "" for row in rows)
+    before = year_end(workspace)
+    rejected_id = rows[1][0]
+    with open(workspace / "audit.csv", "a", encoding="utf-8", newline="") as handle:  # the walk-through's step
+        csv.writer(handle).writerow([rejected_id, "rejected", "2026-04-10", "回访客户否认办理"])
+    after = year_end(workspace)
+    rejection = next(r for r in after["rejected"] if r["deal_id"] == rejected_id)
+    assert rejection["code"] == "R010" and "回访客户否认办理" in rejection["reason"]
+    assert after["deals"]["accepted"] == before["deals"]["accepted"] - 1
+    assert after["departments"] != before["departments"]
+    assert sample_ids(workspace) == [row[0] for row in rows]  # verdicts do not redraw the sample
+
+
+def test_the_xlsx_audit_sheet_is_read_back_too(tmp_path):
+    out = tmp_path / "out"
+    run("sample", PANJIN, "--month", MARCH, "--out", out)
+    path = out / f"audit-{MARCH}.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[1]][6] == "verdict"
+    sheet.cell(2, 7, "驳回")
+    workbook.save(path)
+    rejected = year_end(PANJIN, "--table", f"audit={path}")["rejected"]
+    assert sheet.cell(2, 1).value in {r["deal_id"] for r in rejected if r["code"] == "R010"}
+
+
+def year_end(workspace, *more) -> dict:
+    result = run("evaluate", workspace, "--format", "json", *more)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_an_audit_sheet_with_an_unknown_deal_or_verdict_is_an_error(tmp_path):
+    unknown_deal = tmp_path / "a.csv"
+    unknown_deal.write_text("deal_id,verdict,note\nPJ2026-99999,rejected,\n", encoding="utf-8")
+    result = run("evaluate", PANJIN, "--table", f"audit={unknown_deal}")
+    assert result.exit_code == 1 and "`PJ2026-99999`, which is not in the ledger" in result.stderr
+    unknown_verdict = tmp_path / "b.csv"
+    unknown_verdict.write_text("deal_id,verdict,note\nPJ2026-00098,存疑,\n", encoding="utf-8")
+    result = run("evaluate", PANJIN, "--table", f"audit={unknown_verdict}")
+    assert result.exit_code == 1 and "verdict `存疑`" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_month_outside_the_period_or_not_a_month():
+    result = run("sample", PANJIN, "--month", "2027-01")
+    assert result.exit_code == 1 and "outside the period" in result.stderr
+    result = run("sample", PANJIN, "--month", "2026-13")
+    assert result.exit_code == 1 and "`2026-13` is not a month" in result.stderr
+    assert run("sample", PANJIN).exit_code == 2  # --month is required
+
+
+def test_rules_without_an_audit_block(tmp_path):
+    text = RULES.read_text(encoding="utf-8")
+    start = text.index("audit {")
+    rules = text[:start] + text[text.index("}", start) + 1:]
+    result = run("sample", copy_panjin(tmp_path, rules), "--month", MARCH)
+    assert result.exit_code == 1
+    assert "no `audit` block" in result.stderr and "spot_check" in result.stderr
+
+
+def test_a_month_without_deals_says_so_and_writes_an_empty_sheet(tmp_path):
+    workspace = copy_panjin(tmp_path)
+    rewrite_ledger(workspace, lambda rows: [row for row in rows if not row[1].startswith("2026-04")])
+    out = tmp_path / "out"
+    result = run("sample", workspace, "--month", "2026-04", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "has no accepted deals: nothing to sample" in result.stdout
+    assert "empty audit sheet" in result.stderr
+    assert lines_of(out / "audit-2026-04.csv") == ["deal_id,date,product,client_id,departments,points,verdict,note"]
