@@ -1,0 +1,36 @@
+"""`crossmarket statement WORKSPACE --month M`: the monthly publication statement (公示, art. 21)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..statement import build, statement_text, write_files
+from ..tables import TableError
+from ..workspace import WorkspaceError
+from .common import Failure, open_workspace, session_options, table_failure, workspace_options
+
+
+@click.command("statement")
+@click.argument("workspace", type=click.Path(path_type=Path))
+@click.option("--month", required=True, metavar="YYYY-MM", help="the month the statement publishes")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="write 公示-YYYY-MM.xlsx (for printing) and 公示-YYYY-MM.html into this folder")
+@workspace_options
+def statement_command(workspace, month, out_dir, **options):
+    """The month's publication statement: department points for the month and the year to date, the
+    month's deals with each department's share, failing gates, and the publication window (the first
+    `publish_days` days of the next month). Figures are provisional until the year-end evaluation.
+    """
+    session = open_workspace(workspace, **session_options(**options))
+    try:
+        statement = build(session, month)
+    except WorkspaceError as exc:
+        raise Failure(exc.message, exc.help) from None
+    except TableError as exc:
+        raise table_failure(exc) from None
+    click.echo(statement_text(statement), nl=False)
+    if out_dir is not None:
+        written = write_files(out_dir, statement)
+        click.echo(f"wrote {', '.join(str(path) for path in written)}", err=True)

@@ -1,0 +1,104 @@
+"""`crossmarket statement`: the monthly publication statement (公示, art. 21) as XLSX and printable HTML."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from crossmarket_dsl.statement import publication_window, publish_days
+
+from .panjin_copy import PANJIN, RULES, copy_panjin, run
+
+
+@pytest.fixture(scope="module")
+def march(tmp_path_factory):
+    out = tmp_path_factory.mktemp("statement")
+    result = run("statement", PANJIN, "--month", "2026-03", "--out", out)
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+def test_text_gives_the_window_and_both_totals(march):
+    _, result = march
+    assert "公示期 Publication: 2026-04-01 至 2026-04-07" in result.stdout
+    assert "公司业务部  本月 330.8000" in result.stdout
+    assert "provisional" in result.stdout
+
+
+def test_workbook_is_set_up_for_printing(march):
+    out, _ = march
+    workbook = openpyxl.load_workbook(out / "公示-2026-03.xlsx")
+    assert workbook.sheetnames == ["积分公示", "交易明细", "未通过门槛", "剔除记录"]
+    for sheet in workbook:
+        assert sheet["A1"].value == "盘锦分行公私联动交叉营销积分公示（2026年3月）" and sheet["A1"].font.bold
+        header_row = int(sheet.freeze_panes[1:]) - 1
+        assert sheet.print_title_rows == f"${header_row}:${header_row}"
+        assert sheet.cell(header_row, 1).font.bold
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.column_dimensions["A"].width >= 8
+
+
+def test_workbook_has_month_and_year_to_date_points(march):
+    out, _ = march
+    sheet = openpyxl.load_workbook(out / "公示-2026-03.xlsx")["积分公示"]
+    header_row = int(sheet.freeze_panes[1:]) - 1
+    rows = list(sheet.iter_rows(min_row=header_row, values_only=True))
+    assert rows[0] == ("部门", "本月积分", "本年累计积分")
+    by_department = {name: (month, year) for name, month, year in rows[1:]}
+    assert by_department["公司业务部"][0] == pytest.approx(330.8)
+    assert all(year >= month for month, year in by_department.values())
+    total = by_department.pop("合计")
+    assert total[0] == pytest.approx(sum(month for month, _ in by_department.values()))
+    assert sheet.cell(header_row + 1, 2).number_format == "#,##0.0000"
+
+
+def test_deal_sheet_lists_the_months_deals_with_each_departments_share(march):
+    out, _ = march
+    sheet = openpyxl.load_workbook(out / "公示-2026-03.xlsx")["交易明细"]
+    header_row = int(sheet.freeze_panes[1:]) - 1
+    header = [cell.value for cell in sheet[header_row]]
+    assert header[:3] == ["行号", "交易编号", "日期"] and "个人金融部" in header and "未通过门槛" in header
+    dates = [row[2] for row in sheet.iter_rows(min_row=header_row + 1, values_only=True)]
+    assert len(dates) == 51 and all(day.strftime("%Y-%m") == "2026-03" for day in dates)
+
+
+def test_html_is_printable_with_charts_and_no_script(march):
+    out, _ = march
+    html = (out / "公示-2026-03.html").read_text(encoding="utf-8")
+    assert "@media print" in html and "size:A4 landscape" in html
+    assert html.count("<svg") == 3 and "<script" not in html.lower()
+    assert "2026-04-01 至 2026-04-07" in html and "Figures are provisional" in html
+    assert "本年累计积分" in html and "住房按揭最低户数" in html
+
+
+def test_the_publication_window_is_the_first_days_of_the_next_month():
+    assert publication_window(date(2026, 12, 31), 7) == (date(2027, 1, 1), date(2027, 1, 7))
+    assert publication_window(date(2026, 2, 28), 10) == (date(2026, 3, 1), date(2026, 3, 10))
+    assert publish_days({"statement": None, "params": {"publish_days": {"value": Decimal(9)}}}) == 9
+    assert publish_days({"statement": {"publish_days": Decimal(8)}, "params": {}}) == 8
+
+
+def test_a_branchs_publish_days_sets_the_window(tmp_path):
+    rules = RULES.read_text(encoding="utf-8").replace("let 优质评级", "set publish_days = 10\nlet 优质评级")
+    result = run("statement", copy_panjin(tmp_path, rules), "--month", "2026-12")
+    assert result.exit_code == 0, result.output
+    assert "公示期 Publication: 2027-01-01 至 2027-01-10" in result.stdout
+
+
+def test_january_year_to_date_is_the_month():
+    result = run("statement", PANJIN, "--month", "2026-01")
+    for line in result.stdout.splitlines():
+        if "本月 " in line:
+            month, year = line.split("本月 ")[1].split("  本年累计 ")
+            assert month == year
+
+
+def test_bad_months_are_errors_not_tracebacks():
+    for month, message in (("2025-12", "outside the period"), ("March", "`March` is not a month")):
+        result = run("statement", PANJIN, "--month", month)
+        assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
