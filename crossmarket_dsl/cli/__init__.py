@@ -11,14 +11,14 @@ import click
 
 from .. import __version__
 from .check import check_command, compile_command
-from . import sample, statement, targets
+from . import init, sample, statement, targets
 from .common import guard
 from .evaluate import evaluate_command, explain_command
 from .fmt import fmt_command
 from .test import test_command
 
 COMMANDS = [check_command, compile_command, fmt_command, evaluate_command, explain_command, test_command]
-COMMANDS += [targets.targets_command, sample.sample_command, statement.statement_command]
+COMMANDS += [targets.targets_command, sample.sample_command, statement.statement_command, init.init_command]
 from .diff import diff_command; from .register import register_group; COMMANDS += [diff_command, register_group]  # noqa: E402,E702
 
 

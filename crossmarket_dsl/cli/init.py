@@ -1,0 +1,50 @@
+"""`crossmarket init BRANCH`: a new branch rules file pre-filled from head office's measure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..init import InitError, find_measure, load_measure, rules_text, write_new
+from ..resolve import policies_folder
+from ..source import UnreadableFile
+from .common import EXIT_INPUT, EXIT_USAGE, Failure, print_report
+
+
+@click.command("init")
+@click.argument("branch")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="the file to write (default: BRANCH.xm in the current folder)")
+@click.option("--measure", type=click.Path(dir_okay=False, path_type=Path),
+              help="head office's measure (default: the one in policies/measure/ of the nearest policies/ folder)")
+@click.option("--force", is_flag=True, help="replace the file if it exists")
+def init_command(branch, output, measure, force):
+    """Write a new rules file for the branch BRANCH, pre-filled from head office's measure.
+
+    BRANCH is the branch's name, such as 鞍山分行.
+
+    Parameters come commented out at head office's defaults, every catalogue product with a default
+    points line and target, audit and reward blocks with values to decide (待定). The target-client
+    criteria of the corporate departments (art. 9) are left for the author: `check` says which are missing.
+    """
+    branch = branch.strip()
+    if not branch or any(ch in branch for ch in '"\\\n'):
+        raise Failure(f"`{branch}` is not a branch name", help="give the branch's name, e.g. 鞍山分行",
+                      exit_code=EXIT_USAGE)
+    output = output or Path(f"{branch}.xm")
+    try:
+        compiled = load_measure(measure or find_measure(Path.cwd()))
+        write_new(output, rules_text(branch, compiled), force)
+    except UnreadableFile as exc:
+        raise Failure(str(exc), exit_code=EXIT_USAGE) from None
+    except InitError as exc:
+        if exc.compiled is not None:
+            print_report(exc.compiled.report, exc.compiled.sources, "text")
+        raise Failure(exc.message, exc.help, EXIT_USAGE if exc.usage else EXIT_INPUT) from None
+    except OSError as exc:
+        raise Failure(f"`{output}` cannot be written ({(exc.strerror or str(exc)).lower()})",
+                      exit_code=EXIT_USAGE) from None
+    click.echo(f"wrote {output}")
+    hint = "" if policies_folder(output) else f" --measure {compiled.path}"
+    click.echo(f"next: write the target criteria (第九条), then `crossmarket check {output}{hint}`", err=True)

@@ -1,0 +1,84 @@
+"""`crossmarket init`: a new rules file from the measure that passes `check` once the criteria are written."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .panjin_copy import MEASURE, ROOT, run
+
+EXAMPLES = ('  # "省内利税排名前200名"', '  # "政府、部队、机关团体和事业单位"', '  # "全国房地产企业200强"')
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    path = tmp_path / "鞍山分行.xm"
+    result = run("init", "鞍山分行", "-o", path, "--measure", MEASURE)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_the_header_names_the_branch_and_the_measures_period(fresh):
+    text = fresh.read_text(encoding="utf-8")
+    assert 'rules "鞍山分行公私联动交叉营销实施细则" {' in text
+    assert 'implements "商业银行公私联动交叉营销管理办法" version "2026"' in text
+    assert 'branch "鞍山分行"' in text and "effective 2026-01-01 to 2026-12-31" in text
+
+
+def test_parameters_are_commented_out_with_their_article_and_bound(fresh):
+    text = fresh.read_text(encoding="utf-8")
+    assert "# set mortgage_exclusive = 85%  # 第二十条 (总行下限 85% head office's minimum)" in text
+    assert "# set host_share = 20%  # 第十九条 (总行固定 fixed by head office)" in text
+    assert "# set publish_days = 7  # 第二十一条" in text
+
+
+def test_every_catalogue_product_has_points_and_a_target(fresh):
+    text = fresh.read_text(encoding="utf-8")
+    products = re.findall(r"^product (\S+) \{", text, flags=re.MULTILINE)
+    assert products == ["个人住房贷款", "代发工资", "个人理财", "第三方存管", "贵宾客户", "个人贷款", "信用卡",
+                        "企业联名卡", "电子银行"]
+    assert text.count("target target_ratio * product.indicator") == len(products)
+
+
+def test_check_names_exactly_the_missing_criteria_then_passes_once_they_are_written(fresh):
+    result = run("check", fresh, "--measure", MEASURE)
+    assert result.exit_code == 1
+    assert re.findall(r"error\[(E\d+)\]", result.stdout) == ["E404"] * 3
+    assert all(f"`{dept}` has no target criteria" in result.stdout for dept in ("公司业务部", "机构业务部", "房地产信贷部"))
+    text = fresh.read_text(encoding="utf-8")
+    for example in EXAMPLES:
+        assert example in text
+        text = text.replace(example, example.replace("# ", ""))
+    fresh.write_text(text, encoding="utf-8")
+    result = run("check", fresh, "--measure", MEASURE)
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.stdout
+
+
+def test_refuses_to_overwrite_unless_forced(fresh):
+    fresh.write_text("# mine", encoding="utf-8")
+    result = run("init", "鞍山分行", "-o", fresh, "--measure", MEASURE)
+    assert result.exit_code == 2 and "already exists" in result.stderr and "--force" in result.stderr
+    assert fresh.read_text(encoding="utf-8") == "# mine"
+    assert run("init", "鞍山分行", "-o", fresh, "--measure", MEASURE, "--force").exit_code == 0
+    assert fresh.read_text(encoding="utf-8").startswith("# 鞍山分行公私联动交叉营销实施细则")
+
+
+def test_the_measure_is_found_under_the_nearest_policies_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT / "examples")
+    result = run("init", "营口分行", "-o", tmp_path / "yingkou.xm")
+    assert result.exit_code == 0, result.output
+    assert "--measure" in result.stderr  # written outside policies/: check needs to be told where the measure is
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "营口分行", "-o", tmp_path / "other.xm")
+    assert result.exit_code == 2 and "no `policies` folder" in result.stderr
+
+
+def test_bad_branch_names_and_measures(tmp_path):
+    assert run("init", '鞍山"分行', "-o", tmp_path / "a.xm", "--measure", MEASURE).exit_code == 2
+    result = run("init", "鞍山分行", "-o", tmp_path / "a.xm", "--measure", ROOT / "policies/branches/panjin.xm")
+    assert result.exit_code == 1 and "not head office's measure" in result.stderr
+    result = run("init", "鞍山分行", "-o", tmp_path / "a.xm", "--measure", tmp_path / "missing.xm")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert not (tmp_path / "a.xm").exists()
