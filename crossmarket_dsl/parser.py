@@ -36,18 +36,16 @@ TERMINAL_WORDS = {
     "DATE": "a date (2026-01-01)",
     "FIELD": "a field such as `deal.amount`",
     "COMPARE": "a comparison (`==`, `<`, `>=` …)",
-    "ADD": "`+` or `-`",
-    "MUL": "`*` or `/`",
     "$END": "the end of the file",
 }
 EXPRESSION_STARTS = {"NUMBER", "NAME", "STRING", "FIELD", "DATE"}
-OPERATORS = {"COMPARE", "ADD", "MUL", "AND", "OR", "IN", "NOT"}
+OPERATORS = {"COMPARE", "PLUS", "MINUS", "STAR", "SLASH", "AND", "OR", "IN", "NOT"}
 
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
     grammar = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, start=["start", "declarations"],
+    return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=True, start=["start", "declarations"],
                 maybe_placeholders=True)
 
 
@@ -136,7 +134,7 @@ def _describe(source: SourceFile, err: UnexpectedInput) -> Diagnostic:
         return _unexpected_character(source, err)
     assert isinstance(err, UnexpectedToken)
     token = err.token
-    expected = _expected_words(err.expected)
+    expected = _expected_words(_acceptable(err))
     if token.type == "$END":
         if not re.sub(r"#[^\n]*", "", source.text).strip():  # nothing but comments
             return Diagnostic("E102", "the file is empty", source.end_span(),
@@ -166,6 +164,17 @@ def _unexpected_character(source: SourceFile, err: UnexpectedCharacters) -> Diag
                                "`department.name` or `outlet.name`")
     return Diagnostic("E101", f"unexpected character `{err.char}`", span,
                       help="remove it, or put it inside a quoted text")
+
+
+def _acceptable(err: UnexpectedToken) -> set[str]:
+    """What the parser would really accept here. LALR's own `expected` also lists look-aheads of
+    reductions that cannot happen (`allocate` after an expression), which would mislead."""
+    try:
+        accepted = err.interactive_parser.accepts() - {"$END"} if err.token.type != "$END" \
+            else err.interactive_parser.accepts()
+    except Exception:  # pragma: no cover - an older Lark without interactive parsers
+        return set(err.expected)
+    return accepted or set(err.expected)
 
 
 def _expected_words(names: set[str]) -> str:
@@ -544,7 +553,7 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def negate(self, meta, children):
-        return ast.Unary("-", children[0], span=self._span(meta))
+        return ast.Unary("-", children[-1], span=self._span(meta))
 
     @v_args(meta=True)
     def number(self, meta, children):
