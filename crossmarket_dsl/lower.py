@@ -258,14 +258,16 @@ class Lowerer:
         return out
 
     def block(self, keyword: str, build) -> dict | None:
-        for _, decl in self._decls(ast.Block):
-            if decl.keyword == keyword:
-                self.at(f"/{keyword}", decl)
-                settings = _settings(decl.items)
-                for key, setting in settings.items():
-                    self.at(f"/{keyword}/{key}", setting)
-                return {**build(settings), "cite": self.cites(decl)}
-        return None
+        """A `reward`, `audit` or `statement` block; a branch's own block replaces the measure's."""
+        found = [decl for _, decl in self._decls(ast.Block) if decl.keyword == keyword]
+        if not found:
+            return None
+        decl = found[-1]
+        self.map[f"/{keyword}"] = decl.span
+        settings = _settings(decl.items)
+        for key, setting in settings.items():
+            self.map[f"/{keyword}/{key}"] = setting.span
+        return {**build(settings), "cite": self.cites(decl)}
 
     def reward(self, settings) -> dict:
         rounding = settings.get("rounding")
