@@ -91,8 +91,7 @@ def write_new(path: Path, text: str, force: bool) -> None:
 def _header(branch: str, ir: dict) -> str:
     header = ir["header"]["measure"]
     name, version = header["name"], header["version"]
-    effective = header.get("effective")
-    period = f"{effective['from']} to {effective['to']}" if effective else _this_year()
+    start, end, note = _effective(ir)
     title = f"{branch}公私联动交叉营销实施细则"
     return "\n".join([
         f"# {title}：由 `crossmarket init` 依据《{name}》{version} 生成。",
@@ -101,14 +100,18 @@ def _header(branch: str, ir: dict) -> str:
         f"rules {string_literal(title)} {{",
         f"  implements {string_literal(name)} version {string_literal(version)}",
         f"  branch {string_literal(branch)}",
-        f"  effective {period}",
+        f"  effective {start} to {end}{note}",
         "}",
     ])
 
 
-def _this_year() -> str:
+def _effective(ir: dict) -> tuple[str, str, str]:
+    """The measure's period (from, to, ""), else this calendar year and a note to decide it."""
+    effective = ir["header"]["measure"].get("effective")
+    if effective:
+        return effective["from"], effective["to"], ""
     year = date.today().year
-    return f"{year}-01-01 to {year}-12-31  # 待定：总行办法未规定有效期"
+    return f"{year}-01-01", f"{year}-12-31", "  # 待定：总行办法未规定有效期"
 
 
 def _params(measure: Compiled) -> str:
@@ -210,7 +213,7 @@ def _split() -> str:
 
 
 def _audit(branch: str, ir: dict) -> str:
-    year = (ir["header"]["measure"].get("effective") or {}).get("from", str(date.today().year))[:4]
+    year = _effective(ir)[0][:4]
     return "\n".join([
         "# 第二十一条：内控合规部月度审核与真实性抽查（crossmarket sample 按此抽样）。",
         "# Art. 21: monthly spot checks; the seed keys the sample, so keep it with 内控合规部.",

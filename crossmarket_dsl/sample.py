@@ -37,7 +37,6 @@ class SampleError(ValueError):
 class Sample:
     month: str
     ratio: Decimal
-    seed: str
     population: int
     deals: list[Deal]  # by date, then deal_id (not ledger row: the order must not depend on the file's)
 
@@ -67,7 +66,7 @@ def draw(session, month: str) -> Sample:
     unaudited = replace(session.inputs, audit={})
     deals = evaluate(session.plan, unaudited, session.period, month).deals
     chosen = sorted(deals, key=lambda deal: sample_key(seed, deal.deal_id))[:sample_size(ratio, len(deals))]
-    return Sample(month, ratio, seed, len(deals), sorted(chosen, key=lambda deal: (deal.date, deal.deal_id)))
+    return Sample(month, ratio, len(deals), sorted(chosen, key=lambda deal: (deal.date, deal.deal_id)))
 
 
 def sample_key(seed: str, deal_id: str) -> bytes:

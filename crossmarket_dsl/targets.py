@@ -68,12 +68,12 @@ def review(session, on: date) -> Review:
     listed = session.inputs.target_list
     if listed is None:
         return Review(clients)
-    current = {(client_id, department) for client_id, entries in listed.items()
-               for department, _, end in entries if end is None or end >= on}
+    current = dict.fromkeys((client_id, department) for client_id, entries in listed.items()  # in list order
+                            for department, _, end in entries if end is None or end >= on)
     by_id = {client.client_id: client for client in clients}
     added = [(client, department) for client in clients for department in client.departments()
              if (client.client_id, department) not in current]
-    removed = [change for client_id, department in sorted(current, key=_list_order(listed))
+    removed = [change for client_id, department in current
                if (change := _removal(by_id.get(client_id), client_id, department)) is not None]
     return Review(clients, on, added, removed)
 
@@ -81,11 +81,6 @@ def review(session, on: date) -> Review:
 def _met(criteria: list[CriterionPlan], row: dict) -> list[CriterionPlan]:
     env = Env(client=row)
     return [criterion for criterion in criteria if truth(criterion.test(env)) is True]
-
-
-def _list_order(listed: dict):
-    order = {client_id: index for index, client_id in enumerate(listed)}
-    return lambda pair: (order[pair[0]], pair[1])
 
 
 def _removal(client: Candidate | None, client_id: str, department: str) -> dict | None:
