@@ -99,9 +99,18 @@ def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str |
     result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, points, None,
                     product_results(plan, reported, gates, info), gates, outlet_totals(plan, reported),
                     all_deals=outcome.accepted)
-    result.warnings = undeclared_outlets(plan, reported)
+    result.warnings = undeclared_outlets(plan, reported) + undated_rows(outcome.undated)
     _reward(result)
     return result
+
+
+def undated_rows(rows: list[int]) -> list[str]:
+    if not rows:
+        return []
+    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    return [f"{len(rows)} row{'s' if len(rows) != 1 else ''} of the ledger ha{'ve' if len(rows) != 1 else 's'} "
+            f"no usable date and belong{'' if len(rows) != 1 else 's'} to no month (rows {shown}); "
+            "the year-end evaluation rejects them as R002"]
 
 
 def undeclared_outlets(plan: Plan, deals: list[Deal]) -> list[str]:

@@ -100,8 +100,16 @@ class Window:
     def end(self) -> date:
         return min(self.period_to, self.report_to)
 
+    @property
+    def monthly(self) -> bool:
+        return self.report_from != date.min
+
     def reported(self, day: date | None) -> bool:
-        return day is None or self.report_from <= day <= self.report_to
+        """A row without a usable date belongs to no month: only the whole-period run rejects it (R002);
+        a monthly run lists it as a warning instead, so that the months' rows add up to the year's."""
+        if day is None:
+            return not self.monthly
+        return self.report_from <= day <= self.report_to
 
 
 @dataclass
@@ -121,6 +129,7 @@ class RowOutcome:
         self.rejected: list[Rejection] = []
         self.rows = 0
         self.ids: set[str] = set()  # every deal_id of the ledger
+        self.undated: list[int] = []  # rows with no usable date, in a monthly run
 
 
 def process_rows(plan: Plan, rows: Iterable[tuple[int, dict]], window: Window, lookups: Lookups,
@@ -135,6 +144,8 @@ def process_rows(plan: Plan, rows: Iterable[tuple[int, dict]], window: Window, l
         if reported:
             outcome.rows += 1
         code, reason, deal = validate(row, row_number, day)
+        if day is None and not reported and code == "R002":
+            outcome.undated.append(row_number)
         if deal is not None:
             deal.in_report = reported
             outcome.accepted.append(deal)

@@ -220,3 +220,15 @@ def test_rules_with_errors_are_reported_before_any_table_is_read(workspace, tmp_
     rules.write_text(text.replace("pool 200万", "pool 奖金"), encoding="utf-8")
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
     _expect(run("evaluate", str(workspace), "--rules", str(rules)), 1, "error[E201]", "`奖金`")
+
+
+def test_undated_rows_are_a_warning_in_monthly_runs(workspace):
+    monthly = json.loads(run("evaluate", str(workspace), "--month", "2026-03", "--format", "json").output)
+    yearly = json.loads(run("evaluate", str(workspace), "--format", "json").output)
+    undated = [r["row"] for r in yearly["rejected"] if r["code"] == "R002"]
+    assert undated and all(r["code"] != "R002" for r in monthly["rejected"])
+    assert any(f"rows {', '.join(map(str, undated))}" in w for w in monthly["warnings"])
+    months = [json.loads(run("evaluate", str(workspace), "--month", f"2026-{m:02d}", "--format", "json").output)
+              for m in range(1, 13)]
+    assert sum(m["deals"]["rows"] for m in months) + len(undated) == yearly["deals"]["rows"] - sum(
+        1 for r in yearly["rejected"] if r["code"] == "R003")
