@@ -173,15 +173,29 @@ def outlet_totals(plan: Plan, deals: list[Deal]) -> dict[str, dict[str, Decimal]
         return {}
     totals: dict[str, dict[str, Decimal]] = {o["name"]: {label: ZERO for label, _ in plan.attribution}
                                              for o in plan.ir["outlets"]}
+    readers = [(label, _reader(tree, expression)) for (label, expression), tree in
+               zip(plan.attribution, (item["expr"] for item in plan.ir["attribution"]["items"]))]
     for deal in deals:
         if not deal.outlet_name:
             continue
-        row = totals.setdefault(deal.outlet_name, {label: ZERO for label, _ in plan.attribution})
-        for label, expression in plan.attribution:
-            value = number(expression(deal))
-            if value is not None:
-                row[label] += value
+        row = totals.get(deal.outlet_name)
+        if row is None:
+            row = totals[deal.outlet_name] = {label: ZERO for label, _ in plan.attribution}
+        for label, read in readers:
+            value = read(deal)
+            if value:  # empty cells are common: nothing to add, and no conversion to try
+                value = number(value)
+                if value is not None:
+                    row[label] += value
     return totals
+
+
+def _reader(tree: dict, expression):
+    """A plain `deal.x` is read straight from the row; anything else runs its compiled expression."""
+    if "field" in tree and tree["field"][0] == "deal":
+        name = tree["field"][1]
+        return lambda deal: deal.deal.get(name)
+    return expression
 
 
 def _reward(result: Result) -> None:

@@ -214,8 +214,8 @@ def _or(left, right):
 
 
 def _numbers(values):
-    numbers = [to_number(v) for v in values]
-    return None if any(n is None for n in numbers) else numbers
+    numbers = [v if type(v) is Decimal else to_number(v) for v in values]
+    return None if None in numbers else numbers
 
 
 def _round(value, places):
@@ -258,6 +258,9 @@ def _call(name: str, arg_trees: list[dict], constants) -> Fn:
     if name in AGGREGATE:
         (inner,) = args
         combine = AGGREGATE[name]
+        if "field" in arg_trees[0] and arg_trees[0]["field"][0] == "deal":  # `sum(deal.x)`: read it directly
+            field_name = arg_trees[0]["field"][1]
+            return lambda env: combine([_blank_to_none(member.deal.get(field_name)) for member in env.group])
         return lambda env: combine([inner(member_env) for member_env in env.group])
     if name in SCALAR:
         function = SCALAR[name]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from .expr import Env, truth
@@ -39,20 +40,26 @@ def _groups(gate: GatePlan, deals: list[Deal], products: list[str]) -> dict[str,
     groups: dict[str, list[Deal]] = {}
     if gate.scope == "product":
         groups = {name: [] for name in products if gate.product in (None, name)}
+    if gate.product is not None:
+        deals = [deal for deal in deals if deal.product_plan.name == gate.product]
+    if gate.scope == "department":
+        for deal in deals:
+            for dept, _ in deal.fractions:
+                groups.setdefault(dept, []).append(deal)
+        return groups
+    key_of = KEYS[gate.scope]
     for deal in deals:
-        if gate.product is not None and deal.product_plan.name != gate.product:
-            continue
-        for key in _keys(gate.scope, deal):
-            if key:
-                groups.setdefault(key, []).append(deal)
+        key = key_of(deal)
+        if key:
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+            group.append(deal)
     return groups
 
 
-def _keys(scope: str, deal: Deal) -> list[str]:
-    if scope == "department":
-        return [dept for dept, _ in deal.fractions]
-    return [{"deal": deal.deal_id, "client": deal.client_id, "project": deal.project_id,
-             "product": deal.product_plan.name, "outlet": deal.outlet_name}[scope]]
+KEYS = {"deal": attrgetter("deal_id"), "client": attrgetter("client_id"), "project": attrgetter("project_id"),
+        "product": attrgetter("product_plan.name"), "outlet": attrgetter("outlet_name")}
 
 
 def _group_env(gate: GatePlan, key: str, members: list[Deal], product_info: dict) -> Env:

@@ -160,11 +160,15 @@ def _audit(table: Table | None) -> dict[str, tuple[str, str, int]]:
 def target_test(plan: Plan, inputs: Inputs) -> Callable[[str, date], bool]:
     """Whether a client is on the target list on a date: the given list, else the criteria (SPEC §7.1)."""
     if inputs.target_list is not None:
-        listed = inputs.target_list
+        always = {client for client, spells in inputs.target_list.items()
+                  if any(start is None and end is None for _, start, end in spells)}
+        dated = {client: spells for client, spells in inputs.target_list.items() if client not in always}
 
         def on_list(client_id: str, day: date) -> bool:
+            if client_id in always:  # listed without dates: the usual case, settled by one lookup
+                return True
             return any((start is None or start <= day) and (end is None or day <= end)
-                       for _, start, end in listed.get(client_id, ()))
+                       for _, start, end in dated.get(client_id, ()))
         return on_list
     derived = {client_id for client_id, row in inputs.clients.items() if meets_any(plan, row)}
     return lambda client_id, day: client_id in derived

@@ -37,6 +37,7 @@ REASONS = {
 }
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+NO_ROW: dict = {}  # the row of a client or project a table does not have
 _SEPARATORS = re.compile(r"[;；、,，]")
 
 
@@ -44,14 +45,16 @@ class Deal:
     """An accepted deal. Its attributes double as the expression environment (`deal`, `client`, …)."""
 
     __slots__ = ("row", "deal_id", "date", "product_plan", "quantity", "client_id", "project_id", "outlet_name",
-                 "deal", "client", "project", "product", "outlet", "department", "group",
+                 "deal", "client", "project", "product", "outlet",
                  "points", "fractions", "factor", "department_factors", "in_report")
+    department = NO_ROW  # a deal is no department's row, and no aggregate's group
+    group = ()
 
-    def __init__(self, row: int, deal_id: str, day: date, product_plan: ProductPlan, fields: dict):
+    def __init__(self, row: int, deal_id: str, day: date, product_plan: ProductPlan, fields: dict, quantity: Decimal,
+                 client_id: str, project_id: str, outlet_name: str):
         self.row, self.deal_id, self.date, self.product_plan = row, deal_id, day, product_plan
-        self.deal = fields
-        self.department = {}
-        self.group = ()
+        self.deal, self.quantity, self.client_id, self.project_id, self.outlet_name = \
+            fields, quantity, client_id, project_id, outlet_name
         self.factor = ONE
         self.department_factors = None
 
@@ -164,7 +167,7 @@ class _Validator:
         self.quantities: dict = {}
         self.participants: dict = {}
         self.outlets: dict = {}
-        self.strings: dict[str, str] = {}
+        self.strings: dict[str, str] = {}  # one object per distinct id: a ledger repeats them many times
 
     def date(self, raw) -> date | None:
         try:
@@ -219,21 +222,18 @@ class _Validator:
         return "", "", deal
 
     def _deal(self, row, row_number, deal_id, day, product, quantity, client_id) -> Deal:
-        deal = Deal(row_number, deal_id, day, product, row)
-        deal.quantity = quantity
-        deal.client_id = self.shared(client_id)
-        deal.project_id = self.shared(str(row.get("project_id") or "").strip())
-        outlet = self.shared(str(row.get("outlet") or "").strip())
-        deal.outlet_name = outlet
+        shared = self.strings.setdefault
+        client_id = shared(client_id, client_id)
+        project_id = str(row.get("project_id") or "").strip()
+        project_id = shared(project_id, project_id)
+        outlet = str(row.get("outlet") or "").strip()
+        outlet = shared(outlet, outlet)
+        deal = Deal(row_number, deal_id, day, product, row, quantity, client_id, project_id, outlet)
         deal.outlet = self.outlets.get(outlet) or self.outlets.setdefault(outlet, {"name": outlet})
         deal.client = self.lookups.clients.get(client_id, NO_ROW)
-        deal.project = self.lookups.projects.get(deal.project_id, NO_ROW)
+        deal.project = self.lookups.projects.get(project_id, NO_ROW)
         deal.product = self.lookups.product_info[product.name]
         return deal
-
-    def shared(self, text: str) -> str:
-        """One string object for each distinct id: a ledger repeats clients and outlets many times."""
-        return self.strings.setdefault(text, text)
 
     def quantity(self, raw) -> Decimal | None:
         try:
@@ -251,9 +251,6 @@ class _Validator:
             shares, problem = _participants(self.plan, product, text)
             self.participants[key] = (None, problem) if problem else (_fractions(self.plan, product, shares), None)
         return self.participants[key]
-
-
-NO_ROW: dict = {}
 
 
 def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Decimal | None], ...]:

@@ -356,7 +356,8 @@ def _stream_records(numbered: Iterator[tuple[int, Sequence[object]]], file: str,
 
     def rows():
         for number, cells in numbered:
-            if len(cells) != width or not any(cells):
+            # the first cell (an id) settles the usual row without scanning the others
+            if len(cells) != width or (not cells[0] and not any(cells)):
                 if _blank(cells):
                     continue
                 cells = _fit(cells, width, file, where, number, header_row)
