@@ -139,27 +139,39 @@ def process_rows(plan: Plan, rows: Iterable[tuple[int, dict]], window: Window, l
                  keep_fields: Iterable[str]) -> RowOutcome:
     """Validate every row and compute points and base shares of the accepted ones."""
     outcome = RowOutcome()
-    validate = _Validator(plan, window, lookups, outcome.ids, tuple(dict.fromkeys(["quantity", *keep_fields])))
-    reported_of = window.reported
+    check = _Validator(plan, window, lookups, outcome.ids, tuple(dict.fromkeys(["quantity", *keep_fields])))
+    reported_of, accept, reject = window.reported, outcome.accepted.append, outcome.rejected.append
+    dates, date_of = check.dates, check.date
     for row_number, row in rows:
-        day = validate.date(row.get("date"))
+        raw_date = row.get("date")
+        day = dates.get(raw_date, MISSING) if raw_date.__class__ is str else MISSING
+        if day is MISSING:
+            day = date_of(raw_date)
         reported = reported_of(day)
         if reported:
             outcome.rows += 1
-        code, reason, deal = validate(row, row_number, day)
-        if day is None and not reported and code == "R002":
-            outcome.undated.append(row_number)
+        code, reason, deal = check(row, row_number, day)
         if deal is not None:
             deal.in_report = reported
-            outcome.accepted.append(deal)
+            accept(deal)
         elif reported and code:
-            outcome.rejected.append(Rejection(row_number, str(row.get("deal_id") or "").strip(), code, reason))
+            reject(Rejection(row_number, _text(row.get("deal_id")), code, reason))
+        elif day is None and code == "R002":
+            outcome.undated.append(row_number)
     return outcome
+
+
+MISSING = object()
+
+
+def _text(value) -> str:
+    return value.strip() if value.__class__ is str else ("" if value is None else str(value).strip())
 
 
 class _Validator:
     """One row's checks, in the order of the reason codes. Values that repeat across a ledger (dates,
-    quantities, participant lists, outlets) are converted once and cached."""
+    quantities, participant lists, outlets) are converted once and cached. This runs a million times
+    a run, so the usual path keeps to local names and single lookups."""
 
     def __init__(self, plan: Plan, window: Window, lookups: Lookups, seen: set[str], keep: tuple[str, ...]):
         self.plan, self.window, self.lookups, self.seen, self.keep = plan, window, lookups, seen, keep
@@ -168,6 +180,8 @@ class _Validator:
         self.participants: dict = {}
         self.outlets: dict = {}
         self.strings: dict[str, str] = {}  # one object per distinct id: a ledger repeats them many times
+        self.products = plan.products
+        self.bounds = (window.period_from, window.period_to, window.end)
 
     def date(self, raw) -> date | None:
         try:
@@ -179,33 +193,35 @@ class _Validator:
             return None
 
     def __call__(self, row: dict, row_number: int, day: date | None):
-        deal_id = str(row.get("deal_id") or "").strip()
-        if not deal_id:
-            return "R001", "the row has no `deal_id`", None
-        if deal_id in self.seen:
-            return "R001", f"`deal_id` `{deal_id}` appears on an earlier row (the first is kept)", None
+        get = row.get
+        deal_id = _text(get("deal_id"))
+        if not deal_id or deal_id in self.seen:
+            return "R001", _duplicate(deal_id), None
         self.seen.add(deal_id)
-        window = self.window
         if day is None:
-            raw = str(row.get("date") or "").strip()
-            return "R002", f"date `{raw}` is not a date" if raw else "the date is missing", None
-        if not window.period_from <= day <= window.period_to:
-            return "R003", f"date {day} is outside the effective period {window.period_from} to {window.period_to}", None
-        if day > window.end:
+            return "R002", _bad_date(get("date")), None
+        period_from, period_to, end = self.bounds
+        if not period_from <= day <= period_to:
+            return "R003", f"date {day} is outside the effective period {period_from} to {period_to}", None
+        if day > end:
             return "", "", None  # after the evaluated month: not part of this run
-        product_name = str(row.get("product") or "").strip()
-        product = self.plan.products.get(product_name)
+        product_name = _text(get("product"))
+        product = self.products.get(product_name)
         if product is None:
             return "R004", _unknown_product(self.plan, product_name), None
-        quantity = self.quantity(row.get("quantity"))
+        raw_quantity = get("quantity")
+        quantity = self.quantities.get(raw_quantity, MISSING) if raw_quantity.__class__ is str else MISSING
+        if quantity is MISSING:
+            quantity = self.quantity(raw_quantity)
         if quantity is None:
-            return "R005", f"quantity `{str(row.get('quantity')).strip()}` is not a number above 0", None
-        client_id = str(row.get("client_id") or "").strip()
+            return "R005", f"quantity `{_text(raw_quantity)}` is not a number above 0", None
+        client_id = _text(get("client_id"))
         lookups = self.lookups
         if not lookups.on_target_list(client_id, day):
             return "R006", f"client `{client_id}` is not on the target list on {day}" if client_id \
                 else "the deal names no client", None
-        fractions, problem = self.split_of(product, str(row.get("participants") or "").strip())
+        split = self.participants.get((product.name, get("participants")))
+        fractions, problem = split if split is not None else self.split_of(product, get("participants"))
         if problem:
             return (*problem, None)
         if deal_id in lookups.audit_rejected:
@@ -216,7 +232,7 @@ class _Validator:
         points, problem = _points(product, deal)
         if problem:
             return (*problem, None)
-        deal.deal = {name: row.get(name) for name in self.keep}  # only what gates and attribution read later
+        deal.deal = {name: get(name) for name in self.keep}  # only what gates and attribution read later
         deal.points = points
         deal.fractions = fractions
         return "", "", deal
@@ -224,15 +240,17 @@ class _Validator:
     def _deal(self, row, row_number, deal_id, day, product, quantity, client_id) -> Deal:
         shared = self.strings.setdefault
         client_id = shared(client_id, client_id)
-        project_id = str(row.get("project_id") or "").strip()
+        project_id = _text(row.get("project_id"))
         project_id = shared(project_id, project_id)
-        outlet = str(row.get("outlet") or "").strip()
+        outlet = _text(row.get("outlet"))
         outlet = shared(outlet, outlet)
         deal = Deal(row_number, deal_id, day, product, row, quantity, client_id, project_id, outlet)
-        deal.outlet = self.outlets.get(outlet) or self.outlets.setdefault(outlet, {"name": outlet})
-        deal.client = self.lookups.clients.get(client_id, NO_ROW)
-        deal.project = self.lookups.projects.get(project_id, NO_ROW)
-        deal.product = self.lookups.product_info[product.name]
+        outlet_row = self.outlets.get(outlet)
+        deal.outlet = outlet_row if outlet_row is not None else self.outlets.setdefault(outlet, {"name": outlet})
+        lookups = self.lookups
+        deal.client = lookups.clients.get(client_id, NO_ROW)
+        deal.project = lookups.projects.get(project_id, NO_ROW)
+        deal.product = lookups.product_info[product.name]
         return deal
 
     def quantity(self, raw) -> Decimal | None:
@@ -244,13 +262,26 @@ class _Validator:
         except TypeError:
             return _quantity(raw)
 
-    def split_of(self, product: ProductPlan, text: str):
+    def split_of(self, product: ProductPlan, raw):
         """The fraction of a deal's points each department gets, host first; or a rejection."""
-        key = (product.name, text)
-        if key not in self.participants:
-            shares, problem = _participants(self.plan, product, text)
-            self.participants[key] = (None, problem) if problem else (_fractions(self.plan, product, shares), None)
-        return self.participants[key]
+        shares, problem = _participants(self.plan, product, _text(raw))
+        split = (None, problem) if problem else (_fractions(self.plan, product, shares), None)
+        try:
+            self.participants[(product.name, raw)] = split
+        except TypeError:  # an unhashable cell (a list from JSON Lines): not cached
+            pass
+        return split
+
+
+def _duplicate(deal_id: str) -> str:
+    if not deal_id:
+        return "the row has no `deal_id`"
+    return f"`deal_id` `{deal_id}` appears on an earlier row (the first is kept)"
+
+
+def _bad_date(raw) -> str:
+    text = _text(raw)
+    return f"date `{text}` is not a date" if text else "the date is missing"
 
 
 def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Decimal | None], ...]:
