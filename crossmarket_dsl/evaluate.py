@@ -99,9 +99,25 @@ def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str |
     result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, points, None,
                     product_results(plan, reported, gates, info), gates, outlet_totals(plan, reported),
                     all_deals=outcome.accepted)
-    result.warnings = undeclared_outlets(plan, reported) + undated_rows(outcome.undated)
+    result.warnings = undeclared_outlets(plan, reported) + ungrouped(plan, inputs, reported) + \
+        undated_rows(outcome.undated)
     _reward(result)
     return result
+
+
+def ungrouped(plan: Plan, inputs: Inputs, deals: list[Deal]) -> list[str]:
+    """Deals a project gate cannot judge (no project, or one the projects table lacks): they keep their
+    points, which can slip past art. 20, so the result says so."""
+    warnings = []
+    for gate in (g for g in plan.gates if g.scope == "project"):
+        missing = [d for d in deals if gate.product in (None, d.product_plan.name)
+                   and d.project_id not in inputs.projects]
+        if missing:
+            shown = ", ".join(d.deal_id for d in missing[:5]) + (" …" if len(missing) > 5 else "")
+            warnings.append(f"{len(missing)} deal{'s' if len(missing) != 1 else ''} of "
+                            f"`{gate.product or 'any product'}` name no project of the projects table, so the "
+                            f"gate `{gate.name}` ({'、'.join(gate.cite)}) cannot judge them: {shown}")
+    return warnings
 
 
 def undated_rows(rows: list[int]) -> list[str]:

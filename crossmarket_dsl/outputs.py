@@ -24,7 +24,7 @@ MONEY = "#,##0.00"
 POINTS = "#,##0.0000"
 
 
-def deal_lines(session, result: Result) -> tuple[list[str], list[dict]]:
+def deal_lines(result: Result) -> tuple[list[str], list[dict]]:
     """One line per accepted deal: its points, the factor gates gave it, and each department's share."""
     departments = list(result.department_points)
     failing = {}
@@ -91,7 +91,7 @@ def _month_labels(months: list[str]) -> list[str]:
 def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     document = to_json(result, session.rules_info())
-    deal_columns, deals = deal_lines(session, result)
+    deal_columns, deals = deal_lines(result)
     departments = [{"department": d["department"], "points": Decimal(d["points"]),
                     "reward": Decimal(d["reward"]) if d["reward"] is not None else None}
                    for d in document["departments"]]

@@ -141,7 +141,7 @@ def _tables(where: str, test: dict) -> dict[str, Table]:
 def _with_all_columns(plan, tables: dict[str, Table]) -> dict[str, Table]:
     """Inline rows give only the cells a test is about; every other column the rules read is empty."""
     needed = {"deals": required_deal_columns(plan),
-              "clients": {"client_id": "", **plan.fields.get("client", {})},
+              "clients": {"client_id": "", **plan.fields.get("client", {}), **plan.criteria_fields.get("client", {})},
               "projects": {"project_id": "", **plan.fields.get("project", {})},
               "indicators": {"product": "", "indicator": ""}}
     for role, columns in needed.items():

@@ -91,10 +91,10 @@ def to_text(result: Result, rules: dict) -> str:
         lines.append("provisional: year-end gates (at period_end) are not applied and no reward is allocated")
     deals = document["deals"]
     lines += [f"rows {deals['rows']}: {deals['accepted']} accepted, {deals['rejected']} rejected", ""]
-    lines += _table(["部门 department", "积分 points", "奖励 reward"],
+    lines += text_table(["部门 department", "积分 points", "奖励 reward"],
                     [[d["department"], d["points"], d["reward"] or "—"] for d in document["departments"]])
     lines.append("")
-    lines += _table(["产品 product", "数量 quantity", "目标 target", "完成率 completion", "积分 points", "计入 counted"],
+    lines += text_table(["产品 product", "数量 quantity", "目标 target", "完成率 completion", "积分 points", "计入 counted"],
                     [[p["product"], p["quantity"], p["target"] or "—", percent_text(p["completion"]), p["points"],
                       "yes" if p["counted"] else "no"] for p in document["products"]])
     if document["gates"]:
@@ -104,7 +104,7 @@ def to_text(result: Result, rules: dict) -> str:
     if document["outlets"]:
         lines += [""]
         labels = [label for label in document["outlets"][0] if label != "outlet"]
-        lines += _table(["网点 outlet", *labels], [[o["outlet"], *(o[label] for label in labels)]
+        lines += text_table(["网点 outlet", *labels], [[o["outlet"], *(o[label] for label in labels)]
                                                   for o in document["outlets"]])
     if result.rejected:
         lines += ["", "rejected rows by reason:"]
@@ -124,15 +124,16 @@ def percent_text(ratio: str | None) -> str:
     return f"{(Decimal(ratio) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """Columns padded by display width, so Chinese names line up in a terminal."""
+def text_table(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """Columns padded by display width, so Chinese names line up in a terminal; the first `left` columns
+    are aligned left (names), the others right (figures)."""
     widths = [max(display_width(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells):
         parts = []
         for i, cell in enumerate(cells):
             pad = " " * (widths[i] - display_width(str(cell)))
-            parts.append(f"{cell}{pad}" if i == 0 else f"{pad}{cell}")
+            parts.append(f"{cell}{pad}" if i < left else f"{pad}{cell}")
         return "  ".join(parts).rstrip()
 
     return [line(header), *(line(row) for row in rows)]

@@ -339,6 +339,8 @@ def _participants(plan: Plan, product: ProductPlan, text: str):
     for name in names:
         if name not in plan.departments:
             return None, ("R008", f"participant `{name}` is not a department of the measure")
+        if plan.departments[name] == "support":
+            return None, ("R008", f"`{name}` is a support department: it does not take part in marketing")
         if name == product.host:
             return None, ("R008", f"`{name}` is the host of `{product.name}` and cannot also be a participant")
     if len(set(names)) != len(names):

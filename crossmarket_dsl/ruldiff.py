@@ -14,7 +14,7 @@ from typing import Callable
 
 from .evaluate import Result
 from .exprtext import expr_text, value_text
-from .render import _table, money_text, money_unit, points_text
+from .render import money_text, money_unit, points_text, text_table
 
 ZERO = Decimal(0)
 TOP_DEALS = 10
@@ -378,14 +378,14 @@ def _effect_lines(effect_document: dict) -> list[str]:
     period, deals, total = effect_document["period"], effect_document["deals"], effect_document["total"]
     lines = [f"effect on {effect_document['workspace']} ({period['from']} to {period['to']}): accepted deals "
              f"{deals['old']['accepted']} → {deals['new']['accepted']}", ""]
-    lines += _table(["部门 department", "old points", "new points", "change", "old reward", "new reward", "change"],
+    lines += text_table(["部门 department", "old points", "new points", "change", "old reward", "new reward", "change"],
                     [[d["department"], d["old_points"], d["new_points"], d["points_change"], d["old_reward"] or "—",
                       d["new_reward"] or "—", d["reward_change"] or "—"] for d in effect_document["departments"]]
                     + [["total", total["old_points"], total["new_points"], total["points_change"],
                         total["old_pool"] or "—", total["new_pool"] or "—", ""]])
     if effect_document["top_deals"]:
         lines += ["", "deals whose points changed most:"]
-        lines += _table(["deal", "product", "old", "new", "change"],
+        lines += text_table(["deal", "product", "old", "new", "change"],
                         [[d["deal_id"], d["product"] or "—", _deal_points_text(d, "old"), _deal_points_text(d, "new"),
                           d["change"]] for d in effect_document["top_deals"]])
     return lines

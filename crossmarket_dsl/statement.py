@@ -122,7 +122,7 @@ def write_files(out_dir: Path, statement: Statement) -> list[Path]:
 
 def _sections(statement: Statement) -> list[tuple[str, list[tuple[str, str]], list[dict]]]:
     """(sheet name, [(key, label)], rows) of each table of the statement, in print order."""
-    deal_columns, deals = deal_lines(statement.session, statement.result)
+    deal_columns, deals = deal_lines(statement.result)
     document = to_json(statement.result, statement.session.rules_info())
     return [
         ("积分公示", DEPARTMENT_COLUMNS, statement.departments()),

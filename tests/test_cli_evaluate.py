@@ -232,3 +232,16 @@ def test_undated_rows_are_a_warning_in_monthly_runs(workspace):
               for m in range(1, 13)]
     assert sum(m["deals"]["rows"] for m in months) + len(undated) == yearly["deals"]["rows"] - sum(
         1 for r in yearly["rejected"] if r["code"] == "R003")
+
+
+def test_mortgages_a_project_gate_cannot_judge_are_a_warning(workspace):
+    lines = (workspace / "deals.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    mortgage = next(line for line in lines[1:] if line.split(",")[header.index("product")] in ("个人住房贷款", "MORTGAGE")
+                    and line.split(",")[header.index("project_id")])
+    cells = mortgage.split(",")
+    cells[header.index("deal_id")] = "无楼盘按揭"
+    cells[header.index("project_id")] = ""
+    (workspace / "deals.csv").write_text("\n".join(lines + [",".join(cells)]) + "\n", encoding="utf-8")
+    document = json.loads(run("evaluate", str(workspace), "--format", "json").output)
+    assert any("住房按揭最低户数" in w and "无楼盘按揭" in w for w in document["warnings"])

@@ -119,3 +119,13 @@ def session_options(rules, measure, schema, encoding, tables) -> dict:
             raise click.BadParameter(f"`{item}` is not ROLE=PATH, e.g. deals=ledger.csv", param_hint="--table")
         pairs[role.strip()] = path.strip()
     return {"rules": rules, "measure": measure, "schema": schema, "encoding": encoding, "tables": pairs}
+
+
+def evaluate_or_fail(session, month: str | None):
+    """`Session.evaluate` with a bad month or a table problem found mid-run turned into a `Failure`."""
+    try:
+        return session.evaluate(month)
+    except WorkspaceError as exc:
+        raise Failure(exc.message, exc.help) from None
+    except TableError as exc:
+        raise table_failure(exc) from None

@@ -11,8 +11,7 @@ from ..jsonout import dumps
 from ..pipeline import Compiled, sha256_of
 from ..ruldiff import Side, effect, rules_diff, to_text
 from .check import MEASURE_OPTION, SCHEMA_OPTION, load_or_fail
-from .common import EXIT_INPUT, FORMAT_OPTION, open_workspace, print_report
-from .evaluate import _evaluate
+from .common import EXIT_INPUT, FORMAT_OPTION, evaluate_or_fail, open_workspace, print_report
 
 
 @click.command("diff")
@@ -33,7 +32,7 @@ def diff_command(old, new, workspace, measure, schema, output_format):
     stop_on_errors(versions, output_format)
     document = rules_diff(*(side_of(compiled) for compiled in versions))
     if workspace is not None:
-        results = [_evaluate(open_workspace(workspace, rules=path, measure=measure, schema=schema), None)
+        results = [evaluate_or_fail(open_workspace(workspace, rules=path, measure=measure, schema=schema), None)
                    for path in (old, new)]
         document["effect"] = effect(*results, workspace=str(workspace))
     print_diff(document, output_format)

@@ -10,9 +10,7 @@ from ..explain import explain_deal
 from ..jsonout import dumps
 from ..outputs import write_outputs
 from ..render import to_json, to_text
-from ..tables import TableError
-from ..workspace import WorkspaceError
-from .common import (EXIT_INPUT, FORMAT_OPTION, Failure, open_workspace, session_options, table_failure,
+from .common import (EXIT_INPUT, FORMAT_OPTION, Failure, evaluate_or_fail, open_workspace, session_options,
                      workspace_options)
 
 MONTH_OPTION = click.option("--month", metavar="YYYY-MM",
@@ -31,7 +29,7 @@ MONTH_OPTION = click.option("--month", metavar="YYYY-MM",
 def evaluate_command(workspace, month, output_format, out_dir, strict, **options):
     """Evaluate a workspace: every department's points and reward, every rejected row, every failing gate."""
     session = open_workspace(workspace, **session_options(**options))
-    result = _evaluate(session, month)
+    result = evaluate_or_fail(session, month)
     rules = session.rules_info()
     if output_format == "json":
         click.echo(dumps(to_json(result, rules)))
@@ -44,15 +42,6 @@ def evaluate_command(workspace, month, output_format, out_dir, strict, **options
         raise click.exceptions.Exit(EXIT_INPUT)
 
 
-def _evaluate(session, month):
-    try:
-        return session.evaluate(month)
-    except WorkspaceError as exc:
-        raise Failure(exc.message, exc.help) from None
-    except TableError as exc:
-        raise table_failure(exc) from None
-
-
 @click.command("explain")
 @click.argument("workspace", type=click.Path(path_type=Path))
 @click.option("--deal", "deal_id", required=True, help="the deal_id to explain")
@@ -61,7 +50,7 @@ def _evaluate(session, month):
 def explain_command(workspace, deal_id, month, **options):
     """One deal's path to its points: validation, points, split, gates with their articles, final shares."""
     session = open_workspace(workspace, **session_options(**options))
-    result = _evaluate(session, month)
+    result = evaluate_or_fail(session, month)
     text = explain_deal(session, result, deal_id)
     if text is None:
         raise Failure(f"there is no deal `{deal_id}` in the ledger",
