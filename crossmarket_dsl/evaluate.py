@@ -85,13 +85,17 @@ def product_info(plan: Plan, inputs: Inputs) -> dict[str, dict]:
 
 
 def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None = None) -> Result:
+    # A million Deal objects would be rescanned by the cyclic GC over and over; none of them form cycles.
+    with collection_paused():
+        return _evaluate(plan, inputs, period, month)
+
+
+def _evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None) -> Result:
     window = month_window(period, month)
     info = product_info(plan, inputs)
     lookups = Lookups(inputs.clients, inputs.projects, info, target_test(plan, inputs),
                       {deal_id: note for deal_id, (verdict, note, _) in inputs.audit.items() if verdict == "rejected"})
-    keep = plan.kept_deal_fields
-    with collection_paused():  # a million Deal objects would be rescanned by the GC over and over
-        outcome = process_rows(plan, inputs.deals.numbered(), window, lookups, keep)
+    outcome = process_rows(plan, inputs.deals.numbered(), window, lookups, plan.kept_deal_fields)
     _check_audit_ids(inputs, outcome)
     gates = apply_gates(plan, outcome.accepted, info, period_end=month is None)
     reported = [deal for deal in outcome.accepted if deal.in_report]
@@ -169,18 +173,15 @@ def department_points(plan: Plan, deals: list[Deal]) -> dict[str, Decimal]:
 
 
 def product_results(plan: Plan, deals: list[Deal], gates: list[GateOutcome], info) -> list[ProductResult]:
-    by_product: dict[str, list[Deal]] = {}
+    quantities = {product.name: ZERO for product in plan.product_list}
+    points = dict(quantities)
     for deal in deals:
-        by_product.setdefault(deal.product_plan.name, []).append(deal)
+        name = deal.product_plan.name
+        quantities[name] += deal.quantity
+        points[name] += deal.gated_points
     not_counted = {o.key for o in gates if not o.passed and o.gate.scope == "product" and o.factor == 0}
-    results = []
-    for product in plan.product_list:
-        members = by_product.get(product.name, [])
-        quantity = sum((deal.quantity for deal in members), ZERO)
-        points = sum((deal.gated_points for deal in members), ZERO)
-        results.append(ProductResult(product, quantity, info[product.name]["target"], points,
-                                     product.name not in not_counted))
-    return results
+    return [ProductResult(product, quantities[product.name], info[product.name]["target"], points[product.name],
+                          product.name not in not_counted) for product in plan.product_list]
 
 
 def outlet_totals(plan: Plan, deals: list[Deal]) -> dict[str, dict[str, Decimal]]:
