@@ -51,10 +51,20 @@ def page(title: str, body: str, style: str = "") -> str:
             f"<style>{STYLE}{style}</style></head><body>{body}</body></html>\n")
 
 
+def grouped(cell) -> str:
+    """A figure with thousands separators for reading (`781853.53` → `781,853.53`); other text as it is."""
+    text = str(cell)
+    whole, dot, fraction = text.partition(".")
+    digits = whole.lstrip("-")
+    if not digits.isdigit() or (fraction and not fraction.isdigit()):
+        return text
+    return f"{whole[: len(whole) - len(digits)]}{int(digits):,}{dot}{fraction}"
+
+
 def table(header: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(
-        f'<td class="n">{escape(str(cell))}</td>' if i in numeric else f"<td>{escape(str(cell))}</td>"
+        f'<td class="n">{escape(grouped(cell))}</td>' if i in numeric else f"<td>{escape(str(cell))}</td>"
         for i, cell in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -92,7 +102,7 @@ def result_html(document: dict, extra_sections: str = "") -> str:
         parts.append("<h2>剔除记录 Rejected rows</h2>")
         parts.append(table(["行号", "交易编号", "代码", "原因"],
                             [[r["row"], r["deal_id"], f"{r['code']} {REASONS[r['code']]}", r["reason"]]
-                             for r in document["rejected"]], {0}))
+                             for r in document["rejected"]]))
     reward = document["reward"]
     parts.append(f"<p>奖励总额 {escape(str(reward['pool'] or '—'))}，已分配 {escape(str(reward['allocated']))}"
                  + (f"（{escape(reward['note'])}）" if reward.get("note") else "") + "</p>")
