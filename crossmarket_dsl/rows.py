@@ -184,13 +184,7 @@ class _Validator:
         self.bounds = (window.period_from, window.period_to, window.end)
 
     def date(self, raw) -> date | None:
-        try:
-            return self.dates[raw]
-        except KeyError:
-            day = self.dates[raw] = to_date(raw)
-            return day
-        except TypeError:  # an unhashable cell (a list from JSON Lines)
-            return None
+        return _cached(self.dates, raw, to_date)
 
     def __call__(self, row: dict, row_number: int, day: date | None):
         get = row.get
@@ -254,13 +248,7 @@ class _Validator:
         return deal
 
     def quantity(self, raw) -> Decimal | None:
-        try:
-            return self.quantities[raw]
-        except KeyError:
-            value = self.quantities[raw] = _quantity(raw)
-            return value
-        except TypeError:
-            return _quantity(raw)
+        return _cached(self.quantities, raw, _quantity)
 
     def split_of(self, product: ProductPlan, raw):
         """The fraction of a deal's points each department gets, host first; or a rejection."""
@@ -271,6 +259,17 @@ class _Validator:
         except TypeError:  # an unhashable cell (a list from JSON Lines): not cached
             pass
         return split
+
+
+def _cached(cache: dict, raw, convert):
+    """`convert(raw)`, remembered: a ledger repeats its dates and quantities on many rows."""
+    try:
+        return cache[raw]
+    except KeyError:
+        value = cache[raw] = convert(raw)
+        return value
+    except TypeError:  # an unhashable cell (a list from JSON Lines)
+        return convert(raw)
 
 
 def _duplicate(deal_id: str) -> str:
