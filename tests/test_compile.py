@@ -85,3 +85,8 @@ def test_fmt_keeps_the_ir(policy, tmp_path):
     copy = tmp_path / policy.relative_to(ROOT)
     copy.write_text(format_source(read_source(policy)), encoding="utf-8")
     assert _ir_without_spans(copy) == _ir_without_spans(policy)
+
+
+def test_sample_policies_are_in_the_canonical_layout():
+    result = CliRunner().invoke(cli, ["fmt", "--check", *map(str, POLICIES)])
+    assert result.exit_code == 0, result.output

@@ -57,7 +57,7 @@ def lines(change: dict) -> tuple:
 def test_a_set_points_criterion_and_gate_change(folder):
     edited(folder,
            ("let 优质评级", "set mortgage_exclusive = 90%\nlet 优质评级"),  # one line more: the rest moves down
-           ("points 10 per unit  target 120", "points 12 per unit  target 120"),
+           ("points 10 per unit\n  target 120", "points 12 per unit\n  target 120"),
            ('"优质上市公司": client.listed and', '"优质上市公司": client.listed or'),
            ("# 第二十一条: monthly", 'gate 大额理财 on deal for 个人理财 {\n  require deal.amount <= 1000万\n'
                                    "  otherwise scale 50%\n}\n\n# 第二十一条: monthly"))
@@ -73,18 +73,18 @@ def test_a_set_points_criterion_and_gate_change(folder):
     assert lines(param)[1] == ("new.xm", 13)
     assert lines(param)[0][1] == 25 and lines(param)[0][0].endswith("2026.xm")  # the measure's default
     assert (points["old"], points["new"]) == ("10 per unit", "12 per unit")
-    assert lines(points) == (("old.xm", 34), ("new.xm", 35))
+    assert lines(points) == (("old.xm", 35), ("new.xm", 36))
     assert criterion["new"] == "client.listed or client.rating in 优质评级"
     assert lines(criterion) == (("old.xm", 19), ("new.xm", 20))
     assert gate["new"] == "on deal for 个人理财; clause 1 require deal.amount <= 10000000; otherwise scale 50%"
-    assert lines(gate) == (None, ("new.xm", 42))
+    assert lines(gate) == (None, ("new.xm", 65))
     assert document["old"]["file"] == "old.xm" and document["new"]["branch"] == "盘锦分行"
     assert document["effect"] is None
 
 
 def test_products_criteria_and_outlets_added_and_removed(folder):
     edited(folder,
-           ("product 贵宾客户 { points 5 per unit  target 40 }\n", "product 个人贷款 { points deal.amount / 10万 per deal  target 12 }\n"),
+           ("product 贵宾客户 {\n  points 5 per unit\n  target 40\n}\n", "product 个人贷款 {\n  points deal.amount / 10万 per deal\n  target 12\n}\n"),
            ('  "年销售额超过亿元的大型企业": client.annual_sales > 大型企业年销售额 cite "第九条"\n', ""),
            ('outlet 大洼支行 cite "第十四条"\n', ""),
            ("pool 200万", "pool 1.2亿"),
@@ -99,18 +99,18 @@ def test_products_criteria_and_outlets_added_and_removed(folder):
         ("reward", "changed", "rounding", "value"),
     ]
     changes = document["changes"]
-    assert changes[1]["old"] == "points 5 per unit; target 40" and lines(changes[1]) == (("old.xm", 39), None)
+    assert changes[1]["old"] == "points 5 per unit; target 40" and lines(changes[1]) == (("old.xm", 59), None)
     assert changes[2]["new"] == "points deal.amount ÷ 100000 per deal; target 12"
     assert (changes[4]["old"], changes[4]["new"]) == ("200万", "1.2亿")
     assert (changes[5]["old"], changes[5]["new"]) == ("0.01 half_up", "1 half_up")
 
 
 def test_text_output_is_one_screen_with_lines_on_both_sides(folder):
-    edited(folder, ("points 10 per unit  target 120", "points 12 per unit  target 100"))
+    edited(folder, ("points 10 per unit\n  target 120", "points 12 per unit\n  target 100"))
     result = run("diff", "old.xm", "new.xm")
     assert result.exit_code == 0
-    assert "  ~ 个人住房贷款 points: 10 per unit → 12 per unit  (old.xm:34 → new.xm:34)" in result.output
-    assert "  ~ 个人住房贷款 target: 120 → 100  (old.xm:34 → new.xm:34)" in result.output
+    assert "  ~ 个人住房贷款 points: 10 per unit → 12 per unit  (old.xm:35 → new.xm:35)" in result.output
+    assert "  ~ 个人住房贷款 target: 120 → 100  (old.xm:36 → new.xm:36)" in result.output
 
 
 def test_layout_and_comments_are_no_change(folder):
@@ -120,7 +120,7 @@ def test_layout_and_comments_are_no_change(folder):
 
 
 def test_the_effect_on_a_workspace_adds_up(folder):
-    edited(folder, ("points 10 per unit  target 120", "points 12 per unit  target 120"),
+    edited(folder, ("points 10 per unit\n  target 120", "points 12 per unit\n  target 120"),
            ("let 优质评级", "set mortgage_exclusive = 90%\nlet 优质评级"))
     document = diff("old.xm", "new.xm", "--workspace", WORKSPACE)
     effect = document["effect"]
@@ -142,7 +142,7 @@ def test_the_effect_on_a_workspace_adds_up(folder):
 
 
 def test_a_deal_rejected_in_one_version_counts_as_zero_and_says_why(folder):
-    edited(folder, ("product 个人理财 { points deal.amount / 1万 * 0.5 per deal  target 150 }\n", ""))
+    edited(folder, ("product 个人理财 {\n  points deal.amount / 1万 * 0.5 per deal\n  target 150\n}\n", ""))
     effect = diff("old.xm", "new.xm", "--workspace", WORKSPACE)["effect"]
     assert effect["deals"]["new"]["accepted"] < effect["deals"]["old"]["accepted"]
     top = effect["top_deals"]

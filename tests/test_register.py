@@ -145,7 +145,7 @@ def test_show_names_who_filed_what_and_when(workdir):
 
 def test_register_diff_compares_filed_versions(workdir):
     file("panjin.xm")
-    file(variant(workdir, "v2.xm", "product 个人住房贷款 { points 10 per unit", "product 个人住房贷款 { points 12 per unit"))
+    file(variant(workdir, "v2.xm", "product 个人住房贷款 {\n  points 10 per unit", "product 个人住房贷款 {\n  points 12 per unit"))
     result = run("register", "diff", "1", "2", "--format", "json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
@@ -153,7 +153,7 @@ def test_register_diff_compares_filed_versions(workdir):
     [change] = document["changes"]
     assert (change["section"], change["name"], change["field"]) == ("products", "个人住房贷款", "points")
     assert (change["old"], change["new"]) == ("10 per unit", "12 per unit")
-    assert change["old_at"] == {"file": "panjin.xm", "line": 34} and change["new_at"] == {"file": "v2.xm", "line": 34}
+    assert change["old_at"] == {"file": "panjin.xm", "line": 35} and change["new_at"] == {"file": "v2.xm", "line": 35}
     assert "~ 个人住房贷款 points: 10 per unit → 12 per unit" in run("register", "diff", "1", "2").output
 
 

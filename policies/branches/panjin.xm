@@ -31,12 +31,35 @@ targets for 房地产信贷部 {
 } cite "第八条"
 
 # 第十八条、第十九条: points per unit and targets (10% of next year's product-line indicator).
-product 个人住房贷款 { points 10 per unit  target 120 }
-product 代发工资 { points 2 per unit  target target_ratio * product.indicator }
-product 个人理财 { points deal.amount / 1万 * 0.5 per deal  target 150 }
-product 信用卡 { points 1 per unit when deal.activated  target 300 }
-product 电子银行 { points 1 per unit  target 200 }
-product 贵宾客户 { points 5 per unit  target 40 }
+product 个人住房贷款 {
+  points 10 per unit
+  target 120
+}
+
+product 代发工资 {
+  points 2 per unit
+  target target_ratio * product.indicator
+}
+
+product 个人理财 {
+  points deal.amount / 1万 * 0.5 per deal
+  target 150
+}
+
+product 信用卡 {
+  points 1 per unit when deal.activated
+  target 300
+}
+
+product 电子银行 {
+  points 1 per unit
+  target 200
+}
+
+product 贵宾客户 {
+  points 5 per unit
+  target 40
+}
 
 # 第二十一条: monthly spot checks by 内控合规部.
 audit {

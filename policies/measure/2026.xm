@@ -2,9 +2,9 @@
 # Every figure and rule of the measure that can be computed is written here, with its article.
 measure "商业银行公私联动交叉营销管理办法" version "2026" {
   issuer "省分行"
-  schema "head-office-2026"   # schemas/head-office-2026.schema.json
+  schema "head-office-2026"  # schemas/head-office-2026.schema.json
   effective 2026-01-01 to 2026-12-31
-  cite "第二十四条"             # branches file their rules with head office
+  cite "第二十四条"  # branches file their rules with head office
 }
 
 # 第二条: 对公 and 零售 departments; 第五条: the committee and its office (个人金融部);
@@ -62,7 +62,7 @@ split {
 gate 住房按揭最低户数 on project for 个人住房贷款 {
   cite "第二十条"
   when project.dev_loan == "exclusive" require count() >= mortgage_exclusive * project.total_mortgages
-  when project.dev_loan == "partial"   require count() >= project.dev_loan_share * project.total_mortgages
+  when project.dev_loan == "partial" require count() >= project.dev_loan_share * project.total_mortgages
   otherwise zero
 }
 
