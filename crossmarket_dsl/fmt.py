@@ -52,7 +52,8 @@ class _Line:
     start: Position | None  # where the printed construct starts in the source; None for a blank line
     end: Position | None = None  # set when the line prints a whole construct: comments inside it go above
     comment_depth: int | None = None  # indentation of comments above, when not `depth` (inside a `}`)
-    comments: list[tuple[str, bool]] = field(default_factory=list)  # (text, trailing) in source order
+    comments: list[tuple[str, bool, bool]] = field(default_factory=list)  # (text, trailing, after a blank line)
+    gap_after_comments: bool = False  # a blank line stood between the comments above and this line
 
 
 def _blank() -> _Line:
@@ -77,7 +78,14 @@ def _render(line: _Line) -> list[str]:
     trailing = above.pop()[0] if above and above[-1][1] else None
     comment_indent = INDENT * (line.depth if line.comment_depth is None else line.comment_depth)
     code = INDENT * line.depth + line.text if line.text else ""
-    return [comment_indent + text for text, _ in above] + [code + (TRAILING_GAP + trailing if trailing else "")]
+    rendered = []
+    for index, (text, _, after_blank) in enumerate(above):
+        if after_blank and index:  # keep the author's paragraphs of comments apart
+            rendered.append("")
+        rendered.append(comment_indent + text)
+    if above and line.gap_after_comments and code:  # a heading comment the author set apart from the code
+        rendered.append("")
+    return rendered + [code + (TRAILING_GAP + trailing if trailing else "")]
 
 
 # ---- comments ------------------------------------------------------------------------------------
@@ -95,10 +103,13 @@ def _attach_comments(lines: list[_Line], comments, source: SourceFile) -> list[s
         after = bisect_right(starts, position)  # index of the first line starting after the comment
         trailing = bool(source_lines[comment.span.line - 1][: comment.span.column - 1].strip(BLANK_CHARS))
         previous = anchored[after - 1] if after else None
+        after_blank = comment.span.line > 1 and not source_lines[comment.span.line - 2].strip(BLANK_CHARS)
         if trailing or (previous and previous.end is not None and position < previous.end):
-            previous.comments.append((text, trailing))
+            previous.comments.append((text, trailing, after_blank and not trailing))
         elif after < len(anchored):
-            anchored[after].comments.append((text, False))
+            anchored[after].comments.append((text, False, after_blank))
+            next_line = source_lines[comment.span.line] if comment.span.line < len(source_lines) else ""
+            anchored[after].gap_after_comments = not next_line.strip(BLANK_CHARS)
         else:
             tail.append(text)
     return tail
