@@ -1,5 +1,6 @@
 # file comment one
 # file comment two
+
 rules "注释" {  # after the header's brace
   # before implements
   implements "办法" version "2026"  # trailing implements
@@ -8,6 +9,7 @@ rules "注释" {  # after the header's brace
 }  # after the header
 
 # before a let, separated by a blank line
+
 let a = 1  # trailing a
 # between two lets
 let b = 2
