@@ -162,7 +162,7 @@ def department_points(plan: Plan, deals: list[Deal]) -> dict[str, Decimal]:
     by_split: dict[tuple, Decimal] = {}
     for deal in deals:
         if deal.department_factors is None:
-            by_split[deal.fractions] = by_split.get(deal.fractions, ZERO) + deal.points * deal.factor
+            by_split[deal.fractions] = by_split.get(deal.fractions, ZERO) + deal.gated_points
             continue
         for dept, share in deal.gated_shares():
             points[dept] = points.get(dept, ZERO) + share

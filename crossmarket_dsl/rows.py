@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable, Iterator
 
 from .expr import number, truth
@@ -37,6 +37,9 @@ REASONS = {
 }
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+SCALE = Decimal("1e-12")
+"""Points and shares are kept to 12 decimal places (the results show 4): with a fixed scale, adding them up
+never rounds, so departments' points add up to the deals' points exactly even when a share is 80% ÷ 3."""
 NO_ROW: dict = {}  # the row of a client or project a table does not have
 _SEPARATORS = re.compile(r"[;；、,，]")
 
@@ -64,17 +67,18 @@ class Deal:
         return split_points(self.points, self.fractions)
 
     def gated_shares(self) -> list[tuple[str, Decimal]]:
+        """Shares after the gates: a deal's factor scales its points before they are split; a department
+        gate's factor scales that department's share only."""
         if self.department_factors is None:
-            if self.factor == ONE:
-                return self.shares
-            return [(dept, share * self.factor) for dept, share in self.shares]
+            return split_points(self.gated_points, self.fractions)
         factors = self.department_factors
-        return [(dept, share * self.factor * factors.get(dept, ONE)) for dept, share in self.shares]
+        return [(dept, (share * self.factor * factors.get(dept, ONE)).quantize(SCALE))
+                for dept, share in self.shares]
 
     @property
     def gated_points(self) -> Decimal:
-        if self.department_factors is None:  # the shares add up to the points exactly
-            return self.points * self.factor
+        if self.department_factors is None:  # the split keeps every share's total exact
+            return self.points if self.factor == ONE else (self.points * self.factor).quantize(SCALE)
         return sum((share for _, share in self.gated_shares()), Decimal(0))
 
 
@@ -296,14 +300,14 @@ def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Dec
 
 
 def split_points(points: Decimal, fractions) -> list[tuple[str, Decimal]]:
-    """Points by department. The last participant takes what is left of the participants' part, so
-    the shares add up to the deal's points exactly."""
+    """Points by department, each to `SCALE`. The last participant takes what is left of the participants'
+    part, so the shares add up to the deal's points exactly."""
     host, host_fraction = fractions[0]
-    host_part = points * host_fraction
+    host_part = (points * host_fraction).quantize(SCALE)
     shares = [(host, host_part)]
     given = host_part
     for name, fraction in fractions[1:]:
-        part = points - given if fraction is None else points * fraction
+        part = points - given if fraction is None else (points * fraction).quantize(SCALE)
         given += part
         shares.append((name, part))
     return shares
@@ -371,4 +375,7 @@ def _points(product: ProductPlan, deal: Deal):
     if value is None:
         return None, ("R011", f"the points of `{product.name}` cannot be computed for this deal "
                               "(a value it needs is missing or not a number)")
-    return (value * deal.quantity if product.per_unit else value), None
+    try:
+        return (value * deal.quantity if product.per_unit else value).quantize(SCALE), None
+    except InvalidOperation:  # more than 16 digits before the point: not a number of points
+        return None, ("R011", f"the points of `{product.name}` for this deal are too large to count ({value})")
