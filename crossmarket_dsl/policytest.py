@@ -12,7 +12,8 @@ tests:
       departments: {个人金融部: "0", 房地产信贷部: "0"}
       gates: [{gate: 住房按揭最低户数, key: P1, passed: false}]
 ```
-A test may also give `month`, `clients`, `indicators`, `audit`, and expect `rewards`, `products`,
+A test may also give `month`, `period` (inside the rules' effective period), `clients`, `indicators`,
+`audit`, and expect `rewards`, `products`,
 `rejected` (`[{deal_id, code}]`), `outlets` (`[{outlet, <label>: amount}]`) and `deals`
 (`{rows, accepted, rejected}`). Expected rows match any actual row that has the values they give.
 """
@@ -27,11 +28,12 @@ from pathlib import Path
 import yaml
 
 from .evaluate import Result, evaluate
-from .inputs import TABLE_ROLES, Inputs, load_from_tables
+from .inputs import TABLE_ROLES, load_from_tables
 from .pipeline import Compiled, load
 from .plan import build_plan, required_deal_columns
 from .render import to_json
 from .tables import Table, TableError
+from .values import to_date
 from .workspace import TextDateLoader
 
 TEST_KEYS = {"name", "cite", "month", "expect", "period", *TABLE_ROLES}
@@ -113,7 +115,7 @@ def run_test(path: Path, compiled: Compiled, number: int, test) -> Outcome:
     plan = build_plan(compiled.ir)
     try:
         inputs = load_from_tables(plan, _with_all_columns(plan, _tables(where, test)))
-        result = evaluate(plan, inputs, _period(compiled.ir, test), _month(where, test))
+        result = evaluate(plan, inputs, _period(where, compiled.ir, test), _month(where, test))
     except TableError as exc:
         raise PolicyTestError(f"{where}: {exc.message}") from None
     outcome = Outcome(name, str(test["cite"]) if test.get("cite") else None)
@@ -160,9 +162,18 @@ def _cell(value):
     return str(value)
 
 
-def _period(ir: dict, test: dict) -> tuple[date, date]:
+def _period(where: str, ir: dict, test: dict) -> tuple[date, date]:
+    """The rules' effective period, or the test's own `period: {from: …, to: …}` inside it."""
     effective = ir["header"]["effective"]
-    return date.fromisoformat(effective["from"]), date.fromisoformat(effective["to"])
+    start, end = date.fromisoformat(effective["from"]), date.fromisoformat(effective["to"])
+    period = test.get("period")
+    if period is None:
+        return start, end
+    given = (to_date(period.get("from")), to_date(period.get("to"))) if isinstance(period, dict) else (None, None)
+    if None in given or not start <= given[0] <= given[1] <= end:
+        raise PolicyTestError(f"{where}: `period` must be `{{from: YYYY-MM-DD, to: YYYY-MM-DD}}` inside the rules' "
+                              f"effective period {start} to {end}")
+    return given
 
 
 def _month(where: str, test: dict) -> str | None:
