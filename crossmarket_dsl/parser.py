@@ -54,7 +54,6 @@ def parse(source: SourceFile) -> ast.Program:
     problems = _nesting_problems(source)
     if problems:
         raise DiagnosticError(problems)
-    comments: list[ast.Comment] = []
     try:
         tree = _lark().parse(source.text, start="start")
     except UnexpectedInput as first:
@@ -74,21 +73,11 @@ def parse(source: SourceFile) -> ast.Program:
     return ast.Program(program.header, program.declarations, tuple(comments), span=program.span)
 
 
-_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\["\\])*"|#[^\n]*')
-
-
 def _comments(source: SourceFile):
-    """Comments with their spans, skipping strings so `#` inside one is not a comment.
-
-    A regular expression rather than Lark's standalone lexer: the parser's contextual lexer accepts
-    some texts the standalone one rejects (a keyword glued to a name, `andclient.x`).
-    """
-    text = source.text
-    for match in _STRING_OR_COMMENT.finditer(text):
-        if match.group().startswith("#"):
-            line = text.count("\n", 0, match.start()) + 1
-            column = match.start() - text.rfind("\n", 0, match.start())
-            yield match.group(), Span(source.name, line, column, line, column + len(match.group()))
+    """Comments with their spans, from the parser's own (basic) lexer, so `#` inside a text is not one."""
+    for token in _lark().lex(source.text, dont_ignore=True):
+        if token.type == "COMMENT":
+            yield token.value, _token_span(source.name, token)
 
 
 # ---- syntax errors in words --------------------------------------------------------------------
@@ -612,6 +601,3 @@ class AstBuilder(Transformer):
     def field(self, meta, children):
         scope, name = str(children[0]).split(".", 1)
         return ast.Field(scope, name, span=self._span(meta))
-
-    def __default__(self, data, children, meta):  # pragma: no cover - every rule is handled above
-        return Tree(data, children, meta)

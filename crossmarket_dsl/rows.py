@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from .expr import number, truth
 from .plan import Plan, ProductPlan

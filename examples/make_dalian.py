@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_panjin import (ALL_YEAR, HERE, YEAR, Client, Ledger, join, manager, masked_name,  # noqa: E402
+from make_panjin import (ALL_YEAR, HERE, Client, Ledger, join, manager, masked_name,  # noqa: E402
                          money, product_label, random_day, write_csv)
 
 SEED = 20260102
