@@ -51,21 +51,17 @@ def guard(command: click.Command, argv=None) -> int:
     except Exception as exc:  # a bug of ours: still no traceback for the user, but say how to report it
         click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("  = help: this is a bug in crossmarket; run with CROSSMARKET_DEBUG=1 to see where", err=True)
-        if _debug():
+        if os.environ.get("CROSSMARKET_DEBUG"):
             traceback.print_exc()
         return EXIT_INPUT
     return code if isinstance(code, int) else EXIT_OK
-
-
-def _debug() -> bool:
-    return bool(os.environ.get("CROSSMARKET_DEBUG"))
 
 
 def print_report(report: Report, sources: dict[str, SourceFile], output_format: str) -> None:
     if output_format == "json":
         click.echo(render_report_json(report))
     elif report.diagnostics:
-        click.echo(render_report_text(report, sources), err=False)
+        click.echo(render_report_text(report, sources))
 
 
 FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
