@@ -192,22 +192,20 @@ def _negate(value):
     return None if number is None else -number
 
 
-def _and(left, right):
-    if left is False:
-        return False
-    other = right()
-    if other is False:
-        return False
-    return None if left is None or other is None else True
+def _kleene(dominant: bool):
+    """Three-valued `and` (dominant False) and `or` (dominant True): the dominant value decides even
+    against null; otherwise a null operand makes the result null. The right side is evaluated lazily."""
+    def combine(left, right):
+        if left is dominant:
+            return dominant
+        other = right()
+        if other is dominant:
+            return dominant
+        return None if left is None or other is None else not dominant
+    return combine
 
 
-def _or(left, right):
-    if left is True:
-        return True
-    other = right()
-    if other is True:
-        return True
-    return None if left is None or other is None else False
+_and, _or = _kleene(False), _kleene(True)
 
 
 # ---- calls and aggregates ----------------------------------------------------------------------
