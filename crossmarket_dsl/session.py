@@ -64,7 +64,7 @@ def check_month(month: str | None, period: tuple[date, date]) -> str | None:
 
 def open_session(workspace_path: str | Path, *, rules: Path | None = None, measure: Path | None = None,
                  schema: Path | None = None, encoding: str | None = None,
-                 tables: dict[str, str] | None = None, load_tables: bool = True) -> Session:
+                 tables: dict[str, str] | None = None) -> Session:
     """Load the workspace, check its rules and read its tables; command-line values override the file."""
     workspace = load_workspace(workspace_path)
     workspace = replace(workspace, rules=rules or workspace.rules, measure=measure or workspace.measure,
@@ -78,7 +78,7 @@ def open_session(workspace_path: str | Path, *, rules: Path | None = None, measu
                              help="point `rules:` in workspace.yaml at the branch's rules file")
     plan = build_plan(compiled.ir)
     period = _period(workspace, compiled.ir)
-    inputs = load_inputs(plan, workspace.tables, workspace.encoding) if load_tables else None
+    inputs = load_inputs(plan, workspace.tables, workspace.encoding)
     return Session(workspace, compiled, plan, inputs, period)
 
 
