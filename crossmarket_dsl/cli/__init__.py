@@ -5,6 +5,7 @@ Exit codes (SPEC §5): 0 success, 1 the input has errors, 2 usage error or unrea
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -14,13 +15,15 @@ from .. import __version__
 from .check import check_command, compile_command
 from . import init, sample, statement, targets
 from .common import guard
+from .diff import diff_command
 from .evaluate import evaluate_command, explain_command
 from .fmt import fmt_command
+from .register import register_group
 from .test import test_command
 
-COMMANDS = [check_command, compile_command, fmt_command, evaluate_command, explain_command, test_command]
-COMMANDS += [targets.targets_command, sample.sample_command, statement.statement_command, init.init_command]
-from .diff import diff_command; from .register import register_group; COMMANDS += [diff_command, register_group]  # noqa: E402,E702
+COMMANDS = [check_command, compile_command, fmt_command, evaluate_command, explain_command, test_command,
+            targets.targets_command, sample.sample_command, statement.statement_command, init.init_command,
+            diff_command, register_group]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -34,6 +37,9 @@ for _command in COMMANDS:
 
 
 def main(argv=None) -> None:
+    # A command runs once and exits: reference counting frees what it can, and the cyclic collector
+    # would only rescan the million objects of a large evaluation again and again (seconds of it).
+    gc.disable()
     code = guard(cli, argv)
     # Every file is written and closed by now; skip tearing down a million objects one by one
     # (a second or more after a large evaluation), as mypy does.
