@@ -16,8 +16,9 @@ from .gates import GateOutcome, apply_gates
 from .inputs import Inputs, target_test
 from .plan import Plan, ProductPlan
 from .reward import allocate
-from .rows import Deal, Lookups, Rejection, RowOutcome, Window, process_rows, split_points
+from .rows import Deal, Lookups, Rejection, RowOutcome, Window, process_rows
 from .tables import TableError, collection_paused
+from .totals import Totals, add_up
 
 ZERO = Decimal(0)
 
@@ -95,27 +96,26 @@ def _evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str 
     info = product_info(plan, inputs)
     lookups = Lookups(inputs.clients, inputs.projects, info, target_test(plan, inputs),
                       {deal_id: note for deal_id, (verdict, note, _) in inputs.audit.items() if verdict == "rejected"})
-    outcome = process_rows(plan, inputs.deals.numbered(), window, lookups, plan.kept_deal_fields)
+    outcome = process_rows(plan, inputs.deals, window, lookups)
     _check_audit_ids(inputs, outcome)
-    gates = apply_gates(plan, outcome.accepted, info, period_end=month is None)
-    reported = [deal for deal in outcome.accepted if deal.in_report]
-    points = department_points(plan, reported)
-    result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, points, None,
-                    product_results(plan, reported, gates, info), gates, outlet_totals(plan, reported),
-                    all_deals=outcome.accepted)
-    result.warnings = undeclared_outlets(plan, reported) + ungrouped(plan, inputs, reported) + \
+    gates = apply_gates(plan, outcome, info, period_end=month is None)
+    reported = outcome.accepted if not window.monthly else [deal for deal in outcome.accepted if deal.in_report]
+    totals = add_up(plan, reported)
+    result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, totals.departments, None,
+                    product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted)
+    result.warnings = undeclared_outlets(plan, totals.outlet_deals) + ungrouped(plan, inputs, outcome) + \
         undated_rows(outcome.undated)
     _reward(result)
     return result
 
 
-def ungrouped(plan: Plan, inputs: Inputs, deals: list[Deal]) -> list[str]:
+def ungrouped(plan: Plan, inputs: Inputs, rows: RowOutcome) -> list[str]:
     """Deals a project gate cannot judge (no project, or one the projects table lacks): they keep their
     points, which can slip past art. 20, so the result says so."""
     warnings = []
     for gate in (g for g in plan.gates if g.scope == "project"):
-        missing = [d for d in deals if gate.product in (None, d.product_plan.name)
-                   and d.project_id not in inputs.projects]
+        deals = rows.accepted if gate.product is None else rows.by_product[gate.product]
+        missing = [d for d in deals if d.in_report and d.project_id not in inputs.projects]
         if missing:
             shown = ", ".join(d.deal_id for d in missing[:5]) + (" …" if len(missing) > 5 else "")
             warnings.append(f"{len(missing)} deal{'s' if len(missing) != 1 else ''} of "
@@ -133,17 +133,14 @@ def undated_rows(rows: list[int]) -> list[str]:
             "the year-end evaluation rejects them as R002"]
 
 
-def undeclared_outlets(plan: Plan, deals: list[Deal]) -> list[str]:
+def undeclared_outlets(plan: Plan, outlet_deals: dict[str, int]) -> list[str]:
     """Deals credited to an outlet the rules do not declare (art. 10, 17): counted, but worth a look."""
     declared = {o["name"] for o in plan.ir["outlets"]}
     if not declared:
         return []
-    counts: dict[str, int] = {}
-    for deal in deals:
-        if deal.outlet_name and deal.outlet_name not in declared:
-            counts[deal.outlet_name] = counts.get(deal.outlet_name, 0) + 1
     return [f"outlet `{name}` is not declared in the rules ({count} deal{'s' if count != 1 else ''}); "
-            "its income and deposits are listed under its own name" for name, count in counts.items()]
+            "its income and deposits are listed under its own name"
+            for name, count in outlet_deals.items() if name not in declared]
 
 
 def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
@@ -155,64 +152,15 @@ def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
 
 
 def department_points(plan: Plan, deals: list[Deal]) -> dict[str, Decimal]:
-    """Sum of every department's gated shares. Deals with the same split and no department gate are
-    added up first and split once: shares are linear in the points, and the last participant's
-    remainder keeps each group's parts adding up to its points exactly."""
-    points = {name: ZERO for name, kind in plan.departments.items() if kind != "support"}
-    by_split: dict[tuple, Decimal] = {}
-    for deal in deals:
-        if deal.department_factors is None:
-            by_split[deal.fractions] = by_split.get(deal.fractions, ZERO) + deal.gated_points
-            continue
-        for dept, share in deal.gated_shares():
-            points[dept] = points.get(dept, ZERO) + share
-    for fractions, total in by_split.items():
-        for dept, share in split_points(total, fractions):
-            points[dept] = points.get(dept, ZERO) + share
-    return points
+    """Every department's points after the gates, over some deals (a month's, say)."""
+    return add_up(plan, deals).departments
 
 
-def product_results(plan: Plan, deals: list[Deal], gates: list[GateOutcome], info) -> list[ProductResult]:
-    quantities = {product.name: ZERO for product in plan.product_list}
-    points = dict(quantities)
-    for deal in deals:
-        name = deal.product_plan.name
-        quantities[name] += deal.quantity
-        points[name] += deal.gated_points
+def product_results(plan: Plan, totals: Totals, gates: list[GateOutcome], info) -> list[ProductResult]:
     not_counted = {o.key for o in gates if not o.passed and o.gate.scope == "product" and o.factor == 0}
-    return [ProductResult(product, quantities[product.name], info[product.name]["target"], points[product.name],
-                          product.name not in not_counted) for product in plan.product_list]
-
-
-def outlet_totals(plan: Plan, deals: list[Deal]) -> dict[str, dict[str, Decimal]]:
-    """Art. 17: each attribution expression summed over each outlet's accepted deals (gates do not apply)."""
-    if not plan.attribution:
-        return {}
-    totals: dict[str, dict[str, Decimal]] = {o["name"]: {label: ZERO for label, _ in plan.attribution}
-                                             for o in plan.ir["outlets"]}
-    readers = [(label, _reader(tree, expression)) for (label, expression), tree in
-               zip(plan.attribution, (item["expr"] for item in plan.ir["attribution"]["items"]))]
-    for deal in deals:
-        if not deal.outlet_name:
-            continue
-        row = totals.get(deal.outlet_name)
-        if row is None:
-            row = totals[deal.outlet_name] = {label: ZERO for label, _ in plan.attribution}
-        for label, read in readers:
-            value = read(deal)
-            if value:  # empty cells are common: nothing to add, and no conversion to try
-                value = number(value)
-                if value is not None:
-                    row[label] += value
-    return totals
-
-
-def _reader(tree: dict, expression):
-    """A plain `deal.x` is read straight from the row; anything else runs its compiled expression."""
-    if "field" in tree and tree["field"][0] == "deal":
-        name = tree["field"][1]
-        return lambda deal: deal.deal.get(name)
-    return expression
+    return [ProductResult(product, totals.quantities[product.name], info[product.name]["target"],
+                          totals.points[product.name], product.name not in not_counted)
+            for product in plan.product_list]
 
 
 def _reward(result: Result) -> None:

@@ -28,7 +28,7 @@ class Env:
     product: dict = field(default_factory=dict)
     department: dict = field(default_factory=dict)
     outlet: dict = field(default_factory=dict)
-    group: list["Env"] = field(default_factory=list)
+    group: list = field(default_factory=list)  # a gate's group: its deals (`rows.Deal`)
 
 
 EMPTY = Env()
@@ -212,6 +212,8 @@ _and, _or = _kleene(False), _kleene(True)
 
 
 def _numbers(values):
+    if set(map(type, values)) <= {Decimal}:  # already numbers (`deal.quantity`, results): nothing to convert
+        return values
     numbers = [v if type(v) is Decimal else to_number(v) for v in values]
     return None if None in numbers else numbers
 
@@ -249,6 +251,12 @@ AGGREGATE = {
 }
 
 
+def _member_values(group: list, name: str) -> list:
+    """`deal.<name>` of each deal of a group, read by the deals' class (`rows.Deal.values`) as a column
+    of cells, rather than as a row per deal."""
+    return list(type(group[0]).values(group, name)) if group else []
+
+
 def _call(name: str, arg_trees: list[dict], constants) -> Fn:
     args = [compile_expr(arg, constants) for arg in arg_trees]
     if name == "count":
@@ -257,8 +265,8 @@ def _call(name: str, arg_trees: list[dict], constants) -> Fn:
         (inner,) = args
         combine = AGGREGATE[name]
         if "field" in arg_trees[0] and arg_trees[0]["field"][0] == "deal":  # `sum(deal.x)`: read it directly
-            field_name = arg_trees[0]["field"][1]
-            return lambda env: combine([_blank_to_none(member.deal.get(field_name)) for member in env.group])
+            name = arg_trees[0]["field"][1]  # (an empty cell is null to `_numbers` too)
+            return lambda env: combine(_member_values(env.group, name))
         return lambda env: combine([inner(member_env) for member_env in env.group])
     if name in SCALAR:
         function = SCALAR[name]

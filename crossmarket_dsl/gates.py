@@ -14,7 +14,7 @@ from typing import Any
 
 from .expr import Env, truth
 from .plan import GatePlan, Plan
-from .rows import Deal
+from .rows import Deal, RowOutcome
 
 
 @dataclass
@@ -34,22 +34,19 @@ class GateOutcome:
     deals: list[Deal] = field(repr=False)
 
 
-def _groups(gate: GatePlan, deals: list[Deal], products: list[str]) -> dict[str, list[Deal]]:
-    """Deals by the gate's key. Every configured product has a group, even with no deals, so that a
-    product gate (the completion floor) also judges a product nobody sold."""
-    groups: dict[str, list[Deal]] = {}
+def _groups(gate: GatePlan, rows: RowOutcome) -> dict[str, list[Deal]]:
+    """Deals by the gate's key, in ledger order. Every configured product has a group, even with no deals,
+    so that a product gate (the completion floor) also judges a product nobody sold."""
     if gate.scope == "product":
-        groups = {name: [] for name in products if gate.product in (None, name)}
-    if gate.product is not None:
-        deals = [deal for deal in deals if deal.product_plan.name == gate.product]
+        return {name: deals for name, deals in rows.by_product.items() if gate.product in (None, name)}
+    deals = rows.accepted if gate.product is None else rows.by_product[gate.product]
+    groups: dict[str, list[Deal]] = {}
     if gate.scope == "department":
         for deal in deals:
             for dept, _ in deal.fractions:
                 groups.setdefault(dept, []).append(deal)
         return groups
-    key_of = KEYS[gate.scope]
-    for deal in deals:
-        key = key_of(deal)
+    for key, deal in zip(map(KEYS[gate.scope], deals), deals):
         if key:
             group = groups.get(key)
             if group is None:
@@ -99,14 +96,14 @@ def evaluate_gate(gate: GatePlan, key: str, members: list[Deal], product_info: d
     return GateOutcome(gate, key, passed, Decimal(1) if passed else gate.factor, env, clauses, members)
 
 
-def apply_gates(plan: Plan, deals: list[Deal], product_info: dict, period_end: bool) -> list[GateOutcome]:
+def apply_gates(plan: Plan, rows: RowOutcome, product_info: dict, period_end: bool) -> list[GateOutcome]:
     """Evaluate every gate on every group (`at period_end` gates only when `period_end`), then apply
     the factors of the failing groups. Returns every outcome, passing ones included (for `explain`)."""
     outcomes = []
     for gate in plan.gates:
         if gate.at_period_end and not period_end:
             continue
-        for key, members in _groups(gate, deals, [p.name for p in plan.product_list]).items():
+        for key, members in _groups(gate, rows).items():
             outcomes.append(evaluate_gate(gate, key, members, product_info))
     for outcome in outcomes:
         if not outcome.passed:

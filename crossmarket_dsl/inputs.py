@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Callable
-
 from .expr import Env, truth
 from .plan import Plan, required_deal_columns
 from .tables import Table, TableError, read_table
@@ -157,21 +155,34 @@ def _audit(table: Table | None) -> dict[str, tuple[str, str, int]]:
     return verdicts
 
 
-def target_test(plan: Plan, inputs: Inputs) -> Callable[[str, date], bool]:
-    """Whether a client is on the target list on a date: the given list, else the criteria (SPEC §7.1)."""
-    if inputs.target_list is not None:
-        always = {client for client, spells in inputs.target_list.items()
-                  if any(start is None and end is None for _, start, end in spells)}
-        dated = {client: spells for client, spells in inputs.target_list.items() if client not in always}
+ALWAYS = (date.min, date.max)
 
-        def on_list(client_id: str, day: date) -> bool:
-            if client_id in always:  # listed without dates: the usual case, settled by one lookup
-                return True
-            return any((start is None or start <= day) and (end is None or day <= end)
-                       for _, start, end in dated.get(client_id, ()))
-        return on_list
-    derived = {client_id for client_id, row in inputs.clients.items() if meets_any(plan, row)}
-    return lambda client_id, day: client_id in derived
+
+@dataclass
+class TargetTest:
+    """Whether a client is on the target list on a date. A client listed once (the usual case) has its
+    first and last day in `spans` (`date.min`, `date.max` when open), which the row loop reads directly;
+    a client listed more than once has its spells in `spells`."""
+
+    spans: dict[str, tuple[date, date]]
+    spells: dict[str, list[tuple[date, date]]]
+
+    def __call__(self, client_id: str, day: date) -> bool:
+        span = self.spans.get(client_id)
+        if span is not None:
+            return span[0] <= day <= span[1]
+        return any(start <= day <= end for start, end in self.spells.get(client_id, ()))
+
+
+def target_test(plan: Plan, inputs: Inputs) -> TargetTest:
+    """The given target list, else the list derived from the clients register by the criteria (SPEC §7.1)."""
+    if inputs.target_list is None:
+        return TargetTest(dict.fromkeys((client_id for client_id, row in inputs.clients.items()
+                                         if meets_any(plan, row)), ALWAYS), {})
+    spells = {client: [(start or date.min, end or date.max) for _, start, end in entries]
+              for client, entries in inputs.target_list.items()}
+    return TargetTest({client: dates[0] for client, dates in spells.items() if len(dates) == 1},
+                      {client: dates for client, dates in spells.items() if len(dates) > 1})
 
 
 def meets_any(plan: Plan, client_row: dict) -> bool:

@@ -78,7 +78,11 @@ class Plan:
     declared_split: bool
     fields: dict[str, dict[str, str]] = field(default_factory=dict)  # scope → {field: why}
     criteria_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # read only to derive the list
-    kept_deal_fields: list[str] = field(default_factory=list)  # read after the row loop: gates, attribution
+
+    @property
+    def deal_fields(self) -> list[str]:
+        """The ledger columns a deal's expressions read as `deal.x`; `quantity` always (it defaults to 1)."""
+        return list(dict.fromkeys(["quantity", *self.fields.get("deal", {})]))
 
     @property
     def product_list(self) -> list[ProductPlan]:
@@ -121,8 +125,6 @@ def build_plan(ir: dict) -> Plan:
                 Decimal(split.get("participants") or constants.get("participant_share") or 0),
                 split.get("by") == "declared")
     plan.fields = used_fields(ir, criteria=False)
-    plan.kept_deal_fields = list(used_fields({"gates": ir["gates"], "attribution": ir.get("attribution")},
-                                             criteria=False).get("deal", {}))
     plan.criteria_fields = used_fields({"targets": ir["targets"]})
     return plan
 

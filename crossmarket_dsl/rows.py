@@ -20,14 +20,19 @@ reason code (SPEC §7.1–7.2). Nothing is dropped silently.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable
+from itertools import repeat
+from operator import attrgetter, itemgetter
+from typing import Callable, Iterable, Iterator, Sequence
 
-from .expr import number, truth
-from .plan import Plan, ProductPlan
-from .values import to_date, to_number
+from .expr import Env, number, truth
+from .inputs import TargetTest
+from .plan import Plan, ProductPlan, used_fields
+from .tables import Table
+from .values import Converter, to_date, to_number
 
 REASONS = {
     "R001": "duplicate deal_id", "R002": "bad or missing date", "R003": "outside the effective period",
@@ -44,22 +49,37 @@ NO_ROW: dict = {}  # the row of a client or project a table does not have
 _SEPARATORS = re.compile(r"[;；、,，]")
 
 
-class Deal:
-    """An accepted deal. Its attributes double as the expression environment (`deal`, `client`, …)."""
+_DealFields = namedtuple("_DealFields", ["row", "deal_id", "date", "product_plan", "quantity", "client_id",
+                                         "project_id", "outlet_name", "layout", "cells", "client", "project",
+                                         "product", "outlet", "points", "fractions", "in_report"])
+CELLS = attrgetter("cells")
+QUANTITY = attrgetter("quantity")
 
-    __slots__ = ("row", "deal_id", "date", "product_plan", "quantity", "client_id", "project_id", "outlet_name",
-                 "deal", "client", "project", "product", "outlet",
-                 "points", "fractions", "factor", "department_factors", "in_report")
+
+class Deal(_DealFields):
+    """An accepted deal. Its attributes double as the expression environment (`deal`, `client`, …).
+
+    A ledger has a million of them, so a deal is a tuple made in one step (`new_deal`), and its
+    cells are kept as they came (`cells`, named by `layout`) rather than as a dict of its own. What
+    the gates decide (`factor`, `department_factors`) is set only on the deals they touch."""
+
+    factor = ONE
+    department_factors = None
     department = NO_ROW  # a deal is no department's row, and no aggregate's group
     group = ()
+    __eq__, __ne__, __hash__ = object.__eq__, object.__ne__, object.__hash__  # a deal is itself, not its values
 
-    def __init__(self, row: int, deal_id: str, day: date, product_plan: ProductPlan, fields: dict, quantity: Decimal,
-                 client_id: str, project_id: str, outlet_name: str):
-        self.row, self.deal_id, self.date, self.product_plan = row, deal_id, day, product_plan
-        self.deal, self.quantity, self.client_id, self.project_id, self.outlet_name = \
-            fields, quantity, client_id, project_id, outlet_name
-        self.factor = ONE
-        self.department_factors = None
+    @property
+    def deal(self) -> dict:
+        """The `deal.*` row of expressions: the cells the rules read, and the quantity as a number."""
+        return dict(zip(self.layout, self.cells), quantity=self.quantity)
+
+    @staticmethod
+    def values(deals: Sequence["Deal"], name: str) -> Iterator:
+        """`deal.<name>` of each of some deals, read straight from their cells (no row built per deal)."""
+        if name == "quantity" or not deals:
+            return map(QUANTITY, deals)
+        return map(itemgetter(deals[0].layout.index(name)), map(CELLS, deals))
 
     @property
     def shares(self) -> list[tuple[str, Decimal]]:
@@ -80,6 +100,11 @@ class Deal:
         if self.department_factors is None:  # the split keeps every share's total exact
             return self.points if self.factor == ONE else (self.points * self.factor).quantize(SCALE)
         return sum((share for _, share in self.gated_shares()), Decimal(0))
+
+
+def new_deal(values: tuple) -> Deal:
+    """A deal from its fields in order, made in C (`Deal(*values)` would run Python for each)."""
+    return tuple.__new__(Deal, values)
 
 
 @dataclass
@@ -124,157 +149,198 @@ class Lookups:
     clients: dict[str, dict]
     projects: dict[str, dict]
     product_info: dict[str, dict]  # product name → the `product.*` row
-    on_target_list: Callable[[str, date], bool]
+    on_target_list: TargetTest
     audit_rejected: dict[str, str]  # deal_id → note
 
 
 class RowOutcome:
     """Accepted deals of the evaluated window, and rejections of the reported rows."""
 
-    def __init__(self):
+    def __init__(self, products: Iterable[str]):
         self.accepted: list[Deal] = []
+        self.by_product: dict[str, list[Deal]] = {name: [] for name in products}  # the same deals, by product
         self.rejected: list[Rejection] = []
         self.rows = 0
         self.ids: set[str] = set()  # every deal_id of the ledger
         self.undated: list[int] = []  # rows with no usable date, in a monthly run
 
 
-def process_rows(plan: Plan, rows: Iterable[tuple[int, dict]], window: Window, lookups: Lookups,
-                 keep_fields: Iterable[str]) -> RowOutcome:
-    """Validate every row and compute points and base shares of the accepted ones."""
-    outcome = RowOutcome()
-    check = _Validator(plan, window, lookups, outcome.ids, tuple(dict.fromkeys(["quantity", *keep_fields])))
-    reported_of, accept, reject = window.reported, outcome.accepted.append, outcome.rejected.append
-    dates, date_of = check.dates, check.date
-    for row_number, row in rows:
-        raw_date = row.get("date")
-        day = dates.get(raw_date, MISSING) if raw_date.__class__ is str else MISSING
-        if day is MISSING:
-            day = date_of(raw_date)
-        reported = reported_of(day)
-        if reported:
-            outcome.rows += 1
-        code, reason, deal = check(row, row_number, day)
-        if deal is not None:
-            deal.in_report = reported
-            accept(deal)
-        elif reported and code:
-            reject(Rejection(row_number, _text(row.get("deal_id")), code, reason))
-        elif day is None and code == "R002":
-            outcome.undated.append(row_number)
-    return outcome
-
-
-MISSING = object()
+def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
+    """Validate every row of the ledger and compute points and base shares of the accepted ones."""
+    engine = _RowEngine(plan, window, lookups, ledger.columns)
+    for numbers, records in ledger.record_chunks():
+        engine.run(numbers, records)
+    return engine.outcome
 
 
 def _text(value) -> str:
     return value.strip() if value.__class__ is str else ("" if value is None else str(value).strip())
 
 
-class _Validator:
-    """One row's checks, in the order of the reason codes. Values that repeat across a ledger (dates,
-    quantities, participant lists, outlets) are converted once and cached. This runs a million times
-    a run, so the usual path keeps to local names and single lookups."""
+def _texts(cells) -> list[str]:
+    cells = list(cells)
+    try:
+        return list(map(str.strip, cells))
+    except TypeError:  # numbers or empty cells, from XLSX or JSON Lines
+        return list(map(_text, cells))
 
-    def __init__(self, plan: Plan, window: Window, lookups: Lookups, seen: set[str], keep: tuple[str, ...]):
-        self.plan, self.window, self.lookups, self.seen, self.keep = plan, window, lookups, seen, keep
-        self.dates: dict = {}
-        self.quantities: dict = {}
-        self.participants: dict = {}
-        self.outlets: dict = {}
-        self.strings: dict[str, str] = {}  # one object per distinct id: a ledger repeats them many times
-        self.products = plan.products
-        self.bounds = (window.period_from, window.period_to, window.end)
 
-    def date(self, raw) -> date | None:
-        return _cached(self.dates, raw, to_date)
+def _cells_at(positions: Sequence[int]) -> Callable[[Sequence], tuple]:
+    """A function giving a record's cells at `positions` as a tuple (`itemgetter` gives a bare cell for one)."""
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda record: (record[position],)
+    return itemgetter(*positions) if positions else lambda record: ()
 
-    def __call__(self, row: dict, row_number: int, day: date | None):
-        get = row.get
-        deal_id = _text(get("deal_id"))
-        if not deal_id or deal_id in self.seen:
-            return "R001", _duplicate(deal_id), None
-        self.seen.add(deal_id)
-        if day is None:
-            return "R002", _bad_date(get("date")), None
-        period_from, period_to, end = self.bounds
-        if not period_from <= day <= period_to:
-            return "R003", f"date {day} is outside the effective period {period_from} to {period_to}", None
-        if day > end:
-            return "", "", None  # after the evaluated month: not part of this run
-        product_name = _text(get("product"))
-        product = self.products.get(product_name)
-        if product is None:
-            return "R004", _unknown_product(self.plan, product_name), None
-        raw_quantity = get("quantity")
-        quantity = self.quantities.get(raw_quantity, MISSING) if raw_quantity.__class__ is str else MISSING
-        if quantity is MISSING:
-            quantity = self.quantity(raw_quantity)
-        if quantity is None:
-            return "R005", f"quantity `{_text(raw_quantity)}` is not a number above 0", None
-        client_id = _text(get("client_id"))
-        lookups = self.lookups
-        if not lookups.on_target_list(client_id, day):
-            return "R006", f"client `{client_id}` is not on the target list on {day}" if client_id \
-                else "the deal names no client", None
-        split = self.participants.get((product.name, get("participants")))
-        fractions, problem = split if split is not None else self.split_of(product, get("participants"))
-        if problem:
-            return (*problem, None)
-        if deal_id in lookups.audit_rejected:
-            note = lookups.audit_rejected[deal_id]
-            return "R010", "rejected by the audit" + (f": {note}" if note else ""), None
-        row["quantity"] = quantity  # what `deal.quantity` reads: a missing quantity is 1
-        deal = self._deal(row, row_number, deal_id, day, product, quantity, client_id)
-        points, problem = _points(product, deal)
-        if problem:
-            return (*problem, None)
-        deal.deal = {name: get(name) for name in self.keep}  # only what gates and attribution read later
-        deal.points = points
-        deal.fractions = fractions
-        return "", "", deal
 
-    def _deal(self, row, row_number, deal_id, day, product, quantity, client_id) -> Deal:
-        shared = self.strings.setdefault
-        client_id = shared(client_id, client_id)
-        project_id = _text(row.get("project_id"))
-        project_id = shared(project_id, project_id)
-        outlet = _text(row.get("outlet"))
-        outlet = shared(outlet, outlet)
-        deal = Deal(row_number, deal_id, day, product, row, quantity, client_id, project_id, outlet)
-        outlet_row = self.outlets.get(outlet)
-        deal.outlet = outlet_row if outlet_row is not None else self.outlets.setdefault(outlet, {"name": outlet})
-        lookups = self.lookups
-        deal.client = lookups.clients.get(client_id, NO_ROW)
-        deal.project = lookups.projects.get(project_id, NO_ROW)
-        deal.product = lookups.product_info[product.name]
-        return deal
+class _Points:
+    """A product's points, remembered by what they depend on: the quantity, and the cells and rows its
+    points and condition read (for `10 per unit`, the quantity alone). Deals alike in these get the
+    same points, so a million deals need a few thousand evaluations."""
 
-    def quantity(self, raw) -> Decimal | None:
-        return _cached(self.quantities, raw, _quantity)
+    LIMIT = 100_000  # remembered points; then the memory starts afresh
+
+    def __init__(self, product: ProductPlan, fields: tuple[str, ...]):
+        self.product = product
+        self.memo: dict = {}
+        reads = used_fields({"products": [product.ir]}, criteria=False)
+        positions = [fields.index(name) for name in reads.get("deal", {}) if name != "quantity"]
+        rows = tuple(scope in reads for scope in ("client", "project", "outlet"))
+        self.key = self._key(_cells_at(positions), *rows) if positions or any(rows) else None
+
+    @staticmethod
+    def _key(cells_read, by_client: bool, by_project: bool, by_outlet: bool):
+        def key(quantity, cells, client_id, project_id, outlet):
+            return quantity, cells_read(cells), by_client and client_id, by_project and project_id, by_outlet and outlet
+        return key
+
+    def __call__(self, key, env: Env) -> tuple:
+        if len(self.memo) >= self.LIMIT:
+            self.memo.clear()
+        points = self.memo[key] = _points(self.product, env)
+        return points
+
+
+class _RowEngine:
+    """The row checks, in the order of the reason codes, over a chunk of ledger records at a time.
+
+    The cells of a column are converted by `Converter`s, which convert each distinct text once (dates,
+    products, quantities; ids, so that a ledger's many equal ids are one object), lazily and in C
+    (`map`); points are remembered by the cells they read. The loop over the rows then mostly
+    compares and looks up. It runs a million times a run: it keeps to local names, and builds a
+    rejection's message only when a row is rejected."""
+
+    def __init__(self, plan: Plan, window: Window, lookups: Lookups, columns: list[str]):
+        self.plan, self.window, self.lookups = plan, window, lookups
+        self.position = {name: index for index, name in enumerate(columns)}
+        self.fields = tuple(name for name in plan.deal_fields if name != "quantity")  # `deal.quantity`: converted
+        self.cells_of_fields = _cells_at([self.position[name] for name in self.fields])  # all required columns
+        self.outcome = RowOutcome(product.name for product in plan.product_list)
+        self.dates = Converter(to_date)
+        self.products = Converter(lambda raw: plan.products.get(_text(raw)))
+        self.quantities = Converter(_quantity)
+        self.ids = Converter(_text)
+        self.outlets = Converter(lambda name: {"name": name})  # the `outlet.*` row of an outlet
+        self.splits: dict[tuple, tuple] = {}
+        self.points = {product.name: _Points(product, self.fields) for product in plan.product_list}
+
+    def column(self, records: Sequence[Sequence], name: str):
+        """The cells of a column, lazily; a column the ledger does not have reads as empty cells."""
+        position = self.position.get(name)
+        return repeat(None) if position is None else map(itemgetter(position), records)
+
+    def run(self, numbers: Sequence[int], records: Sequence[Sequence]) -> None:
+        outcome, lookups, window, column = self.outcome, self.lookups, self.window, self.column
+        ids = _texts(column(records, "deal_id"))
+        clients = list(self.ids.column(column(records, "client_id")))
+        projects = list(self.ids.column(column(records, "project_id")))
+        outlets = list(self.ids.column(column(records, "outlet")))
+        rows = zip(map(lookups.clients.get, clients, repeat(NO_ROW)),
+                   map(lookups.projects.get, projects, repeat(NO_ROW)), self.outlets.column(outlets))
+        seen, see, audited, info = outcome.ids, outcome.ids.add, lookups.audit_rejected, lookups.product_info
+        spans, on_list = lookups.on_target_list.spans, lookups.on_target_list
+        period_from, period_to, end = window.period_from, window.period_to, window.end
+        report_from, report_to, annual = window.report_from, window.report_to, not window.monthly
+        splits, points_of = self.splits, self.points
+        accept, by_product, names = outcome.accepted.append, outcome.by_product, self.fields
+        reported_rows = 0
+        for (record, row_number, deal_id, day, product, quantity, client_id, participants, project_id, outlet,
+             (client, project, outlet_row), cells) in zip(
+                records, numbers, ids, self.dates.column(column(records, "date")),
+                self.products.column(column(records, "product")), self.quantities.column(column(records, "quantity")),
+                clients, column(records, "participants"), projects, outlets, rows, map(self.cells_of_fields, records)):
+            reported = annual if day is None else report_from <= day <= report_to
+            reported_rows += reported
+            if not deal_id or deal_id in seen:
+                self.reject("R001", _duplicate(deal_id), row_number, deal_id, day, reported)
+                continue
+            see(deal_id)
+            if day is None:
+                self.reject("R002", _bad_date(self.cell(record, "date")), row_number, deal_id, day, reported)
+                continue
+            if not period_from <= day <= period_to:
+                self.reject("R003", f"date {day} is outside the effective period {period_from} to {period_to}",
+                            row_number, deal_id, day, reported)
+                continue
+            if day > end:
+                continue  # after the evaluated month: not part of this run
+            if product is None:
+                self.reject("R004", _unknown_product(self.plan, _text(self.cell(record, "product"))), row_number,
+                            deal_id, day, reported)
+                continue
+            if quantity is None:
+                self.reject("R005", f"quantity `{_text(self.cell(record, 'quantity'))}` is not a number above 0",
+                            row_number, deal_id, day, reported)
+                continue
+            span = spans.get(client_id)
+            if not (span[0] <= day <= span[1] if span is not None else on_list(client_id, day)):
+                self.reject("R006", f"client `{client_id}` is not on the target list on {day}" if client_id
+                            else "the deal names no client", row_number, deal_id, day, reported)
+                continue
+            fractions, problem = splits.get((product.name, participants)) or self.split_of(product, participants)
+            if problem:
+                self.reject(*problem, row_number, deal_id, day, reported)
+                continue
+            if deal_id in audited:
+                note = audited[deal_id]
+                self.reject("R010", "rejected by the audit" + (f": {note}" if note else ""), row_number, deal_id,
+                            day, reported)
+                continue
+            product_points = points_of[product.name]
+            key = quantity if product_points.key is None else \
+                product_points.key(quantity, cells, client_id, project_id, outlet)
+            points, problem = product_points.memo.get(key) or product_points(key, Env(
+                deal=dict(zip(names, cells), quantity=quantity), client=client, project=project,
+                product=info[product.name], outlet=outlet_row))
+            if problem:
+                self.reject(*problem, row_number, deal_id, day, reported)
+                continue
+            deal = new_deal((row_number, deal_id, day, product, quantity, client_id, project_id, outlet, names, cells,
+                             client, project, info[product.name], outlet_row, points, fractions, reported))
+            accept(deal)
+            by_product[product.name].append(deal)
+        outcome.rows += reported_rows
+
+    def cell(self, record: Sequence, name: str):
+        position = self.position.get(name)
+        return None if position is None else record[position]
+
+    def reject(self, code: str, reason: str, number: int, deal_id: str, day: date | None, reported: bool) -> None:
+        """A row of the reported dates is listed with its reason. An undated row in a monthly run belongs
+        to no month: it is noted for a warning, so that the months' rows add up to the year's."""
+        if reported:
+            self.outcome.rejected.append(Rejection(number, deal_id, code, reason))
+        elif day is None and code == "R002":
+            self.outcome.undated.append(number)
 
     def split_of(self, product: ProductPlan, raw):
         """The fraction of a deal's points each department gets, host first; or a rejection."""
         shares, problem = _participants(self.plan, product, _text(raw))
-        split = (None, problem) if problem else (_fractions(self.plan, product, shares), None)
-        try:
-            self.participants[(product.name, raw)] = split
-        except TypeError:  # an unhashable cell (a list from JSON Lines): not cached
-            pass
+        if len(self.splits) >= _Points.LIMIT:
+            self.splits.clear()
+        split = self.splits[(product.name, raw)] = (None, problem) if problem else \
+            (_fractions(self.plan, product, shares), None)
         return split
-
-
-def _cached(cache: dict, raw, convert):
-    """`convert(raw)`, remembered: a ledger repeats its dates and quantities on many rows."""
-    try:
-        return cache[raw]
-    except KeyError:
-        value = cache[raw] = convert(raw)
-        return value
-    except TypeError:  # an unhashable cell (a list from JSON Lines)
-        return convert(raw)
-
 
 def _duplicate(deal_id: str) -> str:
     if not deal_id:
@@ -365,17 +431,20 @@ def _declared_shares(names, declared):
     return [(name, number / HUNDRED) for name, number in zip(names, numbers)], None
 
 
-def _points(product: ProductPlan, deal: Deal):
+def _points(product: ProductPlan, env: Env):
     if product.when is not None:
-        eligible = truth(product.when(deal))
+        eligible = truth(product.when(env))
         if eligible is not True:
             return None, ("R012", f"the condition of `{product.name}` is {'empty' if eligible is None else 'false'}"
                                   " for this deal: not eligible")
-    value = number(product.points(deal))
+    return _scaled(product, number(product.points(env)), env.deal["quantity"])
+
+
+def _scaled(product: ProductPlan, value: Decimal | None, quantity: Decimal):
     if value is None:
         return None, ("R011", f"the points of `{product.name}` cannot be computed for this deal "
                               "(a value it needs is missing or not a number)")
     try:
-        return (value * deal.quantity if product.per_unit else value).quantize(SCALE), None
+        return (value * quantity if product.per_unit else value).quantize(SCALE), None
     except InvalidOperation:  # more than 16 digits before the point: not a number of points
         return None, ("R011", f"the points of `{product.name}` for this deal are too large to count ({value})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Iterable, Iterator
 
 MAX_DIGITS = 40
 """Numbers longer than this (digits written out, either side of the point) are rejected as absurd."""
@@ -172,3 +173,28 @@ def to_text(value: object) -> str | None:
     if isinstance(value, (list, tuple)):
         return ";".join(filter(None, map(to_text, value))) or None  # JSON Lines `participants`
     return str(value).strip() or None
+
+
+class Converter(dict):
+    """`convert` of each distinct text, remembered: a ledger repeats its dates, products, quantities and
+    ids on many rows, so a column of a million cells is converted by one `map` over dictionary hits.
+
+    Only text is remembered: `1`, `1.0` and `True` are equal as keys but not as cells (from XLSX or
+    JSON Lines), so other cells are converted each time. After `limit` distinct texts (a column of
+    amounts can have a million) the memory starts afresh."""
+
+    def __init__(self, convert, limit: int = 100_000):
+        super().__init__()
+        self.convert, self.limit = convert, limit
+
+    def __missing__(self, raw):
+        value = self.convert(raw)
+        if raw.__class__ is str:
+            if len(self) >= self.limit:
+                self.clear()
+            self[raw] = value
+        return value
+
+    def column(self, cells: Iterable) -> Iterator:
+        """The converted cells, lazily (every cell a reader gives is hashable)."""
+        return map(self.__getitem__, cells)

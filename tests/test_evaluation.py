@@ -203,3 +203,23 @@ def test_shuffling_rows_changes_nothing(generated_workspace, rows, seed):
         document["rejected"] = sorted((r["deal_id"], r["code"]) for r in document["rejected"])
         document["gates"] = sorted(json.dumps(g, ensure_ascii=False) for g in document["gates"])
     assert dumps(before) == dumps(after)
+
+
+def test_points_that_read_the_client_are_remembered_per_client(tmp_path):
+    """Deals alike in quantity and cells, of clients that differ in what the points read, differ in points."""
+    rules = (ROOT / "policies/branches/panjin.xm").read_text(encoding="utf-8")
+    assert "points 5 per unit\n" in rules
+    for folder in ("policies/measure", "schemas"):  # the measure and its schema, where the rules look for them
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    (tmp_path / "policies/rules.xm").write_text(rules.replace("points 5 per unit\n", 'points if client.rating == "AAA" '
+                                                     "then 8 else 5 per unit\n"), encoding="utf-8")
+    deal = "{deal_id: %s, date: 2026-03-01, product: 贵宾客户, client_id: %s, participants: 公司业务部}"
+    (tmp_path / "policies/rules.test.yaml").write_text("\n".join([
+        "rules: rules.xm", "tests:", "  - name: 评级不同的客户积分不同", '    month: "2026-03"',
+        "    target_list: [{client_id: C1, department: 公司业务部}, {client_id: C2, department: 公司业务部}]",
+        "    clients: [{client_id: C1, rating: AAA}, {client_id: C2, rating: A}]",
+        "    deals:", *(f"      - {deal % pair}" for pair in [("D1", "C1"), ("D2", "C2"), ("D3", "C1"), ("D4", "C2")]),
+        "    expect:", '      products: [{product: 贵宾客户, quantity: "4", points: "26"}]', ""]), encoding="utf-8")
+    outcome = run_file(tmp_path / "policies/rules.test.yaml")
+    assert outcome.compiled.ok
+    assert [test.failures for test in outcome.outcomes] == [[]]

@@ -1,9 +1,13 @@
+import csv
 from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from crossmarket_dsl import tables
 from crossmarket_dsl.tables import (
     Table, TableError, atomic_write_text, read_table, split_sheet, write_csv, write_xlsx,
 )
@@ -285,7 +289,7 @@ def test_jsonl_rows_columns_and_line_numbers(tmp_path):
     table = read_table(path)
     assert table.columns == ["deal_id", "amount", "quantity", "participants"]
     assert table.rows == [{"deal_id": "D1", "amount": Decimal("0.1")},
-                          {"deal_id": "D2", "quantity": 2, "participants": ["电子银行部"]}]
+                          {"deal_id": "D2", "quantity": 2, "participants": "电子银行部"}]
     assert isinstance(table.rows[0]["amount"], Decimal)
     assert table.row_numbers == [1, 3]
 
@@ -394,3 +398,54 @@ def test_write_xlsx_header_formats_widths_and_text_that_looks_like_a_formula(tmp
     assert sheet["C3"].value == "badchar"
     assert sheet.column_dimensions["A"].width == 22  # ten CJK characters count twenty
     assert sheet.column_dimensions["B"].width == 8
+
+
+# ---- record chunks: the row loop's pass over a ledger ----
+
+def _chunked_rows(table: Table) -> list[tuple[int, dict]]:
+    return [(number, dict(zip(table.columns, cells)))
+            for numbers, records in table.record_chunks() for number, cells in zip(numbers, records)]
+
+
+@pytest.mark.parametrize("content", [
+    HEADER + "D1,2026-03-01,个人理财,5\nD2,2026-03-02,信用卡,1\nD3,,,\n",
+    "\n\n" + HEADER + "D1,,,\n\n,,,\nD2,,,\n\n",
+    HEADER + "D1,2026-03-01\nD2,2026-03-02,信用卡,5,,\n,2026-03-03,信用卡,1\n",
+    HEADER + 'D1,2026-03-01,"个人\n理财",5\nD2,,,\n',
+    HEADER,
+])
+@pytest.mark.parametrize("chunk_rows", [1, 2, 1024])
+def test_record_chunks_give_the_rows_numbered_gives(tmp_path, monkeypatch, content, chunk_rows):
+    monkeypatch.setattr(tables, "CHUNK_ROWS", chunk_rows)
+    table = read_table(write(tmp_path / "deals.csv", content), stream=True)
+    assert _chunked_rows(table) == list(table.numbered())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(st.lists(st.sampled_from(["", "D1", "是", "1,000", "a\nb", " x "]), max_size=5), max_size=12),
+       chunk_rows=st.integers(1, 5))
+def test_record_chunks_agree_with_rows_on_any_ledger(tmp_path, monkeypatch, records, chunk_rows):
+    """Blank, short and long records at any place of any chunk: the same rows, or the same error."""
+    monkeypatch.setattr(tables, "CHUNK_ROWS", chunk_rows)
+    path = tmp_path / "deals.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["deal_id", "date", "product", "amount"], *records])
+    table = read_table(str(path), stream=True)
+    outcomes = []
+    for read in (lambda: list(table.numbered()), lambda: _chunked_rows(table)):
+        try:
+            outcomes.append(read())
+        except TableError as error:
+            outcomes.append((error.message, error.row, error.column))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_record_chunks_of_rows_in_memory_follow_the_columns(tmp_path):
+    table = read_table(write(tmp_path / "deals.jsonl", '{"deal_id": "D1", "amount": 5}\n{"date": "2026-03-01"}\n'))
+    assert list(table.record_chunks()) == [([1, 2], [["D1", Decimal(5), None], [None, None, "2026-03-01"]])]
+
+
+def test_jsonl_lists_and_objects_read_as_the_text_a_sheet_holds(tmp_path):
+    path = write(tmp_path / "deals.jsonl", '{"deal_id": "D1", "participants": ["电子银行部", "信用卡中心"]}\n'
+                                           '{"deal_id": "D2", "participants": {"电子银行部": 60, "信用卡中心": 40}}\n')
+    assert [row["participants"] for row in read_table(path).rows] == ["电子银行部;信用卡中心", "电子银行部:60;信用卡中心:40"]

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from crossmarket_dsl.values import to_bool, to_date, to_number, to_text
+from crossmarket_dsl.values import Converter, to_bool, to_date, to_number, to_text
 
 
 @pytest.mark.parametrize(
@@ -135,3 +135,18 @@ def test_arbitrary_text_never_raises(text):
 def test_numberlike_text_never_raises(text):
     result = to_number(text)
     assert result is None or result.is_finite()
+
+
+def test_converter_remembers_text_only_and_starts_afresh_at_its_limit():
+    calls = []
+
+    def convert(raw):
+        calls.append(raw)
+        return to_number(raw)
+
+    numbers = Converter(convert, limit=2)
+    assert list(numbers.column(["1", "1", True, 1, "2"])) == [Decimal(1), Decimal(1), None, Decimal(1), Decimal(2)]
+    assert calls == ["1", True, 1, "2"]  # `True` and `1` are equal to no text, and not remembered
+    assert dict(numbers) == {"1": Decimal(1), "2": Decimal(2)}
+    numbers["3"]
+    assert dict(numbers) == {"3": Decimal(3)}
