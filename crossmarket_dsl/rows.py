@@ -185,6 +185,10 @@ def _texts(cells) -> list[str]:
         return list(map(_text, cells))
 
 
+def _same(cell):
+    return cell
+
+
 def _cells_at(positions: Sequence[int]) -> Callable[[Sequence], tuple]:
     """A function giving a record's cells at `positions` as a tuple (`itemgetter` gives a bare cell for one)."""
     if len(positions) == 1:
@@ -234,7 +238,7 @@ class _RowEngine:
         self.plan, self.window, self.lookups = plan, window, lookups
         self.position = {name: index for index, name in enumerate(columns)}
         self.fields = tuple(name for name in plan.deal_fields if name != "quantity")  # `deal.quantity`: converted
-        self.cells_of_fields = _cells_at([self.position[name] for name in self.fields])  # all required columns
+        self.cell_texts = [Converter(_same) for _ in self.fields]  # one object per distinct cell: see `cells`
         self.outcome = RowOutcome(product.name for product in plan.product_list)
         self.dates = Converter(to_date)
         self.products = Converter(lambda raw: plan.products.get(_text(raw)))
@@ -268,7 +272,7 @@ class _RowEngine:
              (client, project, outlet_row), cells) in zip(
                 records, numbers, ids, self.dates.column(column(records, "date")),
                 self.products.column(column(records, "product")), self.quantities.column(column(records, "quantity")),
-                clients, column(records, "participants"), projects, outlets, rows, map(self.cells_of_fields, records)):
+                clients, column(records, "participants"), projects, outlets, rows, self.cells(records)):
             reported = annual if day is None else report_from <= day <= report_to
             reported_rows += reported
             if not deal_id or deal_id in seen:
@@ -320,6 +324,15 @@ class _RowEngine:
             accept(deal)
             by_product[product.name].append(deal)
         outcome.rows += reported_rows
+
+    def cells(self, records: Sequence[Sequence]) -> Iterator[tuple]:
+        """Each record's cells of the fields the rules read, as a tuple. Equal cells are made one object,
+        so that a deal keeps a pointer rather than its own copy of `0.00`, and later passes (gates,
+        attribution) find each cell's conversion by identity in a small, warm dictionary."""
+        if not self.fields:
+            return repeat(())
+        return zip(*(texts.column(map(itemgetter(self.position[name]), records))
+                     for name, texts in zip(self.fields, self.cell_texts)))
 
     def cell(self, record: Sequence, name: str):
         position = self.position.get(name)
