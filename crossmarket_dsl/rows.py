@@ -120,7 +120,9 @@ class Window:
     """The effective period, and the dates reported: the whole period, or one month of it.
 
     Rows of earlier months are evaluated (gates see the period up to the month's end) but not
-    reported; rows of later months are not part of the run at all.
+    reported; rows of later months are not part of the run at all. A row without a usable date
+    belongs to no month: only the whole-period run rejects it (R002); a monthly run lists it as a
+    warning instead, so that the months' rows add up to the year's.
     """
 
     period_from: date
@@ -135,13 +137,6 @@ class Window:
     @property
     def monthly(self) -> bool:
         return self.report_from != date.min
-
-    def reported(self, day: date | None) -> bool:
-        """A row without a usable date belongs to no month: only the whole-period run rejects it (R002);
-        a monthly run lists it as a warning instead, so that the months' rows add up to the year's."""
-        if day is None:
-            return not self.monthly
-        return self.report_from <= day <= self.report_to
 
 
 @dataclass
@@ -331,8 +326,7 @@ class _RowEngine:
         attribution) find each cell's conversion by identity in a small, warm dictionary."""
         if not self.fields:
             return repeat(())
-        return zip(*(texts.column(map(itemgetter(self.position[name]), records))
-                     for name, texts in zip(self.fields, self.cell_texts)))
+        return zip(*(texts.column(self.column(records, name)) for name, texts in zip(self.fields, self.cell_texts)))
 
     def cell(self, record: Sequence, name: str):
         position = self.position.get(name)
