@@ -18,7 +18,7 @@ from .plan import Plan, ProductPlan
 from .reward import allocate
 from .rows import Deal, Lookups, Rejection, RowOutcome, Window, process_rows
 from .tables import TableError, collection_paused
-from .totals import Totals, add_up
+from .totals import Totals, add_up, add_up_deals
 
 ZERO = Decimal(0)
 
@@ -100,7 +100,8 @@ def _evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str 
     _check_audit_ids(inputs, outcome)
     gates = apply_gates(plan, outcome, info, period_end=month is None)
     reported = outcome.accepted if not window.monthly else [deal for deal in outcome.accepted if deal.in_report]
-    totals = add_up(plan, reported)
+    touched = dict.fromkeys(deal for gate in gates if not gate.passed for deal in gate.deals if deal.in_report)
+    totals = add_up(plan, outcome.tally, touched, reported)
     result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, totals.departments, None,
                     product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted)
     result.warnings = undeclared_outlets(plan, totals.outlet_deals) + ungrouped(plan, inputs, outcome) + \
@@ -153,7 +154,7 @@ def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
 
 def department_points(plan: Plan, deals: list[Deal]) -> dict[str, Decimal]:
     """Every department's points after the gates, over some deals (a month's, say)."""
-    return add_up(plan, deals).departments
+    return add_up_deals(plan, deals).departments
 
 
 def product_results(plan: Plan, totals: Totals, gates: list[GateOutcome], info) -> list[ProductResult]:

@@ -80,9 +80,18 @@ class Plan:
     criteria_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # read only to derive the list
 
     @property
-    def deal_fields(self) -> list[str]:
-        """The ledger columns a deal's expressions read as `deal.x`; `quantity` always (it defaults to 1)."""
-        return list(dict.fromkeys(["quantity", *self.fields.get("deal", {})]))
+    def cell_fields(self) -> tuple[str, ...]:
+        """The ledger columns the rules read as `deal.x`, kept with each deal as it came (`Deal.cells`);
+        `deal.quantity` is not among them: it is kept converted, a missing quantity being 1."""
+        return tuple(name for name in self.fields.get("deal", {}) if name != "quantity")
+
+    @property
+    def attribution_cells(self) -> list[tuple[int, int]]:
+        """(index, position in `cell_fields`) of each outlet attribution that is a plain `deal.x` cell."""
+        cells = self.cell_fields
+        return [(index, cells.index(item["expr"]["field"][1]))
+                for index, item in enumerate((self.ir.get("attribution") or {}).get("items", []))
+                if item["expr"].get("field", ("", ""))[0] == "deal" and item["expr"]["field"][1] in cells]
 
     @property
     def product_list(self) -> list[ProductPlan]:

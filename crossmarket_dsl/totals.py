@@ -1,23 +1,25 @@
-"""The sums of an evaluation (SPEC §7.4–7.6), in one pass over the accepted deals after the gates:
-department points, each product's quantity and points, and what each outlet co-organised (art. 17).
+"""The sums of an evaluation (SPEC §7.4–7.6) after the gates: department points, each product's quantity and
+points, and what each outlet co-organised (art. 17).
 
-A ledger has a million deals, and each pass over them costs a second, so everything is gathered in
-the same pass. Deals with the same split and no department gate are added up first and split once:
-shares are linear in the points, and the last participant's remainder keeps each group's parts adding
-up to its points exactly.
+They start from the `Tally` the row loop keeps (points and quantity by product and split; by outlet, the
+cells of its deals): a million deals are not walked again. The deals a failing gate scaled
+(`touched`) are then taken out at their points and put back at their gated points. Deals with the
+same split are added up first and split once: shares are linear in the points, and the last
+participant's remainder keeps each group's parts adding up to its points exactly.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from operator import is_not
-from typing import Callable, Iterable
+from operator import is_not, itemgetter
+from typing import Iterable
 
+from .expr import number
 from .plan import Plan
-from .rows import ONE, Deal, split_points
-from .values import Converter, to_number
+from .rows import Deal, Tally, split_points
 
 ZERO = Decimal(0)
 NOT_NULL = partial(is_not, None)
@@ -32,58 +34,83 @@ class Totals:
     outlet_deals: dict[str, int]  # deals credited to each outlet
 
 
-def add_up(plan: Plan, deals: Iterable[Deal]) -> Totals:
-    departments = {name: ZERO for name, kind in plan.departments.items() if kind != "support"}
+def add_up(plan: Plan, tally: Tally, touched: Iterable[Deal], deals: Iterable[Deal]) -> Totals:
+    """The totals of `deals`, which `tally` has added up; `touched` are those a failing gate scaled."""
     quantities = {product.name: ZERO for product in plan.product_list}
     points = dict(quantities)
-    by_split: dict[tuple, Decimal] = {}
-    by_outlet: dict[str, list[Deal]] = {}
-    for deal in deals:
+    by_fractions: dict[tuple, list] = {}  # fractions → [points, deals split by them]
+    for sums in tally.splits:
+        if sums.deals:
+            quantities[sums.product] += sums.quantity
+            points[sums.product] += sums.points
+            entry = by_fractions.setdefault(sums.fractions, [ZERO, 0])
+            entry[0] += sums.points
+            entry[1] += sums.deals
+    departments = {name: ZERO for name, kind in plan.departments.items() if kind != "support"}
+    for deal in touched:
+        entry = by_fractions[deal.fractions]
+        entry[0] -= deal.points
         if deal.department_factors is None:
-            gated = deal.points if deal.factor is ONE else deal.gated_points
-            by_split[deal.fractions] = by_split.get(deal.fractions, ZERO) + gated
-        else:
+            gated = deal.gated_points
+            entry[0] += gated
+        else:  # a department gate scales one department's share: this deal is split on its own
+            entry[1] -= 1
             gated = ZERO
             for dept, share in deal.gated_shares():
                 departments[dept] = departments.get(dept, ZERO) + share
                 gated += share
-        name = deal.product_plan.name
-        quantities[name] += deal.quantity
-        points[name] += gated
-        if deal.outlet_name:
-            group = by_outlet.get(deal.outlet_name)
-            if group is None:
-                group = by_outlet[deal.outlet_name] = []
-            group.append(deal)
-    for fractions, total in by_split.items():
-        for dept, share in split_points(total, fractions):
-            departments[dept] = departments.get(dept, ZERO) + share
-    return Totals(departments, quantities, points, attributed(plan, by_outlet),
-                  {outlet: len(group) for outlet, group in by_outlet.items()})
+        points[deal.product_plan.name] += gated - deal.points
+    for fractions, (total, count) in by_fractions.items():
+        if count:
+            for dept, share in split_points(total, fractions):
+                departments[dept] = departments.get(dept, ZERO) + share
+    return Totals(departments, quantities, points, attributed(plan, tally, deals),
+                  {outlet: len(cells) for outlet, cells in tally.outlets.items()})
 
 
-def attributed(plan: Plan, by_outlet: dict[str, list[Deal]]) -> dict[str, dict[str, Decimal]]:
-    """Art. 17: each attribution expression summed over each outlet's accepted deals (gates do not apply).
-    Every declared outlet is listed; empty cells and cells that are not numbers add nothing."""
+def add_up_deals(plan: Plan, deals: list[Deal]) -> Totals:
+    """The totals of any deals (a month's, say), the gates already applied to them."""
+    touched = [deal for deal in deals if deal.factor != 1 or deal.department_factors is not None]
+    return add_up(plan, Tally.of(deals), touched, deals)
+
+
+def attributed(plan: Plan, tally: Tally, deals: Iterable[Deal]) -> dict[str, dict[str, Decimal]]:
+    """Art. 17: each attribution expression summed over each outlet's deals (gates do not apply). Every
+    declared outlet is listed; empty cells and cells that are not numbers add nothing.
+
+    A plain `deal.x` is summed from the cells the tally keeps; any other expression is run on each deal
+    of the outlet."""
     if not plan.attribution:
         return {}
     labels = [label for label, _ in plan.attribution]
     totals = {outlet["name"]: dict.fromkeys(labels, ZERO) for outlet in plan.ir["outlets"]}
-    readers = [(label, _reader(item["expr"], expression))
-               for (label, expression), item in zip(plan.attribution, plan.ir["attribution"]["items"])]
-    numbers = Converter(to_number)
-    for outlet, members in by_outlet.items():
+    for outlet, cells in tally.outlets.items():
         row = totals.setdefault(outlet, dict.fromkeys(labels, ZERO))
-        for label, read in readers:
-            values = numbers.column(filter(None, read(members)))  # an empty cell adds nothing
-            row[label] += sum(filter(NOT_NULL, values), ZERO)
+        for index, position in plan.attribution_cells:
+            row[labels[index]] += _sum_of(Counter(map(itemgetter(position), cells)))
+    others = sorted(set(range(len(labels))) - {index for index, _ in plan.attribution_cells})
+    if others:
+        for outlet, members in _by_outlet(deals).items():
+            for index in others:
+                values = map(plan.attribution[index][1], members)
+                totals[outlet][labels[index]] += sum(filter(NOT_NULL, map(number, filter(None, values))), ZERO)
     return totals
 
 
-def _reader(tree: dict, expression) -> Callable[[list[Deal]], Iterable]:
-    """The values of an attribution over some deals: a plain `deal.x` is read straight from the deals'
-    cells; anything else runs its compiled expression on each deal."""
-    if "field" in tree and tree["field"][0] == "deal":
-        name = tree["field"][1]
-        return lambda deals: Deal.values(deals, name)
-    return lambda deals: map(expression, deals)
+def _sum_of(counts: Counter) -> Decimal:
+    """Σ number × times over a column's counted cells: each distinct cell converted once; empty cells and
+    cells that are not numbers add nothing."""
+    total = ZERO
+    for cell, times in counts.items():
+        value = number(cell) if cell else None
+        if value is not None:
+            total += value * times
+    return total
+
+
+def _by_outlet(deals: Iterable[Deal]) -> dict[str, list[Deal]]:
+    groups: dict[str, list[Deal]] = {}
+    for deal in deals:
+        if deal.outlet_name:
+            groups.setdefault(deal.outlet_name, []).append(deal)
+    return groups

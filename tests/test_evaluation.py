@@ -17,10 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crossmarket_dsl.cli import cli
+from crossmarket_dsl.expr import number
 from crossmarket_dsl.jsonout import dumps
 from crossmarket_dsl.policytest import run_file
 from crossmarket_dsl.render import to_json
 from crossmarket_dsl.session import open_session
+from crossmarket_dsl.totals import add_up_deals
 
 from .conftest import ROOT
 
@@ -180,6 +182,17 @@ def test_generated_ledgers_keep_the_invariants(generated_workspace, rows, month)
         assert result.rows == len(rows)
     # department points are exactly the deals' gated points
     assert sum(result.department_points.values(), Decimal(0)) == sum((d.gated_points for d in result.deals), Decimal(0))
+    # the groups the row loop fills add up as the same deals grouped afresh, and as deal by deal
+    again = add_up_deals(result.plan, result.deals)
+    assert (again.departments, again.outlets) == (result.department_points, result.outlets)
+    for product in result.products:
+        deals = [d for d in result.deals if d.product_plan is product.plan]
+        assert product.quantity == sum((d.quantity for d in deals), Decimal(0))
+        assert product.points == sum((d.gated_points for d in deals), Decimal(0))
+    for outlet, amounts in result.outlets.items():
+        deals = [d for d in result.deals if d.outlet_name == outlet]
+        for label, expression in result.plan.attribution:
+            assert amounts[label] == sum(filter(None, (number(expression(d)) for d in deals)), Decimal(0))
     # each deal's shares add up to its points exactly
     for deal in result.deals:
         assert sum(share for _, share in deal.shares) == deal.points
@@ -205,14 +218,18 @@ def test_shuffling_rows_changes_nothing(generated_workspace, rows, seed):
     assert dumps(before) == dumps(after)
 
 
-def test_points_that_read_the_client_are_remembered_per_client(tmp_path):
-    """Deals alike in quantity and cells, of clients that differ in what the points read, differ in points."""
+def _panjin_changed(tmp_path: Path, old: str, new: str) -> None:
+    """`policies/rules.xm` under `tmp_path`: Panjin's rules with one change, the measure and schema beside."""
     rules = (ROOT / "policies/branches/panjin.xm").read_text(encoding="utf-8")
-    assert "points 5 per unit\n" in rules
+    assert old in rules
     for folder in ("policies/measure", "schemas"):  # the measure and its schema, where the rules look for them
         shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "policies/rules.xm").write_text(rules.replace("points 5 per unit\n", 'points if client.rating == "AAA" '
-                                                     "then 8 else 5 per unit\n"), encoding="utf-8")
+    (tmp_path / "policies/rules.xm").write_text(rules.replace(old, new), encoding="utf-8")
+
+
+def test_points_that_read_the_client_are_remembered_per_client(tmp_path):
+    """Deals alike in quantity and cells, of clients that differ in what the points read, differ in points."""
+    _panjin_changed(tmp_path, "points 5 per unit\n", 'points if client.rating == "AAA" then 8 else 5 per unit\n')
     deal = "{deal_id: %s, date: 2026-03-01, product: 贵宾客户, client_id: %s, participants: 公司业务部}"
     (tmp_path / "policies/rules.test.yaml").write_text("\n".join([
         "rules: rules.xm", "tests:", "  - name: 评级不同的客户积分不同", '    month: "2026-03"',
@@ -221,5 +238,27 @@ def test_points_that_read_the_client_are_remembered_per_client(tmp_path):
         "    deals:", *(f"      - {deal % pair}" for pair in [("D1", "C1"), ("D2", "C2"), ("D3", "C1"), ("D4", "C2")]),
         "    expect:", '      products: [{product: 贵宾客户, quantity: "4", points: "26"}]', ""]), encoding="utf-8")
     outcome = run_file(tmp_path / "policies/rules.test.yaml")
-    assert outcome.compiled.ok
+    assert outcome.compiled.ok, outcome.compiled.report
+    assert [test.failures for test in outcome.outcomes] == [[]]
+
+
+def test_an_attribution_that_is_more_than_a_cell_is_run_on_each_deal(tmp_path):
+    """Plain cells are summed from the row loop's counts; an expression, or the quantity, deal by deal."""
+    _panjin_changed(tmp_path, '"新增存款": deal.new_deposits\n',
+                    '"新增存款": deal.new_deposits\n  "折算存款": deal.new_deposits * 0.5\n  "户数": deal.quantity\n')
+    deal = "{deal_id: %s, date: 2026-03-01, product: 电子银行, quantity: %s, client_id: C1, participants: 公司业务部, " \
+           "outlet: %s, fee_income: %s, new_deposits: %s}"
+    rows = [("D1", 2, "兴隆台支行", "100", "1万"), ("D2", 1, "兴隆台支行", "100", ""), ("D3", 3, "大洼支行", "", "5000"),
+            ("D4", 1, "新建支行", "2.5", "x")]
+    (tmp_path / "policies/rules.test.yaml").write_text("\n".join([
+        "rules: rules.xm", "tests:", "  - name: 网点归属", '    month: "2026-03"',
+        "    target_list: [{client_id: C1, department: 公司业务部}]", "    deals:",
+        *(f"      - {deal % row}" for row in rows), "    expect:", "      outlets:",
+        '        - {outlet: 兴隆台支行, 中间业务收入: "200", 新增存款: "10000", 折算存款: "5000", 户数: "3"}',
+        '        - {outlet: 双台子支行, 中间业务收入: "0", 新增存款: "0", 折算存款: "0", 户数: "0"}',
+        '        - {outlet: 大洼支行, 中间业务收入: "0", 新增存款: "5000", 折算存款: "2500", 户数: "3"}',
+        '        - {outlet: 新建支行, 中间业务收入: "2.5", 新增存款: "0", 折算存款: "0", 户数: "1"}', ""]),
+        encoding="utf-8")
+    outcome = run_file(tmp_path / "policies/rules.test.yaml")
+    assert outcome.compiled.ok, outcome.compiled.report
     assert [test.failures for test in outcome.outcomes] == [[]]
