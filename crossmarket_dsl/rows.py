@@ -232,8 +232,32 @@ def _texts(cells) -> list[str]:
         return list(map(_text, cells))
 
 
-def _same(cell):
-    return cell
+class _Interner(Converter):
+    """One object for each distinct cell of a column, so that a deal keeps a pointer rather than its own
+    copy of `0.00`, and a million deals of a few thousand distinct cells cost megabytes, not hundreds.
+
+    A column that hardly repeats itself (amounts to the cent) would only pay for the lookups: once
+    `PROBE` cells are seen, if most were new, the column is passed on as it comes."""
+
+    PROBE = 16_384
+
+    def __init__(self):
+        super().__init__(lambda cell: cell)
+        self.seen = self.new = 0
+        self.active = True
+
+    def __missing__(self, raw):
+        self.new += 1
+        return super().__missing__(raw)
+
+    def column(self, cells: Iterable, count: int) -> Iterable:
+        if self.active and self.seen >= self.PROBE and 2 * self.new > self.seen:
+            self.active = False
+            self.clear()
+        if not self.active:
+            return cells
+        self.seen += count
+        return super().column(cells)
 
 
 def _cells_at(positions: Sequence[int]) -> Callable[[Sequence], tuple]:
@@ -285,7 +309,7 @@ class _RowEngine:
         self.plan, self.window, self.lookups = plan, window, lookups
         self.position = {name: index for index, name in enumerate(columns)}
         self.fields = plan.cell_fields
-        self.cell_texts = [Converter(_same) for _ in self.fields]  # one object per distinct cell: see `cells`
+        self.interners = [_Interner() for _ in self.fields]
         self.outcome = RowOutcome(plan)
         self.dates = Converter(to_date)
         self.products = Converter(lambda raw: plan.products.get(_text(raw)))
@@ -379,12 +403,11 @@ class _RowEngine:
         outcome.rows += reported_rows
 
     def cells(self, records: Sequence[Sequence]) -> Iterator[tuple]:
-        """Each record's cells of the fields the rules read, as a tuple. Equal cells are made one object,
-        so that a deal keeps a pointer rather than its own copy of `0.00`, and later passes (gates,
-        attribution) find each cell's conversion by identity in a small, warm dictionary."""
+        """Each record's cells of the fields the rules read, as a tuple, equal cells made one object."""
         if not self.fields:
             return repeat(())
-        return zip(*(texts.column(self.column(records, name)) for name, texts in zip(self.fields, self.cell_texts)))
+        return zip(*(interner.column(self.column(records, name), len(records))
+                     for name, interner in zip(self.fields, self.interners)))
 
     def cell(self, record: Sequence, name: str):
         position = self.position.get(name)

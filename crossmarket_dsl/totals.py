@@ -10,19 +10,16 @@ participant's remainder keeps each group's parts adding up to its points exactly
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
-from operator import is_not, itemgetter
+from operator import itemgetter
 from typing import Iterable
 
-from .expr import number
 from .plan import Plan
 from .rows import Deal, Tally, split_points
+from .values import sum_numbers
 
 ZERO = Decimal(0)
-NOT_NULL = partial(is_not, None)
 
 
 @dataclass
@@ -87,25 +84,13 @@ def attributed(plan: Plan, tally: Tally, deals: Iterable[Deal]) -> dict[str, dic
     for outlet, cells in tally.outlets.items():
         row = totals.setdefault(outlet, dict.fromkeys(labels, ZERO))
         for index, position in plan.attribution_cells:
-            row[labels[index]] += _sum_of(Counter(map(itemgetter(position), cells)))
+            row[labels[index]] += sum_numbers(map(itemgetter(position), cells))
     others = sorted(set(range(len(labels))) - {index for index, _ in plan.attribution_cells})
     if others:
         for outlet, members in _by_outlet(deals).items():
             for index in others:
-                values = map(plan.attribution[index][1], members)
-                totals[outlet][labels[index]] += sum(filter(NOT_NULL, map(number, filter(None, values))), ZERO)
+                totals[outlet][labels[index]] += sum_numbers(map(plan.attribution[index][1], members))
     return totals
-
-
-def _sum_of(counts: Counter) -> Decimal:
-    """Σ number × times over a column's counted cells: each distinct cell converted once; empty cells and
-    cells that are not numbers add nothing."""
-    total = ZERO
-    for cell, times in counts.items():
-        value = number(cell) if cell else None
-        if value is not None:
-            total += value * times
-    return total
 
 
 def _by_outlet(deals: Iterable[Deal]) -> dict[str, list[Deal]]:

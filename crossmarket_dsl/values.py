@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
+from collections import Counter
 from decimal import Decimal, InvalidOperation
+from functools import partial
+from operator import is_not
 from typing import Iterable, Iterator
 
 MAX_DIGITS = 40
 """Numbers longer than this (digits written out, either side of the point) are rejected as absurd."""
 
+_NOT_NULL = partial(is_not, None)
 _MAGNITUDES = {"万": 4, "亿": 8}
 _BOOLEANS = {
     "是": True, "否": False,
@@ -43,6 +47,33 @@ def to_number(value: object) -> Decimal | None:
     if isinstance(value, float):
         return _exact(Decimal(repr(value)))  # repr is the shortest round trip: 0.1 stays 0.1
     return None
+
+
+def sum_numbers(cells: Iterable) -> Decimal:
+    """The sum of `to_number` of the cells that are numbers: empty cells, and cells that are not
+    numbers, add nothing.
+
+    A million cells of text are added in a fraction of a second: a column that repeats itself (`0.00`,
+    `3000.00`) by converting each distinct cell once and multiplying; a column of plain decimal text
+    that does not (amounts to the cent) by converting and adding in C. Anything else (`1,000`, `5万`,
+    typed cells) goes cell by cell through `to_number`."""
+    values = list(filter(None, cells))
+    if values and set(map(type, values)) == {str}:
+        sample = values[:4096]
+        if 2 * len(set(sample)) < len(sample):
+            return sum((number * times for number, times in
+                        ((to_number(text), times) for text, times in Counter(values).items()) if number is not None),
+                       Decimal(0))
+        if max(map(len, values)) <= MAX_DIGITS:
+            text = "".join(values)
+            if "e" not in text and "E" not in text:  # an exponent can make a short text an absurd number
+                try:
+                    numbers = list(map(Decimal, values))
+                except InvalidOperation:
+                    numbers = None
+                if numbers is not None and all(map(Decimal.is_finite, numbers)):
+                    return sum(numbers, Decimal(0))
+    return sum(filter(_NOT_NULL, map(to_number, values)), Decimal(0))
 
 
 def _parse_decorated(text: str) -> Decimal | None:

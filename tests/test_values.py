@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from crossmarket_dsl.values import Converter, to_bool, to_date, to_number, to_text
+from crossmarket_dsl.values import Converter, sum_numbers, to_bool, to_date, to_number, to_text
 
 
 @pytest.mark.parametrize(
@@ -150,3 +150,24 @@ def test_converter_remembers_text_only_and_starts_afresh_at_its_limit():
     assert dict(numbers) == {"1": Decimal(1), "2": Decimal(2)}
     numbers["3"]
     assert dict(numbers) == {"3": Decimal(3)}
+
+
+CELLS = st.one_of(
+    st.sampled_from(["", "3000.00", "0.00", "-5", " 12 ", "１２", "1_000", "1,000", "5万", "85%", "NaN", "1e50",
+                     "1E3", "abc", "0" * 41, "1" * 40, "-0"]),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str),
+    st.sampled_from([None, True, Decimal("2.5"), 7]),
+)
+
+
+@given(st.lists(CELLS, max_size=30))
+def test_sum_numbers_adds_what_to_number_reads(cells):
+    """The fast path (plain decimal text, in C) and the slow one (cell by cell) agree with `to_number`."""
+    expected = sum((n for n in map(to_number, filter(None, cells)) if n is not None), Decimal(0))
+    assert sum_numbers(cells) == expected
+
+
+def test_sum_numbers_of_plain_text_keeps_its_places():
+    assert str(sum_numbers(["3000.00", "", "0.50"])) == "3000.50"
+    assert str(sum_numbers(["3000.00"] * 10 + ["1,000"] * 10 + ["x"] * 5 + [""] * 5)) == "40000.00"  # repeats
+    assert sum_numbers([]) == 0 and sum_numbers(["", None]) == 0
