@@ -25,6 +25,7 @@ import sys
 import time
 from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,8 +121,19 @@ def staff_tail(rng: random.Random, product: str, client: dict) -> tuple:
     return (label, "1", str(assets), cid, parts, outlet, "", "", "0.00", f"{assets // 3}.00")
 
 
-def generate(n: int, out: Path, seed: int = 1) -> dict:
+def with_cents(rng: random.Random, tail: tuple) -> tuple:
+    """The tail with its amount, fee income and new deposits to the cent, each row its own: a ledger whose
+    amounts hardly repeat, the hard case for anything that converts each distinct cell once."""
+    cells = list(tail)
+    for index in (2, 8, 9):  # amount, fee_income, new_deposits
+        if cells[index].replace(".", "", 1).isdigit():
+            cells[index] = f"{Decimal(cells[index]) + Decimal(rng.randrange(1, 100_000)) / 100:.2f}"
+    return tuple(cells)
+
+
+def generate(n: int, out: Path, seed: int = 1, cents: bool = False) -> dict:
     rng = random.Random(seed)
+    cents_rng = random.Random(seed + 1_000_003)  # apart from `rng`, so that without cents nothing changes
     out.mkdir(parents=True, exist_ok=True)
     clients, sizes, unlisted = make_clients(rng, max(60, n // 200))
     developers = [c for c in clients if c["department"] == "房地产信贷部"]
@@ -204,6 +216,8 @@ def generate(n: int, out: Path, seed: int = 1) -> dict:
                     deal_id = f"D{i:08d}"  # the previous row's id
                 else:
                     audit_rejected.append(deal_id)
+                if cents:
+                    tail = with_cents(cents_rng, tail)
             elif code in bad_dates:
                 tail = tails[picks[i]]
                 day = bad_dates[code][i % len(bad_dates[code])]
@@ -267,11 +281,13 @@ def main(argv=None) -> int:
     parser.add_argument("n", type=int, help="number of ledger rows")
     parser.add_argument("out_dir", type=Path, help="the workspace folder to write")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cents", action="store_true",
+                        help="amounts, fee income and deposits to the cent, so that they hardly repeat")
     args = parser.parse_args(argv)
     if args.n < 100:
         parser.error("N must be at least 100")
     started = time.perf_counter()
-    summary = generate(args.n, args.out_dir, args.seed)
+    summary = generate(args.n, args.out_dir, args.seed, args.cents)
     print(f"wrote {args.out_dir}: {summary['deals']:,} deals ({summary['rejectable']:,} to be rejected), "
           f"{summary['clients']:,} clients, {summary['projects']:,} projects "
           f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)

@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                           # 10,000, 100,000 and 1,000,000 deals
     python benchmarks/run.py --sizes 10000,100000 --repeat 3
+    python benchmarks/run.py --sizes 1000000 --cents      # amounts to the cent: they hardly repeat
 
 For each size N it generates the workspace once (cached under `benchmarks/data/`, which git ignores;
 regenerated when `generate.py` changes), then, each in its own fresh subprocess:
@@ -80,15 +81,16 @@ def generator_digest() -> str:
     return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
 
 
-def workspace_for(n: int, seed: int) -> Path:
+def workspace_for(n: int, seed: int, cents: bool) -> Path:
     """The cached workspace of N deals; generated when missing or made by another version of generate.py."""
-    folder = DATA / f"panjin-{n}-s{seed}"
+    folder = DATA / f"panjin-{n}-s{seed}{'-cents' if cents else ''}"
     stamp = folder / ".generator"
     if stamp.is_file() and stamp.read_text() == generator_digest() and (folder / "deals.csv").is_file():
         return folder
     if folder.exists():
         shutil.rmtree(folder)
-    subprocess.run([sys.executable, str(HERE / "generate.py"), str(n), str(folder), "--seed", str(seed)], check=True)
+    subprocess.run([sys.executable, str(HERE / "generate.py"), str(n), str(folder), "--seed", str(seed),
+                    *(["--cents"] if cents else [])], check=True)
     stamp.write_text(generator_digest())
     return folder
 
@@ -124,8 +126,8 @@ def best_of(repeat: int, command: list[str], output: Path) -> dict:
     return {"rc": 0, "wall": min(run["wall"] for run in runs), "peak": max(run["peak"] for run in runs), "stderr": ""}
 
 
-def bench(n: int, seed: int, via: str, repeat: int) -> dict:
-    workspace = workspace_for(n, seed)
+def bench(n: int, seed: int, via: str, repeat: int, cents: bool) -> dict:
+    workspace = workspace_for(n, seed, cents)
     result_file = workspace / "result.json"
     evaluation = best_of(repeat, evaluate_command(workspace, via), result_file)
     row = {"n": n, "via": via, "rc": evaluation["rc"], "wall": evaluation["wall"], "peak_mb": evaluation["peak"] / 2**20}
@@ -186,6 +188,8 @@ def main(argv=None) -> int:
                         help="`cli` runs `crossmarket evaluate`; `api` the same evaluation through the Python API "
                              "(for when the CLI cannot be imported); `auto` prefers the CLI")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--cents", action="store_true",
+                        help="ledgers whose amounts, fees and deposits are to the cent (they hardly repeat)")
     args = parser.parse_args(argv)
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
     via = args.via
@@ -197,8 +201,9 @@ def main(argv=None) -> int:
     rows = []
     for n in sizes:
         print(f"… {n:,} deals", file=sys.stderr, flush=True)
-        rows.append(bench(n, args.seed, via, max(1, args.repeat)))
-    print(f"crossmarket evaluate ({via}), Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+        rows.append(bench(n, args.seed, via, max(1, args.repeat), args.cents))
+    print(f"crossmarket evaluate ({via}), Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+          + (", amounts to the cent" if args.cents else ""))
     print(table(rows))
     for line in verdicts(rows):
         print(line)
