@@ -16,7 +16,8 @@ from .gates import GateOutcome, apply_gates
 from .inputs import Inputs, target_test
 from .plan import Plan, ProductPlan
 from .reward import allocate
-from .rows import Deal, Lookups, Rejection, RowOutcome, Window, process_rows
+from .deals import Deal
+from .rows import Lookups, Rejection, RowOutcome, Window, process_rows
 from .tables import TableError, collection_paused
 from .totals import Totals, add_up, add_up_deals
 

@@ -9,7 +9,8 @@ from .expr import Env
 from .exprtext import expr_text, value_text
 from .gates import GateOutcome
 from .render import cite_text, points_text
-from .rows import REASONS, Deal
+from .deals import Deal
+from .rows import REASONS
 
 
 def explain_deal(session, result: Result, deal_id: str) -> str | None:

@@ -28,7 +28,7 @@ class Env:
     product: dict = field(default_factory=dict)
     department: dict = field(default_factory=dict)
     outlet: dict = field(default_factory=dict)
-    group: list = field(default_factory=list)  # a gate's group: its deals (`rows.Deal`)
+    group: list = field(default_factory=list)  # a gate's group: its deals (`deals.Deal`)
 
 
 EMPTY = Env()
@@ -252,7 +252,7 @@ AGGREGATE = {
 
 
 def _member_values(group: list, name: str) -> list:
-    """`deal.<name>` of each deal of a group, read by the deals' class (`rows.Deal.values`) as a column
+    """`deal.<name>` of each deal of a group, read by the deals' class (`deals.Deal.values`) as a column
     of cells, rather than as a row per deal."""
     return list(type(group[0]).values(group, name)) if group else []
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from .expr import Env, truth
 from .plan import GatePlan, Plan
-from .rows import Deal, RowOutcome
+from .deals import Deal
+from .rows import RowOutcome
 
 
 @dataclass

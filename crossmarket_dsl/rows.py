@@ -20,14 +20,14 @@ reason code (SPEC §7.1–7.2). Nothing is dropped silently.
 from __future__ import annotations
 
 import re
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Sequence
 
+from .deals import NO_ROW, ONE, SCALE, Deal, Tally, new_deal
 from .expr import Env, number, truth
 from .inputs import TargetTest
 from .plan import Plan, ProductPlan, used_fields
@@ -40,122 +40,8 @@ REASONS = {
     "R007": "no participating department", "R008": "unknown participant or host named as participant", "R009": "declared shares invalid",
     "R010": "rejected by audit", "R011": "points not computable", "R012": "points condition false",
 }
-ONE = Decimal(1)
 HUNDRED = Decimal(100)
-SCALE = Decimal("1e-12")
-"""Points and shares are kept to 12 decimal places (the results show 4): with a fixed scale, adding them up
-never rounds, so departments' points add up to the deals' points exactly even when a share is 80% ÷ 3."""
-NO_ROW: dict = {}  # the row of a client or project a table does not have
 _SEPARATORS = re.compile(r"[;；、,，]")
-
-
-_DealFields = namedtuple("_DealFields", ["row", "deal_id", "date", "product_plan", "quantity", "client_id",
-                                         "project_id", "outlet_name", "layout", "cells", "client", "project",
-                                         "product", "outlet", "points", "fractions", "in_report"])
-CELLS = attrgetter("cells")
-QUANTITY = attrgetter("quantity")
-
-
-class Deal(_DealFields):
-    """An accepted deal. Its attributes double as the expression environment (`deal`, `client`, …).
-
-    A ledger has a million of them, so a deal is a tuple made in one step (`new_deal`), and its
-    cells are kept as they came (`cells`, named by `layout`) rather than as a dict of its own. What
-    the gates decide (`factor`, `department_factors`) is set only on the deals they touch."""
-
-    factor = ONE
-    department_factors = None
-    department = NO_ROW  # a deal is no department's row, and no aggregate's group
-    group = ()
-    __eq__, __ne__, __hash__ = object.__eq__, object.__ne__, object.__hash__  # a deal is itself, not its values
-
-    @property
-    def deal(self) -> dict:
-        """The `deal.*` row of expressions: the cells the rules read, and the quantity as a number."""
-        return dict(zip(self.layout, self.cells), quantity=self.quantity)
-
-    @staticmethod
-    def values(deals: Sequence["Deal"], name: str) -> Iterator:
-        """`deal.<name>` of each of some deals, read straight from their cells (no row built per deal)."""
-        if name == "quantity" or not deals:
-            return map(QUANTITY, deals)
-        return map(itemgetter(deals[0].layout.index(name)), map(CELLS, deals))
-
-    @property
-    def shares(self) -> list[tuple[str, Decimal]]:
-        """Points by department before gates (computed, not stored: a ledger has a million deals)."""
-        return split_points(self.points, self.fractions)
-
-    def gated_shares(self) -> list[tuple[str, Decimal]]:
-        """Shares after the gates: a deal's factor scales its points before they are split; a department
-        gate's factor scales that department's share only."""
-        if self.department_factors is None:
-            return split_points(self.gated_points, self.fractions)
-        factors = self.department_factors
-        return [(dept, (share * self.factor * factors.get(dept, ONE)).quantize(SCALE))
-                for dept, share in self.shares]
-
-    @property
-    def gated_points(self) -> Decimal:
-        if self.department_factors is None:  # the split keeps every share's total exact
-            return self.points if self.factor == ONE else (self.points * self.factor).quantize(SCALE)
-        return sum((share for _, share in self.gated_shares()), Decimal(0))
-
-
-class SplitSums:
-    """The points and quantity of the deals of one product and one split."""
-
-    __slots__ = ("product", "fractions", "points", "quantity", "deals")
-
-    def __init__(self, product: str, fractions: tuple):
-        self.product, self.fractions = product, fractions
-        self.points = self.quantity = Decimal(0)
-        self.deals = 0
-
-    def add(self, points: Decimal, quantity: Decimal) -> None:
-        self.points += points
-        self.quantity += quantity
-        self.deals += 1
-
-
-class Tally:
-    """Deals added up as they are accepted, for the totals (`totals.add_up`): points and quantity by
-    product and split, and by outlet the cells of its deals. A million deals added up here, while each
-    is at hand, cost a fraction of a second; added up after the gates, a second and more."""
-
-    def __init__(self):
-        self.splits: list[SplitSums] = []
-        self.outlets: dict[str, list[tuple]] = {}  # outlet → the cells of each of its deals
-
-    def sums(self, product: str, fractions: tuple) -> SplitSums:
-        sums = SplitSums(product, fractions)
-        self.splits.append(sums)
-        return sums
-
-    def add_outlet(self, outlet: str, cells: tuple) -> None:
-        cells_of_outlet = self.outlets.get(outlet)
-        if cells_of_outlet is None:
-            cells_of_outlet = self.outlets[outlet] = []
-        cells_of_outlet.append(cells)
-
-    @classmethod
-    def of(cls, deals: Iterable[Deal]) -> "Tally":
-        """The tally of any deals (a month's, say)."""
-        tally, by_split = cls(), {}
-        for deal in deals:
-            key = (deal.product_plan.name, deal.fractions)
-            sums = by_split.get(key)
-            if sums is None:
-                sums = by_split[key] = tally.sums(*key)
-            sums.add(deal.points, deal.quantity)
-            if deal.outlet_name:
-                tally.add_outlet(deal.outlet_name, deal.cells)
-        return tally
-
-
-def new_deal(values: tuple) -> Deal:
-    """A deal from its fields in order, made in C (`Deal(*values)` would run Python for each)."""
-    return tuple.__new__(Deal, values)
 
 
 @dataclass
@@ -456,20 +342,6 @@ def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Dec
         else:
             parts.append((name, plan.participant_share * (fraction if fraction is not None else ONE / count)))
     return tuple(parts)
-
-
-def split_points(points: Decimal, fractions) -> list[tuple[str, Decimal]]:
-    """Points by department, each to `SCALE`. The last participant takes what is left of the participants'
-    part, so the shares add up to the deal's points exactly."""
-    host, host_fraction = fractions[0]
-    host_part = (points * host_fraction).quantize(SCALE)
-    shares = [(host, host_part)]
-    given = host_part
-    for name, fraction in fractions[1:]:
-        part = points - given if fraction is None else (points * fraction).quantize(SCALE)
-        given += part
-        shares.append((name, part))
-    return shares
 
 
 def _unknown_product(plan: Plan, name: str) -> str:

@@ -18,7 +18,7 @@ from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from .evaluate import evaluate
-from .rows import Deal
+from .deals import Deal
 from .render import number_text, points_text
 from .session import check_month
 from .tables import write_csv, write_xlsx

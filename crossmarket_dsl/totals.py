@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Iterable
 
 from .plan import Plan
-from .rows import Deal, Tally, split_points
+from .deals import Deal, Tally, split_points
 from .values import sum_numbers
 
 ZERO = Decimal(0)
