@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -220,7 +221,7 @@ class Register:
             raise RegisterError(f"`{self.path}` is damaged: {exc}", file_level=False,
                                 help="run `crossmarket register verify` to see which records were touched") from None
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if _busy(exc):
                 raise RegisterError(f"`{self.path}` is busy: another filing held it for over "
                                     f"{BUSY_TIMEOUT_SECONDS} seconds", help="try again") from None
             raise _unusable(self.path, exc) from None
@@ -297,7 +298,7 @@ def _prepare(register: Register, create: bool) -> None:
     """Make a new register's tables (once, even with several filers at the same time) and check the format."""
     connection = register.connection
     if create and not _tables(connection):
-        connection.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(connection)
         with register._transaction():
             if not _tables(connection):
                 for statement in SCHEMA.split(";"):  # not executescript: it would commit the transaction
@@ -306,6 +307,25 @@ def _prepare(register: Register, create: bool) -> None:
                                        [("format", FORMAT), ("version", VERSION), ("head_id", "0"),
                                         ("head_hash", GENESIS)])
     _check_format(register.path, connection)
+
+
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """WAL lets `list` and `verify` read while someone files. When several filers open a new register at
+    the same moment, SQLite refuses the switch at once (`database is locked`) without waiting for the busy
+    timeout, so it is tried again, every 50 ms, until the timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _tables(connection: sqlite3.Connection) -> set[str]:
