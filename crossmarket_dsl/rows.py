@@ -210,14 +210,23 @@ class _RowEngine:
         position = self.position.get(name)
         return repeat(None) if position is None else map(itemgetter(position), records)
 
-    def run(self, numbers: Sequence[int], records: Sequence[Sequence]) -> None:
-        outcome, lookups, window, column = self.outcome, self.lookups, self.window, self.column
-        ids = _texts(column(records, "deal_id"))
+    def converted(self, numbers: Sequence[int], records: Sequence[Sequence]) -> Iterator[tuple]:
+        """Each record with its cells converted, a column at a time: (record, row number, deal id, date,
+        product, quantity, client id, participants, project id, outlet, (the client's, project's and
+        outlet's rows), the cells of the fields the rules read)."""
+        lookups, column = self.lookups, self.column
         clients = list(self.ids.column(column(records, "client_id")))
         projects = list(self.ids.column(column(records, "project_id")))
         outlets = list(self.ids.column(column(records, "outlet")))
         rows = zip(map(lookups.clients.get, clients, repeat(NO_ROW)),
                    map(lookups.projects.get, projects, repeat(NO_ROW)), self.outlets.column(outlets))
+        return zip(records, numbers, _texts(column(records, "deal_id")), self.dates.column(column(records, "date")),
+                   self.products.column(column(records, "product")),
+                   self.quantities.column(column(records, "quantity")), clients, column(records, "participants"),
+                   projects, outlets, rows, self.cells(records))
+
+    def run(self, numbers: Sequence[int], records: Sequence[Sequence]) -> None:
+        outcome, lookups, window = self.outcome, self.lookups, self.window
         seen, see, audited, info = outcome.ids, outcome.ids.add, lookups.audit_rejected, lookups.product_info
         spans, on_list = lookups.on_target_list.spans, lookups.on_target_list
         period_from, period_to, end = window.period_from, window.period_to, window.end
@@ -227,10 +236,7 @@ class _RowEngine:
         add_outlet = outcome.tally.add_outlet
         reported_rows = 0
         for (record, row_number, deal_id, day, product, quantity, client_id, participants, project_id, outlet,
-             (client, project, outlet_row), cells) in zip(
-                records, numbers, ids, self.dates.column(column(records, "date")),
-                self.products.column(column(records, "product")), self.quantities.column(column(records, "quantity")),
-                clients, column(records, "participants"), projects, outlets, rows, self.cells(records)):
+             (client, project, outlet_row), cells) in self.converted(numbers, records):
             reported = annual if day is None else report_from <= day <= report_to
             reported_rows += reported
             if not deal_id or deal_id in seen:
