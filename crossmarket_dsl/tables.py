@@ -548,13 +548,25 @@ def _values(columns: Sequence[str], row: Row) -> list[object]:
     return list(row)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: object) -> str:
+    """A cell as CSV text. Text that Excel would run as a formula (`=HYPERLINK(…)` in a ledger's deal id,
+    say) is kept as text by a leading `'`, as the XLSX writer keeps it; numbers, `-5` too, stay numbers."""
+    text = to_text(value) or ""
+    if isinstance(value, str) and text.startswith(_FORMULA_STARTS) and to_number(text) is None:
+        return "'" + text
+    return text
+
+
 def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Row]) -> None:
     """UTF-8 with BOM, so that Excel opens Chinese text correctly; numbers never in exponent form."""
     with _replacing(path) as handle:
         stream = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         writer = csv.writer(stream)
         writer.writerow(columns)
-        writer.writerows([to_text(value) or "" for value in _values(columns, row)] for row in rows)
+        writer.writerows([_csv_text(value) for value in _values(columns, row)] for row in rows)
         stream.flush()
         stream.detach()  # leave closing the file to _replacing
 

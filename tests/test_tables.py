@@ -356,6 +356,15 @@ def test_write_csv_round_trips_with_bom(tmp_path):
     ]
 
 
+def test_write_csv_keeps_formula_like_text_as_text(tmp_path):
+    """Excel runs a CSV cell that starts with `=`, `+`, `-` or `@`: a ledger's text must not become a formula."""
+    path = tmp_path / "rejected.csv"
+    write_csv(path, ["deal_id", "note"], [['=HYPERLINK("http://x","点击")', "@SUM(A1)"], ["+86 138", "-5"],
+                                          [" =1+1", Decimal("-5")], ["普通", "+5"]])
+    assert [list(row.values()) for row in read_table(str(path)).rows] == [
+        ["'=HYPERLINK(\"http://x\",\"点击\")", "'@SUM(A1)"], ["'+86 138", "-5"], ["'=1+1", "-5"], ["普通", "+5"]]
+
+
 def failing_rows():
     yield ["new"]
     raise RuntimeError("disk full")
