@@ -4,7 +4,7 @@ Readers keep cells as they come (text from CSV; typed values from XLSX and JSON 
 conversion to `values`, which the evaluator applies lazily. Row numbers are the ones a spreadsheet shows:
 the header is row 1, so the first data row is row 2; blank rows are skipped but still counted.
 
-Every file a command writes goes through `_replacing`: written to a temporary file in the same folder,
+Every file a command writes goes through `replacing`: written to a temporary file in the same folder,
 then moved over the target, so a file is written whole or not at all.
 """
 
@@ -18,30 +18,18 @@ import io
 import json
 import os
 import secrets
-import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, time
 from decimal import Decimal
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
-from .diagnostics import display_width
 from .values import to_number, to_text
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-_CORRUPT_XLSX = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError, EOFError)
-"""What openpyxl raises for a file that is not a workbook (SyntaxError covers XML ParseError)."""
 ENCODING_HELP = "common ones are `utf-8`, `gb18030` and `big5`"
 
 
@@ -149,7 +137,8 @@ def read_table(path: str, *, encoding: str | None = None, table: str = "deals", 
     if suffix == ".csv":
         columns, rows, numbers = _read_csv(file, encoding)
     elif suffix in XLSX_SUFFIXES:
-        columns, rows, numbers = _read_xlsx(file, sheet)
+        from .xlsx import read_workbook  # openpyxl takes a tenth of a second to import: only when needed
+        columns, rows, numbers = read_workbook(file, sheet)
     elif suffix in JSONL_SUFFIXES:
         columns, rows, numbers = _read_jsonl(file, _read_text(file, encoding))
     else:
@@ -182,7 +171,7 @@ def similar_file(path: str | os.PathLike) -> str | None:
     return os.path.join(folder, close[0]) if close else None
 
 
-def _unreadable(file: str, error: OSError) -> TableError:
+def unreadable(file: str, error: OSError) -> TableError:
     return TableError(f"`{file}` cannot be read ({(error.strerror or str(error)).lower()})",
                       file=file, missing=True)
 
@@ -192,7 +181,7 @@ def _read_text(file: str, encoding: str | None) -> str:
     try:
         data = Path(file).read_bytes()
     except OSError as error:
-        raise _unreadable(file, error) from None
+        raise unreadable(file, error) from None
     if data.startswith(b"PK\x03\x04"):
         raise TableError(f"`{file}` is an Excel workbook, not a text table", file=file,
                          help="rename it to end in `.xlsx`, or save it from Excel as CSV")
@@ -228,7 +217,7 @@ def _undecodable(file: str, data: bytes, error: UnicodeDecodeError, encoding: st
 def _read_csv(file: str, encoding: str | None) -> tuple[list[str], list[dict], list[int]]:
     records = csv.reader(io.StringIO(_read_text(file, encoding), newline=""))
     try:
-        return _parse_records(enumerate(records, 1), file, f"`{file}`")  # blank lines counted too
+        return parse_records(enumerate(records, 1), file, f"`{file}`")  # blank lines counted too
     except csv.Error as error:
         raise TableError(f"`{file}` line {records.line_num} cannot be read as CSV ({error})",
                          file=file, row=records.line_num) from None
@@ -277,7 +266,7 @@ def _detect_encoding(file: str, encoding: str | None) -> str:
                 if _decodes(handle, candidate, file, last=index == len(candidates) - 1):
                     return "utf-8-sig" if candidate == "utf-8" else candidate
     except OSError as error:
-        raise _unreadable(file, error) from None
+        raise unreadable(file, error) from None
     raise AssertionError("unreachable: the last candidate raises")
 
 
@@ -301,49 +290,6 @@ def _decodes(handle, encoding: str, file: str, last: bool) -> bool:
         if not chunk:
             return True
         offset += len(chunk)
-
-
-def _read_xlsx(file: str, sheet_name: str | None) -> tuple[list[str], list[dict], list[int]]:
-    try:
-        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except OSError as error:
-        raise _unreadable(file, error) from None
-    except _CORRUPT_XLSX:
-        raise _not_a_workbook(file) from None
-    try:
-        sheet = _pick_sheet(workbook, file, sheet_name)
-        sheet.reset_dimensions()  # some programs write wrong dimensions; read every row there is
-        rows = (tuple(map(_xlsx_value, row)) for row in sheet.iter_rows(min_row=1, values_only=True))
-        return _parse_records(enumerate(rows, 1), file, f"`{file}` sheet `{sheet.title}`")
-    except _CORRUPT_XLSX:
-        raise _not_a_workbook(file) from None
-    finally:
-        workbook.close()
-
-
-def _not_a_workbook(file: str) -> TableError:
-    return TableError(f"`{file}` is not a valid Excel workbook", file=file,
-                      help="open it in Excel and save it again as `.xlsx`")
-
-
-def _pick_sheet(workbook, file: str, name: str | None):
-    sheets = workbook.worksheets
-    if name is None:
-        return sheets[0]
-    for sheet in sheets:
-        if sheet.title == name:
-            return sheet
-    listed = ", ".join(f"`{sheet.title}`" for sheet in sheets)
-    raise TableError(f"`{file}` has no sheet `{name}`", help=f"its sheets are {listed}", file=file)
-
-
-def _xlsx_value(value: object) -> object:
-    """Floats become exact decimals (0.1 stays 0.1); date-only datetimes become dates."""
-    if isinstance(value, float):
-        return to_number(value)
-    if isinstance(value, datetime) and value.time() == time():
-        return value.date()
-    return value
 
 
 def _read_jsonl(file: str, text: str) -> tuple[list[str], list[dict], list[int]]:
@@ -443,7 +389,7 @@ def _find_header(numbered, file: str, where: str) -> tuple[list[str], int]:
                      help="the first row names the columns, e.g. `deal_id,date,product,amount`")
 
 
-def _parse_records(numbered: Iterator[tuple[int, Sequence[object]]], file: str, where: str
+def parse_records(numbered: Iterator[tuple[int, Sequence[object]]], file: str, where: str
                    ) -> tuple[list[str], list[dict], list[int]]:
     """The first non-blank record is the header; the rest become dicts keyed by it."""
     header, _, rows = _stream_records(numbered, file, where)
@@ -474,6 +420,15 @@ def _blank(cells: Sequence[object]) -> bool:
     return not any(cells) and all(cell is None or cell == "" for cell in cells)
 
 
+def column_letter(index: int) -> str:
+    """The letters a spreadsheet names its column `index` (from 1) by: 1 → A, 27 → AA."""
+    letters = ""
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 def _header(cells: Sequence[object], file: str, where: str, row: int) -> list[str]:
     """Stripped column names; trailing empty cells are dropped, an empty one among names is an error."""
     names = [to_text(cell) or "" for cell in cells]
@@ -481,13 +436,13 @@ def _header(cells: Sequence[object], file: str, where: str, row: int) -> list[st
         names.pop()
     seen: dict[str, int] = {}
     for index, name in enumerate(names, 1):
-        cell = f"{get_column_letter(index)}{row}"
+        cell = f"{column_letter(index)}{row}"
         if not name:
             raise TableError(f"{where}: header cell {cell} is empty", file=file, row=row,
-                             column=get_column_letter(index),
+                             column=column_letter(index),
                              help="give every column a name; if header cells are merged, unmerge them")
         if name in seen:
-            first = f"{get_column_letter(seen[name])}{row}"
+            first = f"{column_letter(seen[name])}{row}"
             raise TableError(f"{where}: header cells {first} and {cell} are both named `{name}`",
                              file=file, row=row, column=name, help="every column needs its own name")
         seen[name] = index
@@ -502,18 +457,18 @@ def _fit(cells: Sequence[object], width: int, file: str, where: str, number: int
         return list(cells[:width])
     used = max(index for index, cell in enumerate(cells, 1) if cell is not None and cell != "")
     raise TableError(
-        f"{where} row {number} has a value in column {get_column_letter(used)}, "
+        f"{where} row {number} has a value in column {column_letter(used)}, "
         f"but the header (row {header_row}) names only {width} column{'s' if width != 1 else ''}",
         help="every value needs a named column: put a value that contains a comma in double quotes, "
              "remove any title row above the header, and unmerge header cells",
-        file=file, row=number, column=get_column_letter(used),
+        file=file, row=number, column=column_letter(used),
     )
 
 
 # ---- writing files ----
 
 @contextmanager
-def _replacing(path: str | os.PathLike) -> Iterator[io.BufferedWriter]:
+def replacing(path: str | os.PathLike) -> Iterator[io.BufferedWriter]:
     """An open binary file that replaces `path` only when the block finishes without an error."""
     target = Path(path)
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
@@ -530,7 +485,7 @@ def _replacing(path: str | os.PathLike) -> Iterator[io.BufferedWriter]:
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    with _replacing(path) as handle:
+    with replacing(path) as handle:
         handle.write(data)
 
 
@@ -541,7 +496,7 @@ def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8
 Row = Mapping[str, object] | Sequence[object]
 
 
-def _values(columns: Sequence[str], row: Row) -> list[object]:
+def row_values(columns: Sequence[str], row: Row) -> list[object]:
     """A row given as a dict (looked up by column; absent = empty) or as a sequence in column order."""
     if isinstance(row, Mapping):
         return [row.get(column) for column in columns]
@@ -562,18 +517,13 @@ def _csv_text(value: object) -> str:
 
 def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Row]) -> None:
     """UTF-8 with BOM, so that Excel opens Chinese text correctly; numbers never in exponent form."""
-    with _replacing(path) as handle:
+    with replacing(path) as handle:
         stream = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         writer = csv.writer(stream)
         writer.writerow(columns)
-        writer.writerows([_csv_text(value) for value in _values(columns, row)] for row in rows)
+        writer.writerows([_csv_text(value) for value in row_values(columns, row)] for row in rows)
         stream.flush()
-        stream.detach()  # leave closing the file to _replacing
-
-
-_BOLD = Font(bold=True)
-_WIDTH_SAMPLE = 1000
-"""Rows looked at when sizing columns: enough to be right, cheap for a million-row sheet."""
+        stream.detach()  # leave closing the file to replacing
 
 
 def write_xlsx(path: str | os.PathLike, sheets: Iterable[tuple[str, Sequence[str], Iterable[Row]]],
@@ -582,41 +532,5 @@ def write_xlsx(path: str | os.PathLike, sheets: Iterable[tuple[str, Sequence[str
 
     `formats` maps a column name to an Excel number format (e.g. `#,##0.00` for money) for its numbers.
     """
-    workbook = openpyxl.Workbook(write_only=True)
-    for name, columns, rows in sheets:
-        sheet = workbook.create_sheet(name)
-        values = [_values(columns, row) for row in rows]
-        _size_columns(sheet, columns, values)
-        sheet.freeze_panes = "A2"
-        sheet.append([_xlsx_cell(sheet, column, None, _BOLD) for column in columns])
-        column_formats = [(formats or {}).get(column) for column in columns]
-        for row in values:
-            sheet.append([_xlsx_cell(sheet, value, number_format) for value, number_format in zip(row, column_formats)])
-    with _replacing(path) as handle:
-        workbook.save(handle)
-
-
-def _xlsx_cell(sheet, value: object, number_format: str | None, font: Font | None = None) -> object:
-    """A plain value where possible; a styled cell where needed. Text is never taken for a formula."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters would make the file invalid
-    is_number = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-    is_formula_like = isinstance(value, str) and value.startswith("=")
-    if not (font or is_formula_like or (number_format and is_number)):
-        return value
-    cell = WriteOnlyCell(sheet, value)
-    if is_formula_like:
-        cell.data_type = "s"
-    if number_format and is_number:
-        cell.number_format = number_format
-    if font:
-        cell.font = font
-    return cell
-
-
-def _size_columns(sheet, columns: Sequence[str], values: Sequence[Sequence[object]]) -> None:
-    """Column widths from the header and the first rows; CJK characters count double."""
-    for index, column in enumerate(columns):
-        texts = [column, *(to_text(row[index]) or "" for row in values[:_WIDTH_SAMPLE] if index < len(row))]
-        width = max(display_width(text) for text in texts)
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 8), 60)
+    from .xlsx import write_workbook  # openpyxl takes a tenth of a second to import: only when needed
+    write_workbook(path, sheets, formats)

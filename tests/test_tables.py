@@ -458,3 +458,9 @@ def test_jsonl_lists_and_objects_read_as_the_text_a_sheet_holds(tmp_path):
     path = write(tmp_path / "deals.jsonl", '{"deal_id": "D1", "participants": ["电子银行部", "信用卡中心"]}\n'
                                            '{"deal_id": "D2", "participants": {"电子银行部": 60, "信用卡中心": 40}}\n')
     assert [row["participants"] for row in read_table(path).rows] == ["电子银行部;信用卡中心", "电子银行部:60;信用卡中心:40"]
+
+
+def test_column_letters_are_excels():
+    from openpyxl.utils import get_column_letter
+    assert [tables.column_letter(index) for index in range(1, 16_385)] == \
+        [get_column_letter(index) for index in range(1, 16_385)]

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..statement import build, statement_text, write_files
 from ..tables import TableError
 from ..workspace import WorkspaceError
 from .common import Failure, open_workspace, session_options, table_failure, workspace_options
@@ -23,6 +22,8 @@ def statement_command(workspace, month, out_dir, **options):
     month's deals with each department's share, failing gates, and the publication window (the first
     `publish_days` days of the next month). Figures are provisional until the year-end evaluation.
     """
+    # the statement's workbook needs openpyxl, a tenth of a second to import: not for the other commands
+    from ..statement import build, statement_text, write_files
     session = open_workspace(workspace, **session_options(**options))
     try:
         statement = build(session, month)
