@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from .expr import Env, truth
 from .plan import Plan, required_deal_columns
-from .tables import Table, TableError, read_table
+from .tables import Table, TableError, as_written, read_table
 from .values import to_date, to_number
 
 VERDICTS = {"confirmed": "confirmed", "确认": "confirmed", "通过": "confirmed", "属实": "confirmed",
@@ -142,7 +142,7 @@ def _audit(table: Table | None) -> dict[str, tuple[str, str, int]]:
     table.require({"deal_id": "each verdict is about one deal", "verdict": "`confirmed` or `rejected` (art. 21)"})
     verdicts = {}
     for number, row in table.numbered():
-        deal_id = str(row.get("deal_id") or "").strip()
+        deal_id = as_written(str(row.get("deal_id") or "").strip())
         raw = str(row.get("verdict") or "").strip()
         if not raw:
             continue  # not audited yet

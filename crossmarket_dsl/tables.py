@@ -515,6 +515,12 @@ def _csv_text(value: object) -> str:
     return text
 
 
+def as_written(text: str) -> str:
+    """Text as it was before `write_csv` kept it from being a formula: for ids read back from a sheet
+    crossmarket wrote (the audit sheet)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
+
+
 def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Row]) -> None:
     """UTF-8 with BOM, so that Excel opens Chinese text correctly; numbers never in exponent form."""
     with replacing(path) as handle:

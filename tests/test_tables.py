@@ -365,6 +365,13 @@ def test_write_csv_keeps_formula_like_text_as_text(tmp_path):
         ["'=HYPERLINK(\"http://x\",\"点击\")", "'@SUM(A1)"], ["'+86 138", "-5"], ["'=1+1", "-5"], ["普通", "+5"]]
 
 
+def test_text_kept_from_being_a_formula_reads_back_as_written(tmp_path):
+    path = tmp_path / "audit.csv"
+    ids = ["=1+1", "-A7", "@x", "'quoted", "D1", "-5"]
+    write_csv(path, ["deal_id"], [[deal_id] for deal_id in ids])
+    assert [tables.as_written(row["deal_id"]) for row in read_table(str(path)).rows] == ids
+
+
 def failing_rows():
     yield ["new"]
     raise RuntimeError("disk full")
