@@ -11,6 +11,8 @@ from decimal import Decimal
 from operator import attrgetter, itemgetter
 from typing import Iterable, Iterator, Sequence
 
+from .values import sum_numbers
+
 ONE = Decimal(1)
 SCALE = Decimal("1e-12")
 """Points and shares are kept to 12 decimal places (the results show 4): with a fixed scale, adding them up
@@ -88,28 +90,52 @@ class SplitSums:
 
 class Tally:
     """Deals added up as they are accepted, for the totals (`totals.add_up`): points and quantity by
-    product and split, and by outlet the cells of its deals. A million deals added up here, while each
-    is at hand, cost a fraction of a second; added up after the gates, a second and more."""
+    product and split; by outlet, the deals and the sums of the outlet attribution's plain cells. A
+    million deals added up here, while each is at hand, cost a fraction of a second; added up after
+    the gates, a second and more, every deal and cell being out of the processor's cache by then."""
 
-    def __init__(self):
+    def __init__(self, cell_sums: Sequence[tuple[int, int]] = ()):
         self.splits: list[SplitSums] = []
-        self.outlets: dict[str, list[tuple]] = {}  # outlet → the cells of each of its deals
+        self.cell_sums = cell_sums  # (attribution label index, position in `Deal.cells`) of each plain cell
+        self.outlets: dict[str, list] = {}  # outlet → [deals, the sum of each of `cell_sums`]
+        self.pending: dict[str, list[tuple]] = {}  # outlet → cells of its deals not yet added up
+        self.pending_deals = 0
 
     def sums(self, product: str, fractions: tuple) -> SplitSums:
         sums = SplitSums(product, fractions)
         self.splits.append(sums)
         return sums
 
+    FLUSH_DEALS = 8192
+    """Cells added up at a time: few enough to be in the processor's cache still, enough that adding up
+    (a few calls a column) costs little for each cell."""
+
     def add_outlet(self, outlet: str, cells: tuple) -> None:
-        cells_of_outlet = self.outlets.get(outlet)
-        if cells_of_outlet is None:
-            cells_of_outlet = self.outlets[outlet] = []
-        cells_of_outlet.append(cells)
+        pending = self.pending.get(outlet)
+        if pending is None:
+            pending = self.pending[outlet] = []
+        pending.append(cells)
+        self.pending_deals += 1
+
+    def flush(self, unless_fewer_than: int = 0) -> None:
+        """Adds up the cells gathered since the last flush, a column at a time. The row loop asks after each
+        chunk of the ledger (`unless_fewer_than=FLUSH_DEALS`), and once more at the end."""
+        if self.pending_deals < max(unless_fewer_than, 1):
+            return
+        for outlet, cells in self.pending.items():
+            sums = self.outlets.get(outlet)
+            if sums is None:
+                sums = self.outlets[outlet] = [0, *[Decimal(0)] * len(self.cell_sums)]
+            sums[0] += len(cells)
+            for index, (_, position) in enumerate(self.cell_sums, 1):
+                sums[index] += sum_numbers(map(itemgetter(position), cells))
+        self.pending.clear()
+        self.pending_deals = 0
 
     @classmethod
-    def of(cls, deals: Iterable[Deal]) -> "Tally":
+    def of(cls, deals: Iterable[Deal], cell_sums: Sequence[tuple[int, int]]) -> "Tally":
         """The tally of any deals (a month's, say)."""
-        tally, by_split = cls(), {}
+        tally, by_split = cls(cell_sums), {}
         for deal in deals:
             key = (deal.product_plan.name, deal.fractions)
             sums = by_split.get(key)
@@ -118,6 +144,7 @@ class Tally:
             sums.add(deal.points, deal.quantity)
             if deal.outlet_name:
                 tally.add_outlet(deal.outlet_name, deal.cells)
+        tally.flush()
         return tally
 
 

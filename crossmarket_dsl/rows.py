@@ -91,7 +91,7 @@ class RowOutcome:
     def __init__(self, plan: Plan):
         self.accepted: list[Deal] = []
         self.by_product: dict[str, list[Deal]] = {product.name: [] for product in plan.product_list}
-        self.tally = Tally()  # the reported ones, added up (the totals need no other pass over them)
+        self.tally = Tally(plan.attribution_cells)  # the reported ones, added up: the totals need no other pass
         self.rejected: list[Rejection] = []
         self.rows = 0
         self.ids: set[str] = set()  # every deal_id of the ledger
@@ -103,6 +103,7 @@ def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) ->
     engine = _RowEngine(plan, window, lookups, ledger.columns)
     for numbers, records in ledger.record_chunks():
         engine.run(numbers, records)
+    engine.outcome.tally.flush()
     return engine.outcome
 
 
@@ -293,6 +294,7 @@ class _RowEngine:
                 if outlet:
                     add_outlet(outlet, cells)
         outcome.rows += reported_rows
+        outcome.tally.flush(unless_fewer_than=Tally.FLUSH_DEALS)
 
     def cells(self, records: Sequence[Sequence]) -> Iterator[tuple]:
         """Each record's cells of the fields the rules read, as a tuple, equal cells made one object."""

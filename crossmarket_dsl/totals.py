@@ -2,7 +2,7 @@
 points, and what each outlet co-organised (art. 17).
 
 They start from the `Tally` the row loop keeps (points and quantity by product and split; by outlet, the
-cells of its deals): a million deals are not walked again. The deals a failing gate scaled
+deals and the sums of plain cells): a million deals are not walked again. The deals a failing gate scaled
 (`touched`) are then taken out at their points and put back at their gated points. Deals with the
 same split are added up first and split once: shares are linear in the points, and the last
 participant's remainder keeps each group's parts adding up to its points exactly.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import itemgetter
 from typing import Iterable
 
 from .plan import Plan
@@ -62,29 +61,28 @@ def add_up(plan: Plan, tally: Tally, touched: Iterable[Deal], deals: Iterable[De
             for dept, share in split_points(total, fractions):
                 departments[dept] = departments.get(dept, ZERO) + share
     return Totals(departments, quantities, points, attributed(plan, tally, deals),
-                  {outlet: len(cells) for outlet, cells in tally.outlets.items()})
+                  {outlet: sums[0] for outlet, sums in tally.outlets.items()})
 
 
 def add_up_deals(plan: Plan, deals: list[Deal]) -> Totals:
     """The totals of any deals (a month's, say), the gates already applied to them."""
     touched = [deal for deal in deals if deal.factor != 1 or deal.department_factors is not None]
-    return add_up(plan, Tally.of(deals), touched, deals)
+    return add_up(plan, Tally.of(deals, plan.attribution_cells), touched, deals)
 
 
 def attributed(plan: Plan, tally: Tally, deals: Iterable[Deal]) -> dict[str, dict[str, Decimal]]:
     """Art. 17: each attribution expression summed over each outlet's deals (gates do not apply). Every
     declared outlet is listed; empty cells and cells that are not numbers add nothing.
 
-    A plain `deal.x` is summed from the cells the tally keeps; any other expression is run on each deal
-    of the outlet."""
+    A plain `deal.x` cell is summed by the tally; any other expression is run on each deal of the outlet."""
     if not plan.attribution:
         return {}
     labels = [label for label, _ in plan.attribution]
     totals = {outlet["name"]: dict.fromkeys(labels, ZERO) for outlet in plan.ir["outlets"]}
-    for outlet, cells in tally.outlets.items():
+    for outlet, sums in tally.outlets.items():
         row = totals.setdefault(outlet, dict.fromkeys(labels, ZERO))
-        for index, position in plan.attribution_cells:
-            row[labels[index]] += sum_numbers(map(itemgetter(position), cells))
+        for (index, _), total in zip(tally.cell_sums, sums[1:]):
+            row[labels[index]] += total
     others = sorted(set(range(len(labels))) - {index for index, _ in plan.attribution_cells})
     if others:
         for outlet, members in _by_outlet(deals).items():

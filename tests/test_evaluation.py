@@ -22,6 +22,7 @@ from crossmarket_dsl.jsonout import dumps
 from crossmarket_dsl.policytest import run_file
 from crossmarket_dsl.render import to_json
 from crossmarket_dsl.session import open_session
+from crossmarket_dsl.deals import Tally
 from crossmarket_dsl.totals import add_up_deals
 
 from .conftest import ROOT
@@ -189,10 +190,7 @@ def test_generated_ledgers_keep_the_invariants(generated_workspace, rows, month)
         deals = [d for d in result.deals if d.product_plan is product.plan]
         assert product.quantity == sum((d.quantity for d in deals), Decimal(0))
         assert product.points == sum((d.gated_points for d in deals), Decimal(0))
-    for outlet, amounts in result.outlets.items():
-        deals = [d for d in result.deals if d.outlet_name == outlet]
-        for label, expression in result.plan.attribution:
-            assert amounts[label] == sum(filter(None, (number(expression(d)) for d in deals)), Decimal(0))
+    assert result.outlets == _outlet_sums_deal_by_deal(result)
     # each deal's shares add up to its points exactly
     for deal in result.deals:
         assert sum(share for _, share in deal.shares) == deal.points
@@ -262,3 +260,20 @@ def test_an_attribution_that_is_more_than_a_cell_is_run_on_each_deal(tmp_path):
     outcome = run_file(tmp_path / "policies/rules.test.yaml")
     assert outcome.compiled.ok, outcome.compiled.report
     assert [test.failures for test in outcome.outcomes] == [[]]
+
+
+def test_outlet_sums_added_up_in_batches_are_the_sums(monkeypatch):
+    """The row loop adds each outlet's cells up a batch at a time; any batch size gives the same sums."""
+    whole = open_session(ROOT / "examples/panjin-2026").evaluate()
+    monkeypatch.setattr(Tally, "FLUSH_DEALS", 7)
+    batched = open_session(ROOT / "examples/panjin-2026").evaluate()
+    assert batched.outlets == whole.outlets == _outlet_sums_deal_by_deal(batched)
+
+
+def _outlet_sums_deal_by_deal(result) -> dict:
+    """Each outlet's attribution, summed one deal at a time (every declared outlet listed)."""
+    outlets = dict.fromkeys([o["name"] for o in result.plan.ir["outlets"]] + [d.outlet_name for d in result.deals
+                                                                              if d.outlet_name])
+    return {outlet: {label: sum(filter(None, (number(expression(d)) for d in result.deals
+                                              if d.outlet_name == outlet)), Decimal(0))
+                     for label, expression in result.plan.attribution} for outlet in outlets}
