@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from .plan import Plan
 from .deals import Deal, Tally, split_points
+from .plan import Plan
 from .values import sum_numbers
 
 ZERO = Decimal(0)
