@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_panjin import (ALL_YEAR, HERE, Client, Ledger, join, manager, masked_name,  # noqa: E402
-                         money, product_label, random_day, write_csv)
+                         money, product_label, random_day, write_csv, write_registers)
 
 SEED = 20260102
 
@@ -165,14 +165,7 @@ def make_dalian(folder: Path = HERE / "dalian-2026") -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "workspace.yaml").write_text(WORKSPACE_YAML, encoding="utf-8")
     write_csv(folder / "deals.csv", DEAL_COLUMNS, rows)
-    write_csv(folder / "clients.csv", CLIENT_COLUMNS,
-              [{"client_id": c.client_id, "name": c.name, **c.register} for c in clients])
-    write_csv(folder / "projects.csv", ["project_id", "name", "developer", "dev_loan", "dev_loan_share",
-                                        "total_mortgages"],
-              [{"project_id": p[0], "name": p[1], "developer": p[2], "dev_loan": p[4], "dev_loan_share": p[5],
-                "total_mortgages": p[6]} for p in PROJECTS])
-    write_csv(folder / "indicators.csv", ["product", "indicator"],
-              [{"product": name, "indicator": value} for name, value in INDICATORS])
+    write_registers(folder, CLIENT_COLUMNS, clients, PROJECTS, INDICATORS)
     write_csv(folder / "audit.csv", ["deal_id", "verdict", "note"], audit)
     return {"rows": len(rows)}
 

@@ -344,6 +344,19 @@ def target_list_rows(clients: list[Client]) -> list[dict]:
     return rows
 
 
+def write_registers(folder: Path, client_columns: list[str], clients: list[Client], projects: list[tuple],
+                    indicators: list[tuple[str, str]]) -> None:
+    """The clients register, the housing projects and the product-line indicators of a workspace."""
+    write_csv(folder / "clients.csv", client_columns,
+              [{"client_id": c.client_id, "name": c.name, **c.register} for c in clients])
+    write_csv(folder / "projects.csv", ["project_id", "name", "developer", "dev_loan", "dev_loan_share",
+                                        "total_mortgages"],
+              [{"project_id": p[0], "name": p[1], "developer": p[2], "dev_loan": p[4], "dev_loan_share": p[5],
+                "total_mortgages": p[6]} for p in projects])
+    write_csv(folder / "indicators.csv", ["product", "indicator"],
+              [{"product": name, "indicator": value} for name, value in indicators])
+
+
 WORKSPACE_YAML = """\
 # 盘锦分行 2026: a year of cross-sales under 盘锦分行公私联动交叉营销实施细则.
 # Regenerate the tables with `python examples/make_panjin.py`; see README.md for what each row shows.
@@ -367,15 +380,8 @@ def make_panjin(folder: Path = HERE / "panjin-2026") -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "workspace.yaml").write_text(WORKSPACE_YAML, encoding="utf-8")
     write_csv(folder / "deals.csv", DEAL_COLUMNS, rows, bom=True)  # as exported for Excel
-    write_csv(folder / "clients.csv", CLIENT_COLUMNS,
-              [{"client_id": c.client_id, "name": c.name, **c.register} for c in clients])
+    write_registers(folder, CLIENT_COLUMNS, clients, PROJECTS, INDICATORS)
     write_csv(folder / "target_list.csv", ["client_id", "name", "department", "from", "to"], target_list_rows(clients))
-    write_csv(folder / "projects.csv", ["project_id", "name", "developer", "dev_loan", "dev_loan_share",
-                                        "total_mortgages"],
-              [{"project_id": p[0], "name": p[1], "developer": p[2], "dev_loan": p[4], "dev_loan_share": p[5],
-                "total_mortgages": p[6]} for p in PROJECTS])
-    write_csv(folder / "indicators.csv", ["product", "indicator"],
-              [{"product": name, "indicator": value} for name, value in INDICATORS])
     write_csv(folder / "audit.csv", ["deal_id", "verdict", "audited_on", "note"], audit)
     return {"rows": len(rows), "audit_rejected": audit_rejected}
 
