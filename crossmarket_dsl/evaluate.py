@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .deals import Deal
 from .expr import Env, number
 from .gates import GateOutcome, apply_gates
 from .inputs import Inputs, target_test
 from .plan import Plan, ProductPlan
 from .reward import allocate
-from .deals import Deal
 from .rows import Lookups, Rejection, RowOutcome, Window, process_rows
 from .tables import TableError, collection_paused
 from .totals import Totals, add_up, add_up_deals

@@ -12,9 +12,9 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
+from .deals import Deal
 from .expr import Env, truth
 from .plan import GatePlan, Plan
-from .deals import Deal
 from .rows import RowOutcome
 
 

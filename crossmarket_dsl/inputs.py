@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
 from .expr import Env, truth
 from .plan import Plan, required_deal_columns
 from .tables import Table, TableError, as_written, read_table

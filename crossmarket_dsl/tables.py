@@ -311,9 +311,9 @@ def _json_cell(value: object) -> object:
     """A JSON list or object in a cell reads as the text a spreadsheet would hold: `["电子银行部", "信用卡中心"]`
     as `电子银行部;信用卡中心`, `{"电子银行部": 60, "信用卡中心": 40}` as `电子银行部:60;信用卡中心:40`."""
     if isinstance(value, list):
-        return ";".join("" if item is None else str(_json_cell(item)) for item in value)
+        return to_text(value)
     if isinstance(value, dict):
-        return ";".join(f"{key}:{_json_cell(item)}" for key, item in value.items())
+        return ";".join(f"{key}:{to_text(item) or ''}" for key, item in value.items())
     return value
 
 

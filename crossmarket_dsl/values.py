@@ -8,8 +8,8 @@ the common case — a plain number or an ISO date — is tried first with no nor
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
 from collections import Counter
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from operator import is_not
