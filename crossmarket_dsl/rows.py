@@ -155,12 +155,14 @@ def _cells_at(positions: Sequence[int]) -> Callable[[Sequence], tuple]:
     return itemgetter(*positions) if positions else lambda record: ()
 
 
+REMEMBERED = 100_000
+"""Points and splits remembered at most; then the memory starts afresh (slower, never wrong)."""
+
+
 class _Points:
     """A product's points, remembered by what they depend on: the quantity, and the cells and rows its
     points and condition read (for `10 per unit`, the quantity alone). Deals alike in these get the
     same points, so a million deals need a few thousand evaluations."""
-
-    LIMIT = 100_000  # remembered points; then the memory starts afresh
 
     def __init__(self, product: ProductPlan, fields: tuple[str, ...]):
         self.product = product
@@ -177,7 +179,7 @@ class _Points:
         return key
 
     def __call__(self, key, env: Env) -> tuple:
-        if len(self.memo) >= self.LIMIT:
+        if len(self.memo) >= REMEMBERED:
             self.memo.clear()
         points = self.memo[key] = _points(self.product, env)
         return points
@@ -276,17 +278,17 @@ class _RowEngine:
                 self.reject("R010", "rejected by the audit" + (f": {note}" if note else ""), row_number, deal_id,
                             day, reported)
                 continue
-            product_points = points_of[product.name]
+            product_points, product_row = points_of[product.name], info[product.name]
             key = quantity if product_points.key is None else \
                 product_points.key(quantity, cells, client_id, project_id, outlet)
             points, problem = product_points.memo.get(key) or product_points(key, Env(
                 deal=dict(zip(names, cells), quantity=quantity), client=client, project=project,
-                product=info[product.name], outlet=outlet_row))
+                product=product_row, outlet=outlet_row))
             if problem:
                 self.reject(*problem, row_number, deal_id, day, reported)
                 continue
             deal = new_deal((row_number, deal_id, day, product, quantity, client_id, project_id, outlet, names, cells,
-                             client, project, info[product.name], outlet_row, points, fractions, reported))
+                             client, project, product_row, outlet_row, points, fractions, reported))
             accept(deal)
             by_product[product.name].append(deal)
             if reported:  # added up now, while the row is at hand (see `Tally`)
@@ -319,7 +321,7 @@ class _RowEngine:
         """The fraction of a deal's points each department gets, host first, and the group its reported
         deals join; or a rejection."""
         shares, problem = _participants(self.plan, product, _text(raw))
-        if len(self.splits) >= _Points.LIMIT:
+        if len(self.splits) >= REMEMBERED:
             self.splits.clear()
         if problem:
             split = self.splits[(product.name, raw)] = (None, problem, None)
