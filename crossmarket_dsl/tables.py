@@ -430,8 +430,10 @@ def column_letter(index: int) -> str:
 
 
 def _header(cells: Sequence[object], file: str, where: str, row: int) -> list[str]:
-    """Stripped column names; trailing empty cells are dropped, an empty one among names is an error."""
-    names = [to_text(cell) or "" for cell in cells]
+    """Stripped column names; trailing empty cells are dropped, an empty one among names is an error.
+    A byte-order mark is no part of a name, in any encoding (a UTF-8 file with a BOM re-encoded as
+    GB18030 keeps it)."""
+    names = [(to_text(cell) or "").lstrip("\ufeff") for cell in cells]
     while names and not names[-1]:
         names.pop()
     seen: dict[str, int] = {}

@@ -51,6 +51,15 @@ def test_csv_encoding_is_detected(tmp_path, encoding):
     assert table.rows == [{"client_id": "C1", "name": "盘锦石化有限公司"}]
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_byte_order_mark_is_no_part_of_the_first_column_in_gb18030(tmp_path, stream):
+    path = tmp_path / "deals.csv"
+    path.write_bytes(("\ufeff" + HEADER + "D1,2026-03-01,个人理财,5\n").encode("gb18030"))
+    table = read_table(str(path), stream=stream)
+    assert table.columns == ["deal_id", "date", "product", "amount"]
+    assert [row["deal_id"] for _, row in table.numbered()] == ["D1"]
+
+
 def test_csv_encoding_can_be_named(tmp_path):
     path = write(tmp_path / "clients.csv", "client_id,name\nC1,臺灣銀行\n", "big5")
     assert read_table(path, encoding="big5").rows[0]["name"] == "臺灣銀行"
