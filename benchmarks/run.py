@@ -59,16 +59,16 @@ print(rows)
 API_EVALUATE = r"""
 import sys
 from datetime import date
-from crossmarket_dsl.parser import parse
-from crossmarket_dsl.source import read_source
-from crossmarket_dsl.lower import lower
-from crossmarket_dsl.plan import build_plan
-from crossmarket_dsl.inputs import load_inputs
-from crossmarket_dsl.evaluate import evaluate
-from crossmarket_dsl.render import to_json
-from crossmarket_dsl.jsonout import dumps
-from crossmarket_dsl.workspace import load_workspace
-from crossmarket_dsl.resolve import find_measure
+from crossmarket_dsl.language.parser import parse
+from crossmarket_dsl.language.source import read_source
+from crossmarket_dsl.language.lower import lower
+from crossmarket_dsl.engine.plan import build_plan
+from crossmarket_dsl.engine.inputs import load_inputs
+from crossmarket_dsl.engine.evaluate import evaluate
+from crossmarket_dsl.reports.render import to_json
+from crossmarket_dsl.io.jsonout import dumps
+from crossmarket_dsl.io.workspace import load_workspace
+from crossmarket_dsl.language.resolve import find_measure
 ws = load_workspace(sys.argv[1])
 rules = parse(read_source(ws.rules))
 plan = build_plan(lower(parse(read_source(sys.argv[2])), rules).ir)

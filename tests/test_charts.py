@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from crossmarket_dsl.charts import bar_chart, completion_chart, line_chart
 from crossmarket_dsl.cli import cli
+from crossmarket_dsl.reports.charts import bar_chart, completion_chart, line_chart
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

@@ -10,10 +10,10 @@ import yaml
 from click.testing import CliRunner
 
 from crossmarket_dsl.cli import cli
-from crossmarket_dsl.fmt import format_source
-from crossmarket_dsl.jsonout import loads
-from crossmarket_dsl.pipeline import load
-from crossmarket_dsl.source import read_source
+from crossmarket_dsl.io.jsonout import loads
+from crossmarket_dsl.language.fmt import format_source
+from crossmarket_dsl.language.pipeline import load
+from crossmarket_dsl.language.source import read_source
 
 from .conftest import ROOT
 

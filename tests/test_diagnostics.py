@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crossmarket_dsl import pipeline
-from crossmarket_dsl.checks import CheckContext, run_checks
-from crossmarket_dsl.schema import validate
-from crossmarket_dsl.source import Span, UnreadableFile
+from crossmarket_dsl.language import pipeline
+from crossmarket_dsl.language.checks import CheckContext, run_checks
+from crossmarket_dsl.language.schema import validate
+from crossmarket_dsl.language.source import Span, UnreadableFile
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "tests" / "diagnostics"

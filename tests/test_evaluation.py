@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crossmarket_dsl.cli import cli
-from crossmarket_dsl.expr import number
-from crossmarket_dsl.jsonout import dumps
-from crossmarket_dsl.policytest import run_file
-from crossmarket_dsl.render import to_json
-from crossmarket_dsl.session import open_session
-from crossmarket_dsl.deals import Tally
-from crossmarket_dsl.totals import add_up_deals
+from crossmarket_dsl.engine.deals import Tally
+from crossmarket_dsl.engine.session import open_session
+from crossmarket_dsl.engine.totals import add_up_deals
+from crossmarket_dsl.io.jsonout import dumps
+from crossmarket_dsl.office.policytest import run_file
+from crossmarket_dsl.reports.render import to_json
+from crossmarket_dsl.semantics.expr import number
 
 from .conftest import ROOT
 

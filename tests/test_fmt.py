@@ -15,13 +15,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crossmarket_dsl import ast
 from crossmarket_dsl.cli.fmt import fmt_command
-from crossmarket_dsl.diagnostics import DiagnosticError
-from crossmarket_dsl.fmt import expression, format_source
-from crossmarket_dsl.literals import number_value
-from crossmarket_dsl.parser import parse
-from crossmarket_dsl.source import SourceFile, read_source
+from crossmarket_dsl.language import ast
+from crossmarket_dsl.language.diagnostics import DiagnosticError
+from crossmarket_dsl.language.fmt import expression, format_source
+from crossmarket_dsl.language.literals import number_value
+from crossmarket_dsl.language.parser import parse
+from crossmarket_dsl.language.source import SourceFile, read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = Path(__file__).resolve().parent / "fmt"

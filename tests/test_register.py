@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from crossmarket_dsl.cli import cli
-from crossmarket_dsl.pipeline import load
-from crossmarket_dsl.register import GENESIS, RegisterError, chain_hash, draft_filing, open_register
+from crossmarket_dsl.language.pipeline import load
+from crossmarket_dsl.office.register import GENESIS, RegisterError, chain_hash, draft_filing, open_register
 
 ROOT = Path(__file__).resolve().parent.parent
 MEASURE = ROOT / "policies" / "measure" / "2026.xm"

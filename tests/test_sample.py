@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from crossmarket_dsl.sample import sample_size
+from crossmarket_dsl.office.sample import sample_size
 
 from .panjin_copy import PANJIN, RULES, copy_panjin, lines_of, run
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from crossmarket_dsl.statement import publication_window, publish_days
+from crossmarket_dsl.office.statement import publication_window, publish_days
 
 from .panjin_copy import PANJIN, RULES, copy_panjin, run
 

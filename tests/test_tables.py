@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crossmarket_dsl import tables
-from crossmarket_dsl.tables import (
-    Table, TableError, atomic_write_text, read_table, split_sheet, write_csv, write_xlsx,
-)
+from crossmarket_dsl.io import tables
+from crossmarket_dsl.io.files import atomic_write_text
+from crossmarket_dsl.io.records import Table, TableError, column_letter
+from crossmarket_dsl.io.tables import read_table, split_sheet, write_csv, write_xlsx
 
 HEADER = "deal_id,date,product,amount\n"
 
@@ -478,5 +478,5 @@ def test_jsonl_lists_and_objects_read_as_the_text_a_sheet_holds(tmp_path):
 
 def test_column_letters_are_excels():
     from openpyxl.utils import get_column_letter
-    assert [tables.column_letter(index) for index in range(1, 16_385)] == \
+    assert [column_letter(index) for index in range(1, 16_385)] == \
         [get_column_letter(index) for index in range(1, 16_385)]

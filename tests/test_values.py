@@ -2,9 +2,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from crossmarket_dsl.values import Converter, sum_numbers, to_bool, to_date, to_number, to_text
+from crossmarket_dsl.semantics.values import Converter, sum_numbers, to_bool, to_date, to_number, to_text
 
 
 @pytest.mark.parametrize(

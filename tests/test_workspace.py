@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from crossmarket_dsl.workspace import Workspace, WorkspaceError, load_workspace
+from crossmarket_dsl.io.workspace import Workspace, WorkspaceError, load_workspace
 
 
 @pytest.fixture

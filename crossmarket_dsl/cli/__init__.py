@@ -12,8 +12,8 @@ import sys
 import click
 
 from .. import __version__
-from .check import check_command, compile_command
 from . import init, sample, statement, targets
+from .check import check_command, compile_command
 from .common import guard
 from .diff import diff_command
 from .evaluate import evaluate_command, explain_command

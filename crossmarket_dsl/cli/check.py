@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import Report
-from ..jsonout import dumps, yaml_dumps
-from ..pipeline import Compiled, load
-from ..source import UnreadableFile
-from ..tables import atomic_write_text
+from ..io.files import atomic_write_text
+from ..io.jsonout import dumps, yaml_dumps
+from ..language.diagnostics import Report
+from ..language.pipeline import Compiled, load
+from ..language.source import UnreadableFile
 from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Failure, print_report
 
 MEASURE_OPTION = click.option("--measure", type=click.Path(dir_okay=False, path_type=Path),

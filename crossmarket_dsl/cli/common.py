@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import Report, render_report_json, render_report_text
-from ..session import RulesHaveErrors, open_session
-from ..source import SourceFile, UnreadableFile
-from ..tables import TableError
-from ..workspace import WorkspaceError
+from ..engine.session import RulesHaveErrors, open_session
+from ..io.tables import TableError
+from ..io.workspace import WorkspaceError
+from ..language.diagnostics import Report, render_report_json, render_report_text
+from ..language.source import SourceFile, UnreadableFile
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 

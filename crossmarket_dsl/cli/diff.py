@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import Report
-from ..jsonout import dumps
-from ..pipeline import Compiled, sha256_of
-from ..ruldiff import Side, effect, rules_diff, to_text
+from ..io.jsonout import dumps
+from ..language.diagnostics import Report
+from ..language.pipeline import Compiled, sha256_of
+from ..office.ruldiff import Side, effect, rules_diff, to_text
 from .check import MEASURE_OPTION, SCHEMA_OPTION, load_or_fail
 from .common import EXIT_INPUT, FORMAT_OPTION, evaluate_or_fail, open_workspace, print_report
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..explain import explain_deal
-from ..jsonout import dumps
-from ..outputs import write_outputs
-from ..render import to_json, to_text
+from ..io.jsonout import dumps
+from ..reports.explain import explain_deal
+from ..reports.outputs import write_outputs
+from ..reports.render import to_json, to_text
 from .common import (EXIT_INPUT, FORMAT_OPTION, Failure, evaluate_or_fail, open_workspace, session_options,
                      workspace_options)
 

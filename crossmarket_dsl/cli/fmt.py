@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import DiagnosticError, Report, render_report_text
-from ..fmt import format_source
-from ..source import UnreadableFile, read_source
+from ..language.diagnostics import DiagnosticError, Report, render_report_text
+from ..language.fmt import format_source
+from ..language.source import UnreadableFile, read_source
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..init import InitError, find_measure, load_measure, rules_text, write_new
-from ..resolve import policies_folder
-from ..source import UnreadableFile
+from ..language.resolve import policies_folder
+from ..language.source import UnreadableFile
+from ..office.init import InitError, find_measure, load_measure, rules_text, write_new
 from .common import EXIT_INPUT, EXIT_USAGE, Failure, print_report
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import Diagnostic, Report, render_report_text
-from ..jsonout import dumps, loads
-from ..register import DEFAULT_PATH, Filing, RegisterError, draft_filing, open_register
-from ..ruldiff import Side, rules_diff
-from ..source import SourceFile, Span
+from ..io.jsonout import dumps, loads
+from ..language.diagnostics import Diagnostic, Report, render_report_text
+from ..language.source import SourceFile, Span
+from ..office.register import DEFAULT_PATH, Filing, RegisterError, draft_filing, open_register
+from ..office.ruldiff import Side, rules_diff
 from .check import MEASURE_OPTION, SCHEMA_OPTION, ir_document, load_or_fail
 from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Failure, print_report
 from .diff import print_diff

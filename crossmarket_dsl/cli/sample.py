@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..jsonout import dumps
-from ..sample import SampleError, draw, sample_text, to_json, write_sheets
-from ..workspace import WorkspaceError
+from ..io.jsonout import dumps
+from ..io.workspace import WorkspaceError
+from ..office.sample import SampleError, draw, sample_text, to_json, write_sheets
 from .common import FORMAT_OPTION, Failure, open_workspace, session_options, workspace_options
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..tables import TableError
-from ..workspace import WorkspaceError
+from ..io.tables import TableError
+from ..io.workspace import WorkspaceError
 from .common import Failure, open_workspace, session_options, table_failure, workspace_options
 
 
@@ -23,7 +23,7 @@ def statement_command(workspace, month, out_dir, **options):
     `publish_days` days of the next month). Figures are provisional until the year-end evaluation.
     """
     # the statement's workbook needs openpyxl, a tenth of a second to import: not for the other commands
-    from ..statement import build, statement_text, write_files
+    from ..office.statement import build, statement_text, write_files
     session = open_workspace(workspace, **session_options(**options))
     try:
         statement = build(session, month)

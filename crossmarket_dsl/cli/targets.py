@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..jsonout import dumps
-from ..tables import TableError
-from ..targets import require_criteria_columns, review, review_text, to_json, write_files
+from ..io.jsonout import dumps
+from ..io.tables import TableError
+from ..office.targets import require_criteria_columns, review, review_text, to_json, write_files
 from .common import FORMAT_OPTION, open_workspace, session_options, table_failure, workspace_options
 
 

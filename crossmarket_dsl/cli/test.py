@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..policytest import PolicyTestError, find_test_files, run_file
-from ..source import UnreadableFile
+from ..language.source import UnreadableFile
+from ..office.policytest import PolicyTestError, find_test_files, run_file
 from .common import EXIT_INPUT, EXIT_USAGE, Failure, print_report
 
 

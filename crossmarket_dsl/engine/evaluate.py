@@ -1,0 +1,183 @@
+"""The evaluation of SPEC §7, in stages: plan → rows → gates → departments, products, outlets → reward.
+
+Each stage is a function over plain data, so a faster engine can replace the row loop (`rows.py`)
+without touching the semantics of the others.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..io.records import TableError, collection_paused
+from ..semantics.expr import Env, number
+from .contract import Lookups, Rejection, RowOutcome, Window
+from .deals import Deal
+from .gates import GateOutcome, apply_gates
+from .inputs import Inputs, target_test
+from .plan import Plan, ProductPlan
+from .reward import allocate
+from .rows import process_rows
+from .totals import Totals, add_up, add_up_deals
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class ProductResult:
+    plan: ProductPlan
+    quantity: Decimal
+    target: Decimal | None
+    points: Decimal
+    counted: bool
+
+    @property
+    def completion(self) -> Decimal | None:
+        if self.target is None or self.target <= 0:
+            return None
+        return self.quantity / self.target
+
+
+@dataclass
+class Result:
+    plan: Plan
+    window: Window
+    month: str | None
+    rows: int
+    deals: list[Deal]  # accepted deals of the reported dates
+    rejected: list[Rejection]
+    department_points: dict[str, Decimal]
+    rewards: dict[str, Decimal] | None
+    products: list[ProductResult]
+    gates: list[GateOutcome]
+    outlets: dict[str, dict[str, Decimal]]
+    reward_note: str | None = None
+    all_deals: list[Deal] = field(default_factory=list, repr=False)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def provisional(self) -> bool:
+        return self.month is not None
+
+    @property
+    def pool(self) -> Decimal | None:
+        reward = self.plan.ir.get("reward") or {}
+        return reward.get("pool")
+
+
+def month_window(period: tuple[date, date], month: str | None) -> Window:
+    start, end = period
+    if month is None:
+        return Window(start, end)
+    year, number = (int(part) for part in month.split("-"))
+    last = calendar.monthrange(year, number)[1]
+    return Window(start, end, date(year, number, 1), date(year, number, last))
+
+
+def product_info(plan: Plan, inputs: Inputs) -> dict[str, dict]:
+    """The `product.*` row of each product: name, code, unit, indicator, and its target."""
+    info = {}
+    for product in plan.product_list:
+        row = {"name": product.name, "code": product.code, "unit": product.unit,
+               "indicator": inputs.indicators.get(product.name)}
+        row["target"] = number(product.target(Env(product=row))) if product.target else None
+        info[product.name] = row
+    return info
+
+
+def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None = None) -> Result:
+    # A million Deal objects would be rescanned by the cyclic GC over and over; none of them form cycles.
+    with collection_paused():
+        return _evaluate(plan, inputs, period, month)
+
+
+def _evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None) -> Result:
+    window = month_window(period, month)
+    info = product_info(plan, inputs)
+    lookups = Lookups(inputs.clients, inputs.projects, info, target_test(plan, inputs),
+                      {deal_id: note for deal_id, (verdict, note, _) in inputs.audit.items() if verdict == "rejected"})
+    outcome = process_rows(plan, inputs.deals, window, lookups)
+    _check_audit_ids(inputs, outcome)
+    gates = apply_gates(plan, outcome, info, period_end=month is None)
+    reported = outcome.accepted if not window.monthly else [deal for deal in outcome.accepted if deal.in_report]
+    touched = dict.fromkeys(deal for gate in gates if not gate.passed for deal in gate.deals if deal.in_report)
+    totals = add_up(plan, outcome.tally, touched, reported)
+    result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, totals.departments, None,
+                    product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted)
+    result.warnings = undeclared_outlets(plan, totals.outlet_deals) + ungrouped(plan, inputs, outcome) + \
+        undated_rows(outcome.undated)
+    _reward(result)
+    return result
+
+
+def ungrouped(plan: Plan, inputs: Inputs, rows: RowOutcome) -> list[str]:
+    """Deals a project gate cannot judge (no project, or one the projects table lacks): they keep their
+    points, which can slip past art. 20, so the result says so."""
+    warnings = []
+    for gate in (g for g in plan.gates if g.scope == "project"):
+        deals = rows.accepted if gate.product is None else rows.by_product[gate.product]
+        missing = [d for d in deals if d.in_report and d.project_id not in inputs.projects]
+        if missing:
+            shown = ", ".join(d.deal_id for d in missing[:5]) + (" …" if len(missing) > 5 else "")
+            warnings.append(f"{len(missing)} deal{'s' if len(missing) != 1 else ''} of "
+                            f"`{gate.product or 'any product'}` name no project of the projects table, so the "
+                            f"gate `{gate.name}` ({'、'.join(gate.cite)}) cannot judge them: {shown}")
+    return warnings
+
+
+def undated_rows(rows: list[int]) -> list[str]:
+    if not rows:
+        return []
+    shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+    return [f"{len(rows)} row{'s' if len(rows) != 1 else ''} of the ledger ha{'ve' if len(rows) != 1 else 's'} "
+            f"no usable date and belong{'' if len(rows) != 1 else 's'} to no month (rows {shown}); "
+            "the year-end evaluation rejects them as R002"]
+
+
+def undeclared_outlets(plan: Plan, outlet_deals: dict[str, int]) -> list[str]:
+    """Deals credited to an outlet the rules do not declare (art. 10, 17): counted, but worth a look."""
+    declared = {o["name"] for o in plan.ir["outlets"]}
+    if not declared:
+        return []
+    return [f"outlet `{name}` is not declared in the rules ({count} deal{'s' if count != 1 else ''}); "
+            "its income and deposits are listed under its own name"
+            for name, count in outlet_deals.items() if name not in declared]
+
+
+def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
+    """An audit verdict about a deal the ledger does not have is a mistake in the audit sheet."""
+    for deal_id, (_, _, row) in inputs.audit.items():
+        if deal_id not in outcome.ids:
+            raise TableError(f"the audit sheet has a verdict for deal `{deal_id}`, which is not in the ledger",
+                             row=row, column="deal_id", help="check the deal id against the ledger")
+
+
+def department_points(plan: Plan, deals: list[Deal]) -> dict[str, Decimal]:
+    """Every department's points after the gates, over some deals (a month's, say)."""
+    return add_up_deals(plan, deals).departments
+
+
+def product_results(plan: Plan, totals: Totals, gates: list[GateOutcome], info) -> list[ProductResult]:
+    not_counted = {o.key for o in gates if not o.passed and o.gate.scope == "product" and o.factor == 0}
+    return [ProductResult(product, totals.quantities[product.name], info[product.name]["target"],
+                          totals.points[product.name], product.name not in not_counted)
+            for product in plan.product_list]
+
+
+def _reward(result: Result) -> None:
+    reward = result.plan.ir.get("reward")
+    if reward is None:
+        result.reward_note = "these rules declare no reward pool"
+        return
+    if result.provisional:
+        result.reward_note = "rewards are allocated only in the year-end evaluation (art. 22)"
+        return
+    unit = (reward.get("rounding") or {}).get("unit") or Decimal("0.01")
+    allocation = allocate(Decimal(reward["pool"]), result.department_points, Decimal(unit))
+    if not allocation:
+        result.reward_note = "no department has any points, so nothing is allocated"
+        result.rewards = {name: ZERO for name in result.department_points}
+        return
+    result.rewards = allocation

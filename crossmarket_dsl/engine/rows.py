@@ -1,0 +1,364 @@
+"""The row loop: every ledger row ends accepted (with its points and shares) or rejected with one
+reason code (SPEC §7.1–7.2). Nothing is dropped silently.
+
+| code | reason |
+|------|--------|
+| R001 | duplicate `deal_id` (the first row is kept), or no `deal_id` at all |
+| R002 | bad or missing date |
+| R003 | outside the effective period |
+| R004 | unknown product, or one the branch has not configured |
+| R005 | bad quantity (not a number, or ≤ 0) |
+| R006 | client not on the target list at the deal's date |
+| R007 | no participating department (not a cross-sale) |
+| R008 | unknown participant, the host named as participant, or a participant named twice |
+| R009 | declared shares invalid |
+| R010 | rejected by audit |
+| R011 | points not computable |
+| R012 | points condition false (not eligible) |
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from itertools import repeat
+from operator import itemgetter
+from typing import Callable, Iterable, Iterator, Sequence
+
+from ..io.records import Table
+from ..semantics.expr import Env, number, truth
+from ..semantics.values import Converter, to_date, to_number
+from .contract import Lookups, Rejection, RowOutcome, Window
+from .deals import NO_ROW, ONE, SCALE, Tally, new_deal
+from .plan import Plan, ProductPlan, used_fields
+
+HUNDRED = Decimal(100)
+_SEPARATORS = re.compile(r"[;；、,，]")
+
+
+def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
+    """Validate every row of the ledger and compute points and base shares of the accepted ones."""
+    engine = _RowEngine(plan, window, lookups, ledger.columns)
+    for numbers, records in ledger.record_chunks():
+        engine.run(numbers, records)
+    engine.outcome.tally.flush()
+    return engine.outcome
+
+
+def _text(value) -> str:
+    return value.strip() if value.__class__ is str else ("" if value is None else str(value).strip())
+
+
+def _texts(cells) -> list[str]:
+    cells = list(cells)
+    try:
+        return list(map(str.strip, cells))
+    except TypeError:  # numbers or empty cells, from XLSX or JSON Lines
+        return list(map(_text, cells))
+
+
+class _Interner(Converter):
+    """One object for each distinct cell of a column, so that a deal keeps a pointer rather than its own
+    copy of `0.00`, and a million deals of a few thousand distinct cells cost megabytes, not hundreds.
+
+    A column that hardly repeats itself (amounts to the cent) would only pay for the lookups: once
+    `PROBE` cells are seen, if most were new, the column is passed on as it comes."""
+
+    PROBE = 16_384
+
+    def __init__(self):
+        super().__init__(lambda cell: cell)
+        self.seen = self.new = 0
+        self.active = True
+
+    def __missing__(self, raw):
+        self.new += 1
+        return super().__missing__(raw)
+
+    def column(self, cells: Iterable, count: int) -> Iterable:
+        if self.active and self.seen >= self.PROBE and 2 * self.new > self.seen:
+            self.active = False
+            self.clear()
+        if not self.active:
+            return cells
+        self.seen += count
+        return super().column(cells)
+
+
+def _cells_at(positions: Sequence[int]) -> Callable[[Sequence], tuple]:
+    """A function giving a record's cells at `positions` as a tuple (`itemgetter` gives a bare cell for one)."""
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda record: (record[position],)
+    return itemgetter(*positions) if positions else lambda record: ()
+
+
+REMEMBERED = 100_000
+"""Points and splits remembered at most; then the memory starts afresh (slower, never wrong)."""
+
+
+class _Points:
+    """A product's points, remembered by what they depend on: the quantity, and the cells and rows its
+    points and condition read (for `10 per unit`, the quantity alone). Deals alike in these get the
+    same points, so a million deals need a few thousand evaluations."""
+
+    def __init__(self, product: ProductPlan, fields: tuple[str, ...]):
+        self.product = product
+        self.memo: dict = {}
+        reads = used_fields({"products": [product.ir]}, criteria=False)
+        positions = [fields.index(name) for name in reads.get("deal", {}) if name != "quantity"]
+        rows = tuple(scope in reads for scope in ("client", "project", "outlet"))
+        self.key = self._key(_cells_at(positions), *rows) if positions or any(rows) else None
+
+    @staticmethod
+    def _key(cells_read, by_client: bool, by_project: bool, by_outlet: bool):
+        def key(quantity, cells, client_id, project_id, outlet):
+            return quantity, cells_read(cells), by_client and client_id, by_project and project_id, by_outlet and outlet
+        return key
+
+    def __call__(self, key, env: Env) -> tuple:
+        if len(self.memo) >= REMEMBERED:
+            self.memo.clear()
+        points = self.memo[key] = _points(self.product, env)
+        return points
+
+
+class _RowEngine:
+    """The row checks, in the order of the reason codes, over a chunk of ledger records at a time.
+
+    The cells of a column are converted by `Converter`s, which convert each distinct text once (dates,
+    products, quantities; ids, so that a ledger's many equal ids are one object), lazily and in C
+    (`map`); points are remembered by the cells they read. The loop over the rows then mostly
+    compares and looks up. It runs a million times a run: it keeps to local names, and builds a
+    rejection's message only when a row is rejected."""
+
+    def __init__(self, plan: Plan, window: Window, lookups: Lookups, columns: list[str]):
+        self.plan, self.window, self.lookups = plan, window, lookups
+        self.position = {name: index for index, name in enumerate(columns)}
+        self.fields = plan.cell_fields
+        self.interners = [_Interner() for _ in self.fields]
+        self.outcome = RowOutcome(plan)
+        self.dates = Converter(to_date)
+        self.products = Converter(lambda raw: plan.products.get(_text(raw)))
+        self.quantities = Converter(_quantity)
+        self.ids = Converter(_text)
+        self.outlets = Converter(lambda name: {"name": name})  # the `outlet.*` row of an outlet
+        self.splits: dict[tuple, tuple] = {}
+        self.points = {product.name: _Points(product, self.fields) for product in plan.product_list}
+
+    def column(self, records: Sequence[Sequence], name: str):
+        """The cells of a column, lazily; a column the ledger does not have reads as empty cells."""
+        position = self.position.get(name)
+        return repeat(None) if position is None else map(itemgetter(position), records)
+
+    def converted(self, numbers: Sequence[int], records: Sequence[Sequence]) -> Iterator[tuple]:
+        """Each record with its cells converted, a column at a time: (record, row number, deal id, date,
+        product, quantity, client id, participants, project id, outlet, (the client's, project's and
+        outlet's rows), the cells of the fields the rules read)."""
+        lookups, column = self.lookups, self.column
+        clients = list(self.ids.column(column(records, "client_id")))
+        projects = list(self.ids.column(column(records, "project_id")))
+        outlets = list(self.ids.column(column(records, "outlet")))
+        rows = zip(map(lookups.clients.get, clients, repeat(NO_ROW)),
+                   map(lookups.projects.get, projects, repeat(NO_ROW)), self.outlets.column(outlets))
+        return zip(records, numbers, _texts(column(records, "deal_id")), self.dates.column(column(records, "date")),
+                   self.products.column(column(records, "product")),
+                   self.quantities.column(column(records, "quantity")), clients, column(records, "participants"),
+                   projects, outlets, rows, self.cells(records))
+
+    def run(self, numbers: Sequence[int], records: Sequence[Sequence]) -> None:
+        outcome, lookups, window = self.outcome, self.lookups, self.window
+        seen, see, audited, info = outcome.ids, outcome.ids.add, lookups.audit_rejected, lookups.product_info
+        spans, on_list = lookups.on_target_list.spans, lookups.on_target_list
+        period_from, period_to, end = window.period_from, window.period_to, window.end
+        report_from, report_to, annual = window.report_from, window.report_to, not window.monthly
+        splits, points_of = self.splits, self.points
+        accept, by_product, names = outcome.accepted.append, outcome.by_product, self.fields
+        add_outlet = outcome.tally.add_outlet
+        reported_rows = 0
+        for (record, row_number, deal_id, day, product, quantity, client_id, participants, project_id, outlet,
+             (client, project, outlet_row), cells) in self.converted(numbers, records):
+            reported = annual if day is None else report_from <= day <= report_to
+            reported_rows += reported
+            if not deal_id or deal_id in seen:
+                self.reject("R001", _duplicate(deal_id), row_number, deal_id, day, reported)
+                continue
+            see(deal_id)
+            if day is None:
+                self.reject("R002", _bad_date(self.cell(record, "date")), row_number, deal_id, day, reported)
+                continue
+            if not period_from <= day <= period_to:
+                self.reject("R003", f"date {day} is outside the effective period {period_from} to {period_to}",
+                            row_number, deal_id, day, reported)
+                continue
+            if day > end:
+                continue  # after the evaluated month: not part of this run
+            if product is None:
+                self.reject("R004", _unknown_product(self.plan, _text(self.cell(record, "product"))), row_number,
+                            deal_id, day, reported)
+                continue
+            if quantity is None:
+                self.reject("R005", f"quantity `{_text(self.cell(record, 'quantity'))}` is not a number above 0",
+                            row_number, deal_id, day, reported)
+                continue
+            span = spans.get(client_id)
+            if not (span[0] <= day <= span[1] if span is not None else on_list(client_id, day)):
+                self.reject("R006", f"client `{client_id}` is not on the target list on {day}" if client_id
+                            else "the deal names no client", row_number, deal_id, day, reported)
+                continue
+            fractions, problem, split_sums = splits.get((product.name, participants)) or \
+                self.split_of(product, participants)
+            if problem:
+                self.reject(*problem, row_number, deal_id, day, reported)
+                continue
+            if deal_id in audited:
+                note = audited[deal_id]
+                self.reject("R010", "rejected by the audit" + (f": {note}" if note else ""), row_number, deal_id,
+                            day, reported)
+                continue
+            product_points, product_row = points_of[product.name], info[product.name]
+            key = quantity if product_points.key is None else \
+                product_points.key(quantity, cells, client_id, project_id, outlet)
+            points, problem = product_points.memo.get(key) or product_points(key, Env(
+                deal=dict(zip(names, cells), quantity=quantity), client=client, project=project,
+                product=product_row, outlet=outlet_row))
+            if problem:
+                self.reject(*problem, row_number, deal_id, day, reported)
+                continue
+            deal = new_deal((row_number, deal_id, day, product, quantity, client_id, project_id, outlet, names, cells,
+                             client, project, product_row, outlet_row, points, fractions, reported))
+            accept(deal)
+            by_product[product.name].append(deal)
+            if reported:  # added up now, while the row is at hand (see `Tally`)
+                split_sums.add(points, quantity)
+                if outlet:
+                    add_outlet(outlet, cells)
+        outcome.rows += reported_rows
+        outcome.tally.flush(unless_fewer_than=Tally.FLUSH_DEALS)
+
+    def cells(self, records: Sequence[Sequence]) -> Iterator[tuple]:
+        """Each record's cells of the fields the rules read, as a tuple, equal cells made one object."""
+        if not self.fields:
+            return repeat(())
+        return zip(*(interner.column(self.column(records, name), len(records))
+                     for name, interner in zip(self.fields, self.interners)))
+
+    def cell(self, record: Sequence, name: str):
+        position = self.position.get(name)
+        return None if position is None else record[position]
+
+    def reject(self, code: str, reason: str, number: int, deal_id: str, day: date | None, reported: bool) -> None:
+        """A row of the reported dates is listed with its reason. An undated row in a monthly run belongs
+        to no month: it is noted for a warning, so that the months' rows add up to the year's."""
+        if reported:
+            self.outcome.rejected.append(Rejection(number, deal_id, code, reason))
+        elif day is None and code == "R002":
+            self.outcome.undated.append(number)
+
+    def split_of(self, product: ProductPlan, raw) -> tuple:
+        """The fraction of a deal's points each department gets, host first, and the group its reported
+        deals join; or a rejection."""
+        shares, problem = _participants(self.plan, product, _text(raw))
+        if len(self.splits) >= REMEMBERED:
+            self.splits.clear()
+        if problem:
+            split = self.splits[(product.name, raw)] = (None, problem, None)
+            return split
+        fractions = _fractions(self.plan, product, shares)
+        split = self.splits[(product.name, raw)] = (fractions, None, self.outcome.tally.sums(product.name, fractions))
+        return split
+
+
+def _duplicate(deal_id: str) -> str:
+    if not deal_id:
+        return "the row has no `deal_id`"
+    return f"`deal_id` `{deal_id}` appears on an earlier row (the first is kept)"
+
+
+def _bad_date(raw) -> str:
+    text = _text(raw)
+    return f"date `{text}` is not a date" if text else "the date is missing"
+
+
+def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Decimal | None], ...]:
+    """Host share, then each participant's fraction of the participants' part (None: the remainder)."""
+    count = len(shares)
+    parts = [(product.host, plan.host_share)]
+    for index, (name, fraction) in enumerate(shares):
+        if index == count - 1:
+            parts.append((name, None))
+        else:
+            parts.append((name, plan.participant_share * (fraction if fraction is not None else ONE / count)))
+    return tuple(parts)
+
+
+def _unknown_product(plan: Plan, name: str) -> str:
+    if not name:
+        return "the deal names no product"
+    catalogue = {entry["name"] for entry in plan.ir["catalog"]} | {entry["code"] for entry in plan.ir["catalog"]}
+    if name in catalogue:
+        return f"product `{name}` is in head office's catalogue but these rules give it no points"
+    return f"product `{name}` is not in the catalogue"
+
+
+def _quantity(value) -> Decimal | None:
+    if value is None or value == "":
+        return ONE
+    number = to_number(value)
+    return number if number is not None and number > 0 else None
+
+
+def _participants(plan: Plan, product: ProductPlan, text: str):
+    """Participants and their declared shares (fractions of the participants' part), or a rejection."""
+    items = [item.strip() for item in _SEPARATORS.split(text) if item.strip()]
+    if not items:
+        return None, ("R007", "no participating department: the host alone is not a cross-sale")
+    names, declared = [], []
+    for item in items:
+        name, _, share = item.replace("：", ":").partition(":")
+        names.append(name.strip())
+        declared.append(share.strip() or None)
+    for name in names:
+        if name not in plan.departments:
+            return None, ("R008", f"participant `{name}` is not a department of the measure")
+        if plan.departments[name] == "support":
+            return None, ("R008", f"`{name}` is a support department: it does not take part in marketing")
+        if name == product.host:
+            return None, ("R008", f"`{name}` is the host of `{product.name}` and cannot also be a participant")
+    if len(set(names)) != len(names):
+        return None, ("R008", "a participant is named twice")
+    if not plan.declared_split:
+        return [(name, None) for name in names], None
+    return _declared_shares(names, declared)
+
+
+def _declared_shares(names, declared):
+    if len(names) == 1 and declared[0] is None:
+        return [(names[0], ONE)], None
+    numbers = [to_number(share.rstrip("%")) if share is not None else None for share in declared]
+    if any(n is None or n < 0 for n in numbers):
+        return None, ("R009", "with `by declared` every participant needs its share, e.g. `电子银行部:60;信用卡中心:40`")
+    total = sum(numbers, Decimal(0))
+    if total != HUNDRED:
+        return None, ("R009", f"declared shares add up to {total}, not 100")
+    return [(name, number / HUNDRED) for name, number in zip(names, numbers)], None
+
+
+def _points(product: ProductPlan, env: Env):
+    if product.when is not None:
+        eligible = truth(product.when(env))
+        if eligible is not True:
+            return None, ("R012", f"the condition of `{product.name}` is {'empty' if eligible is None else 'false'}"
+                                  " for this deal: not eligible")
+    return _scaled(product, number(product.points(env)), env.deal["quantity"])
+
+
+def _scaled(product: ProductPlan, value: Decimal | None, quantity: Decimal):
+    if value is None:
+        return None, ("R011", f"the points of `{product.name}` cannot be computed for this deal "
+                              "(a value it needs is missing or not a number)")
+    try:
+        return (value * quantity if product.per_unit else value).quantize(SCALE), None
+    except InvalidOperation:  # more than 16 digits before the point: not a number of points
+        return None, ("R011", f"the points of `{product.name}` for this deal are too large to count ({value})")

@@ -1,0 +1,348 @@
+"""Head office's filing register (art. 24): every filing of a branch's rules, append-only and hash-chained.
+
+One SQLite file with two tables. `filings` holds one record per filing; each record carries the hash of
+the record before it (`prev_hash`) and its own `hash`, the SHA-256 of all its other fields serialised
+canonically (`chain_hash`). `meta` names the format and its version and holds the head of the chain
+(the last record's id and hash), so `verify` also notices when the last records are removed.
+
+A filing is one `BEGIN IMMEDIATE` transaction: look for the same text already filed, read the head,
+insert, move the head. Concurrent filers wait for each other (busy timeout) instead of forking the chain,
+and a filing interrupted half-way leaves the register as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..language import ast
+from ..language.diagnostics import render_report_json
+from ..language.pipeline import Compiled
+
+FORMAT = "crossmarket-register"
+VERSION = "1"
+GENESIS = "0" * 64  # the predecessor hash of record 1
+BUSY_TIMEOUT_SECONDS = 60
+DEFAULT_PATH = Path("register.sqlite")
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE filings (
+    id INTEGER PRIMARY KEY,
+    branch TEXT,
+    rules_name TEXT,
+    measure_name TEXT,
+    measure_version TEXT,
+    schema_name TEXT,
+    file TEXT NOT NULL,
+    filed_at TEXT NOT NULL,
+    filed_by TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+    sha256 TEXT NOT NULL,
+    source TEXT NOT NULL,
+    ir TEXT,
+    diagnostics TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX filings_by_text ON filings (sha256, branch);
+"""
+
+
+class RegisterError(Exception):
+    """The register cannot be used. `file_level`: the file itself is wrong (exit 2), not its content (exit 1)."""
+
+    def __init__(self, message: str, help: str | None = None, file_level: bool = True):
+        super().__init__(message)
+        self.message = message
+        self.help = help
+        self.file_level = file_level
+
+
+@dataclass(frozen=True)
+class Filing:
+    """One record. `ir` is the compiled IR with its source map (JSON), None when the file did not compile."""
+
+    id: int | None
+    branch: str | None
+    rules_name: str | None
+    measure_name: str | None
+    measure_version: str | None
+    schema_name: str | None
+    file: str
+    filed_at: str
+    filed_by: str
+    status: str
+    sha256: str
+    source: str
+    ir: str | None
+    diagnostics: str
+    prev_hash: str = GENESIS
+    hash: str = ""
+
+    @property
+    def summary(self) -> dict:
+        """`{"errors": N, "warnings": M}` of the diagnostics filed with it."""
+        return json.loads(self.diagnostics)["summary"]
+
+
+def chain_hash(record: Filing) -> str:
+    """SHA-256 of every field but `hash` itself, as sorted compact JSON: the same bytes on every machine."""
+    fields = asdict(record)
+    del fields["hash"]
+    text = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def draft_filing(compiled: Compiled, filed_by: str, ir_json: str | None) -> Filing:
+    """A filing of a checked file, not yet numbered nor chained. `compiled.sources` starts with the file itself."""
+    source = next(iter(compiled.sources.values()))
+    header = _header_facts(compiled.program)
+    measure = (compiled.ir or {}).get("header", {}).get("measure", {})
+    return Filing(
+        id=None, branch=header.get("branch"), rules_name=header.get("name"),
+        measure_name=measure.get("name", header.get("measure")),
+        measure_version=measure.get("version", header.get("version")),
+        schema_name=_schema_name(compiled), file=source.name,
+        filed_at=datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        filed_by=filed_by, status="accepted" if compiled.ok else "rejected",
+        sha256=hashlib.sha256(source.text.encode("utf-8")).hexdigest(), source=source.text, ir=ir_json,
+        diagnostics=render_report_json(compiled.report))
+
+
+def _header_facts(program: ast.Program | None) -> dict:
+    """Branch, rules name and the measure it implements, as written (known even when the measure is not found)."""
+    if program is None or program.kind != "rules":
+        return {}
+    values = {item.key: item.values for item in program.header.items if isinstance(item, ast.Setting)}
+    implements = [v for v in values.get("implements", ()) if isinstance(v, str)] + [None, None]
+    branch = values.get("branch", (None,))
+    return {"name": program.header.name, "branch": branch[0] if isinstance(branch[0], str) else None,
+            "measure": implements[0], "version": implements[1]}
+
+
+def _schema_name(compiled: Compiled) -> str | None:
+    """The schema the file was checked against: the file given or found, else the name the measure gives."""
+    if compiled.schema_path is not None:
+        return compiled.schema_path.name.removesuffix(".json").removesuffix(".schema")
+    return (compiled.ir or {}).get("header", {}).get("measure", {}).get("schema")
+
+
+class Register:
+    """An open register. Use `open_register`; close it (or use `with`) when done."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection):
+        self.path = path
+        self.connection = connection
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.connection.close()
+
+    def file(self, draft: Filing) -> tuple[Filing, bool]:
+        """Append a filing; `(record, True)`, or `(earlier record, False)` when this branch filed this text before."""
+        with self._errors(), self._transaction():
+            earlier = self._one("SELECT * FROM filings WHERE sha256 = ? AND branch IS ? ORDER BY id LIMIT 1",
+                                (draft.sha256, draft.branch))
+            if earlier is not None:
+                return earlier, False
+            head_id, head_hash = self._head()
+            record = Filing(**{**asdict(draft), "id": head_id + 1, "prev_hash": head_hash, "hash": ""})
+            record = Filing(**{**asdict(record), "hash": chain_hash(record)})
+            fields = asdict(record)
+            self.connection.execute(f"INSERT INTO filings ({', '.join(fields)}) VALUES "
+                                    f"({', '.join('?' for _ in fields)})", tuple(fields.values()))
+            self.connection.executemany("UPDATE meta SET value = ? WHERE key = ?",
+                                        [(str(record.id), "head_id"), (record.hash, "head_hash")])
+        return record, True
+
+    def records(self, branch: str | None = None, status: str | None = None) -> list[Filing]:
+        with self._errors():
+            rows = self.connection.execute(
+                "SELECT * FROM filings WHERE (? IS NULL OR branch = ?) AND (? IS NULL OR status = ?) ORDER BY id",
+                (branch, branch, status, status)).fetchall()
+        return [Filing(**dict(row)) for row in rows]
+
+    def get(self, record_id: int) -> Filing | None:
+        with self._errors():
+            return self._one("SELECT * FROM filings WHERE id = ?", (record_id,))
+
+    def head(self) -> tuple[int, str]:
+        """The last record's id and hash, as the register itself remembers them."""
+        with self._errors():
+            return self._head()
+
+    def verify(self) -> tuple[int, list[str]]:
+        """The number of records and every problem of the chain, each naming the record concerned."""
+        records = self.records()
+        head_id, head_hash = self.head()
+        problems, previous = [], None
+        for record in records:
+            if record.id > head_id:
+                problems.append(f"record {record.id} was added outside crossmarket: "
+                                f"the register's last filing is record {head_id}")
+                continue
+            problems += _record_problems(record, previous)
+            previous = record
+        return len(records), problems + _head_problems(previous, head_id, head_hash)
+
+    def _one(self, sql: str, parameters: tuple) -> Filing | None:
+        row = self.connection.execute(sql, parameters).fetchone()
+        return Filing(**dict(row)) if row is not None else None
+
+    def _head(self) -> tuple[int, str]:
+        meta = dict(self.connection.execute("SELECT key, value FROM meta WHERE key IN ('head_id', 'head_hash')"))
+        return int(meta["head_id"]), meta["head_hash"]
+
+    @contextmanager
+    def _transaction(self):
+        """`BEGIN IMMEDIATE` takes the write lock first, so no other filer reads the same head in between."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self):
+        try:
+            yield
+        except sqlite3.IntegrityError as exc:
+            raise RegisterError(f"`{self.path}` is damaged: {exc}", file_level=False,
+                                help="run `crossmarket register verify` to see which records were touched") from None
+        except sqlite3.OperationalError as exc:
+            if _busy(exc):
+                raise RegisterError(f"`{self.path}` is busy: another filing held it for over "
+                                    f"{BUSY_TIMEOUT_SECONDS} seconds", help="try again") from None
+            raise _unusable(self.path, exc) from None
+        except (sqlite3.DatabaseError, KeyError, ValueError, TypeError) as exc:
+            raise _unusable(self.path, exc) from None
+
+
+def _record_problems(record: Filing, previous: Filing | None) -> list[str]:
+    """What is wrong with one record and its link to the record before it."""
+    problems = []
+    if chain_hash(record) != record.hash:
+        problems.append(f"record {record.id} was changed: its hash does not match its content")
+    expected = previous.id + 1 if previous else 1
+    if record.id > expected:
+        problems.append(f"{_records(expected, record.id - 1)} missing: "
+                        f"record {record.id} points to a predecessor that is not there")
+    elif previous is None and record.prev_hash != GENESIS:
+        problems.append(f"record {record.id} was changed: it does not start the chain")
+    elif previous is not None and record.prev_hash != previous.hash:
+        problems.append(f"record {previous.id} was changed: record {record.id} points to a different version of it")
+    return problems
+
+
+def _head_problems(last: Filing | None, head_id: int, head_hash: str) -> list[str]:
+    """Removing the last records breaks no link; the head in `meta` still names the last filing."""
+    last_id = last.id if last else 0
+    if head_id > last_id:
+        return [f"{_records(last_id + 1, head_id)} missing: the register's last filing is record {head_id}"]
+    if last is not None and last.hash != head_hash and chain_hash(last) == last.hash:
+        return [f"record {last_id} was changed: it is not the last filing the register remembers"]
+    return []
+
+
+def _records(first: int, last: int) -> str:
+    return f"record {first} is" if first == last else f"records {first} to {last} are"
+
+
+def _unusable(path: Path, exc: Exception) -> RegisterError:
+    reason = str(exc)
+    if "not a database" in reason:
+        return RegisterError(f"`{path}` is not a register: it is not an SQLite database",
+                             help="name the register with `--register PATH`")
+    return RegisterError(f"`{path}` cannot be used as a register: {reason}",
+                         help="restore the register from a backup, then run `crossmarket register verify`")
+
+
+def open_register(path: Path = DEFAULT_PATH, create: bool = False) -> Register:
+    """Open (with `create`, make) a register, checking that the file is one and of this format version."""
+    path = Path(path)
+    if path.is_dir():
+        raise RegisterError(f"`{path}` is a folder, not a register",
+                            help="name the register file with `--register PATH`")
+    if not create and not path.exists():
+        raise RegisterError(f"there is no register at `{path}`",
+                            help="file rules first with `crossmarket register file RULES --by NAME`, "
+                                 "or name the register with `--register PATH`")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}", uri=True,
+                                     timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise RegisterError(f"`{path}` cannot be opened: {exc}", help="check the path and its permissions") from None
+    connection.row_factory = sqlite3.Row
+    register = Register(path, connection)
+    try:
+        with register._errors():
+            _prepare(register, create)
+    except BaseException:
+        connection.close()
+        raise
+    return register
+
+
+def _prepare(register: Register, create: bool) -> None:
+    """Make a new register's tables (once, even with several filers at the same time) and check the format."""
+    connection = register.connection
+    if create and not _tables(connection):
+        _switch_to_wal(connection)
+        with register._transaction():
+            if not _tables(connection):
+                for statement in SCHEMA.split(";"):  # not executescript: it would commit the transaction
+                    connection.execute(statement)
+                connection.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                                       [("format", FORMAT), ("version", VERSION), ("head_id", "0"),
+                                        ("head_hash", GENESIS)])
+    _check_format(register.path, connection)
+
+
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """WAL lets `list` and `verify` read while someone files. When several filers open a new register at
+    the same moment, SQLite refuses the switch at once (`database is locked`) without waiting for the busy
+    timeout, so it is tried again, every 50 ms, until the timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _tables(connection: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _check_format(path: Path, connection: sqlite3.Connection) -> None:
+    tables = _tables(connection)
+    if not {"meta", "filings"} <= tables:
+        what = "an empty SQLite database" if not tables else "an SQLite database of something else"
+        raise RegisterError(f"`{path}` is not a register: it is {what} (no `meta` and `filings` tables)",
+                            help="name the register with `--register PATH`")
+    meta = dict(connection.execute("SELECT key, value FROM meta"))
+    if meta.get("format") != FORMAT:
+        raise RegisterError(f"`{path}` is not a register: its format is `{meta.get('format')}`, not `{FORMAT}`",
+                            help="name the register with `--register PATH`")
+    if meta.get("version") != VERSION:
+        raise RegisterError(f"`{path}` is a register of format version `{meta.get('version')}`; "
+                            f"this crossmarket reads version `{VERSION}`",
+                            help="use the crossmarket version that wrote it")

@@ -1,0 +1,117 @@
+"""`explain`: one deal's path to its points, in words, down to source lines and articles."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..engine.contract import REASONS
+from ..engine.deals import Deal
+from ..engine.evaluate import Result
+from ..engine.gates import GateOutcome
+from ..semantics.expr import Env
+from .exprtext import expr_text, value_text
+from .render import cite_text, points_text
+
+
+def explain_deal(session, result: Result, deal_id: str) -> str | None:
+    deal = next((d for d in result.all_deals if d.deal_id == deal_id), None)
+    if deal is not None:
+        return _accepted(session, result, deal)
+    rejection = next((r for r in result.rejected if r.deal_id == deal_id), None)
+    if rejection is not None:
+        return (f"deal {deal_id} (row {rejection.row} of {session.workspace.tables['deals']})\n"
+                f"  rejected: {rejection.code} {REASONS[rejection.code]}\n  reason: {rejection.reason}\n"
+                "  a rejected deal earns no points for any department\n")
+    if any(str(row.get("deal_id") or "").strip() == deal_id for _, row in session.inputs.deals.numbered()):
+        return f"deal {deal_id} is not part of this evaluation (it is dated outside month {result.month})\n"
+    return None
+
+
+def _where(session, pointer: str) -> str:
+    span = session.compiled.lowered.source_map.get(pointer)
+    return span.location() if span else "?"
+
+
+def _row_env(session, deal: Deal) -> Env:
+    """The deal as the points expression saw it: its whole ledger row (the evaluation keeps only the
+    fields gates read later)."""
+    row = next((row for number, row in session.inputs.deals.numbered() if number == deal.row), {})
+    return Env(deal={**row, "quantity": deal.quantity}, client=deal.client, project=deal.project,
+               product=deal.product, outlet=deal.outlet)
+
+
+def _accepted(session, result: Result, deal: Deal) -> str:
+    plan, product = session.plan, deal.product_plan
+    constants = plan.constants
+    env = _row_env(session, deal)
+    lines = [f"deal {deal.deal_id} (row {deal.row} of {session.workspace.tables['deals']})",
+             "1. validation: accepted",
+             f"   date {deal.date} is inside the period {result.window.period_from} to {result.window.period_to}",
+             f"   product {product.name} ({product.code}), host department {product.host}",
+             f"   client {deal.client_id} is on the target list on {deal.date}",
+             f"   participants: {', '.join(dept for dept, _ in deal.shares[1:])}"]
+    pointer = f"/products/{product.index}/points"
+    points_ir = product.ir["points"]
+    lines.append(f"2. points ({_where(session, pointer)}, {cite_text(product.ir['cite']) or 'no article'}):")
+    if points_ir["when"] is not None:
+        lines.append(f"   when {expr_text(points_ir['when'])}  →  {expr_text(points_ir['when'], env, constants)}"
+                     "  →  true")
+    base = deal.points / deal.quantity if product.per_unit else deal.points
+    steps = [expr_text(points_ir["expr"]), expr_text(points_ir["expr"], env, constants), value_text(base)]
+    lines.append("   " + "  =  ".join(dict.fromkeys(steps)))
+    if product.per_unit:
+        lines.append(f"   per unit × quantity {value_text(deal.quantity)}  =  {value_text(deal.points)}")
+    lines += _split_lines(session, deal)
+    gate_lines = [_gate_lines(session, outcome, constants) for outcome in result.gates if deal in outcome.deals]
+    lines.append("4. gates:" if gate_lines else "4. gates: none applies to this deal")
+    for block in gate_lines:
+        lines += block
+    skipped = [g.name for g in plan.gates if g.at_period_end and result.provisional]
+    if skipped:
+        lines.append(f"   not applied in a monthly statement: {', '.join(skipped)} (year-end gates)")
+    lines.append("5. final shares:")
+    for dept, share in deal.gated_shares():
+        lines.append(f"   {dept}: {points_text(share)}")
+    lines.append(f"   total {points_text(deal.gated_points)}")
+    return "\n".join(lines) + "\n"
+
+
+def _split_lines(session, deal: Deal) -> list[str]:
+    plan = session.plan
+    split = plan.ir["split"] or {}
+    lines = [f"3. split ({_where(session, '/split')}, {cite_text(split.get('cite', []))}):",
+             f"   host {deal.shares[0][0]}: {value_text(deal.points)} × {_percent(plan.host_share)}"
+             f"  =  {points_text(deal.shares[0][1])}"]
+    how = "declared shares" if plan.declared_split else f"equally among {len(deal.shares) - 1}"
+    lines.append(f"   participants: {value_text(deal.points)} × {_percent(plan.participant_share)}, {how}:")
+    lines += [f"     {dept}: {points_text(share)}" for dept, share in deal.shares[1:]]
+    return lines
+
+
+def _gate_lines(session, outcome: GateOutcome, constants) -> list[str]:
+    gate = outcome.gate
+    where = _where(session, f"/gates/{gate.index}")
+    lines = [f"   {gate.name} ({cite_text(gate.cite)}, {where}) on {gate.scope} `{outcome.key}`"
+             f" ({len(outcome.deals)} deal{'s' if len(outcome.deals) != 1 else ''}):"]
+    for clause, result in zip(gate.clauses, outcome.clauses):
+        ir = clause.ir
+        if ir["when"] is not None:
+            state = {True: "applies", False: "does not apply", None: "does not apply (a value is missing)"}
+            lines.append(f"     when {expr_text(ir['when'])}  →  {expr_text(ir['when'], outcome.env, constants)}"
+                         f": {state[result.applies]}")
+            if result.applies is not True:
+                continue
+        verdict = {True: "holds", False: "fails", None: "fails (a value is missing)"}[result.holds]
+        lines.append(f"     require {expr_text(ir['require'])}")
+        lines.append(f"       {expr_text(ir['require'], outcome.env, constants)}: {verdict}")
+    if outcome.passed:
+        lines.append("     passed: factor 1")
+    else:
+        how = "otherwise zero" if gate.factor == 0 else f"otherwise scale {_percent(gate.factor)}"
+        scope = f" ({outcome.key}'s share only)" if gate.scope == "department" else ""
+        lines.append(f"     failed: {how}, factor {value_text(outcome.factor)}{scope}")
+    return lines
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value_text(value * 100)}%"

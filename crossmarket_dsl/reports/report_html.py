@@ -1,0 +1,109 @@
+"""A self-contained HTML report of an evaluation: inline CSS, no script, no network, prints cleanly.
+
+`table`, `page` and `charts_section` are shared with the monthly publication statement (`statement.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+from ..engine.contract import REASONS
+from .charts import bar_chart, completion_chart, line_chart
+from .render import percent_text
+
+STYLE = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
+h1{font-size:1.4em;margin-bottom:.2em} h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:.5em 0} th,td{border:1px solid #bbb;padding:.25em .6em}
+th{background:#f0f0f0} td.n{text-align:right;font-variant-numeric:tabular-nums}
+.note{background:#fff6d5;border:1px solid #e5c76b;padding:.5em .8em;margin:.8em 0}
+.fail{color:#a40000} .muted{color:#666}
+figure{margin:.8em 0;break-inside:avoid} figure svg{max-width:100%;height:auto}
+@media print{body{margin:1cm} .note{border-color:#999}}
+"""
+
+
+@dataclass
+class ChartData:
+    """The figures behind the charts: department points, points by month, completion to date (art. 22)."""
+
+    departments: list[tuple[str, Decimal]]
+    months: list[str]
+    trend: dict[str, list[Decimal]]  # department → points of each month
+    completion: list[tuple[str, Decimal | None]]  # product → quantity to date / target
+    floor: Decimal
+
+
+def charts_section(data: ChartData, points_title: str) -> str:
+    """The three charts, each in a `<figure>` so that a printed page never cuts one in half."""
+    charts = [bar_chart(points_title, data.departments),
+              line_chart("各部门月度积分走势 Points by month", data.months, data.trend),
+              completion_chart("产品完成率（年初至今）与下限（第二十二条）Completion to date",
+                               data.completion, data.floor)]
+    return "<h2>图表 Charts</h2>" + "".join(f"<figure>{chart}</figure>" for chart in charts)
+
+
+def page(title: str, body: str, style: str = "") -> str:
+    """A whole HTML document with the report's style (plus `style`), and nothing fetched from elsewhere."""
+    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+            f"<style>{STYLE}{style}</style></head><body>{body}</body></html>\n")
+
+
+def grouped(cell) -> str:
+    """A figure with thousands separators for reading (`781853.53` → `781,853.53`); other text as it is."""
+    text = str(cell)
+    whole, dot, fraction = text.partition(".")
+    digits = whole.lstrip("-")
+    if not digits.isdigit() or (fraction and not fraction.isdigit()):
+        return text
+    return f"{whole[: len(whole) - len(digits)]}{int(digits):,}{dot}{fraction}"
+
+
+def table(header: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(
+        f'<td class="n">{escape(grouped(cell))}</td>' if i in numeric else f"<td>{escape(str(cell))}</td>"
+        for i, cell in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def result_html(document: dict, extra_sections: str = "") -> str:
+    rules, period, deals = document["rules"], document["period"], document["deals"]
+    title = f"{rules['name']}（{rules['branch']}）"
+    when = f"{period['from']} 至 {period['to']}" + (f"，{period['month']} 月度统计" if period["month"] else "")
+    parts = [f"<h1>{escape(title)}</h1>",
+             f"<p class='muted'>{escape(when)} · 依据《{escape(rules['measure'])}》{escape(rules['version'])} · "
+             f"规则文件 SHA-256 {escape(rules['sha256'][:16])}…</p>"]
+    if document["provisional"]:
+        parts.append("<p class='note'>本表为月度临时数据：年终门槛（第二十二条）未计入，奖励未分配。"
+                     "Figures are provisional until the year-end evaluation.</p>")
+    parts.append(f"<p>交易 {deals['rows']} 笔：受理 {deals['accepted']}，剔除 {deals['rejected']}</p>")
+    parts.append("<h2>部门积分与奖励 Departments</h2>")
+    parts.append(table(["部门", "积分", "奖励"],
+                        [[d["department"], d["points"], d["reward"] or "—"] for d in document["departments"]], {1, 2}))
+    parts.append("<h2>产品完成情况 Products</h2>")
+    parts.append(table(["产品", "代码", "数量", "目标", "完成率", "积分", "计入"],
+                        [[p["product"], p["code"], p["quantity"], p["target"] or "—", percent_text(p["completion"]),
+                          p["points"], "是" if p["counted"] else "否"] for p in document["products"]], {2, 3, 4, 5}))
+    parts.append(extra_sections)
+    if document["gates"]:
+        parts.append("<h2>未通过的门槛 Failing gates</h2>")
+        parts.append(table(["门槛", "条款", "范围", "对象", "系数"],
+                            [[g["gate"], g["cite"], g["scope"], g["key"], g["factor"]] for g in document["gates"]],
+                            {4}))
+    if document["outlets"]:
+        labels = [k for k in document["outlets"][0] if k != "outlet"]
+        parts.append("<h2>网点归属（第十七条）Outlets</h2>")
+        parts.append(table(["网点", *labels], [[o["outlet"], *(o[k] for k in labels)] for o in document["outlets"]],
+                            set(range(1, len(labels) + 1))))
+    if document["rejected"]:
+        parts.append("<h2>剔除记录 Rejected rows</h2>")
+        parts.append(table(["行号", "交易编号", "代码", "原因"],
+                            [[r["row"], r["deal_id"], f"{r['code']} {REASONS[r['code']]}", r["reason"]]
+                             for r in document["rejected"]]))
+    reward = document["reward"]
+    parts.append(f"<p>奖励总额 {escape(str(reward['pool'] or '—'))}，已分配 {escape(str(reward['allocated']))}"
+                 + (f"（{escape(reward['note'])}）" if reward.get("note") else "") + "</p>")
+    return page(title, "".join(parts))
