@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import UserError
 from ..engine.session import RulesHaveErrors, open_session
 from ..io.tables import TableError
 from ..io.workspace import WorkspaceError
@@ -38,6 +39,9 @@ def guard(command: click.Command, argv=None) -> int:
     try:
         # Without standalone mode click returns the code of `Exit` instead of raising it.
         code = command.main(args=argv, prog_name="crossmarket", standalone_mode=False)
+    except UserError as exc:
+        show_user_error(exc)
+        return exc.exit_status
     except click.Abort:
         click.echo("aborted", err=True)
         return EXIT_INPUT
@@ -55,6 +59,19 @@ def guard(command: click.Command, argv=None) -> int:
             traceback.print_exc()
         return EXIT_INPUT
     return code if isinstance(code, int) else EXIT_OK
+
+
+def show_user_error(exc: UserError, file=None) -> None:
+    """`error[T101]: message` with the file (and row and column) in front, then the help line."""
+    file = file or sys.stderr
+    where = exc.file or ""
+    if where and exc.row is not None:
+        where += f":{exc.row}"
+    if where and exc.column is not None:
+        where += f" (column {exc.column})"
+    click.echo(f"{where + ': ' if where else ''}error[{exc.code}]: {exc.message}", file=file)
+    if exc.help:
+        click.echo(f"  = help: {exc.help}", file=file)
 
 
 def print_report(report: Report, sources: dict[str, SourceFile], output_format: str) -> None:
