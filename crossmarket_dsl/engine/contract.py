@@ -1,27 +1,52 @@
 """The engine contract: what an engine receives and what it must return.
 
-An engine turns the ledger into row outcomes. It receives
-- the `Plan` (`plan.py`): the validated rules, ready to run — never the AST or the raw IR;
-- the ledger, a `Table` (`io/records.py`), to read with `record_chunks()`, and the `Window` below;
-- the `Lookups` below: the clients, projects and product rows by key, the target-list test and the
-  audit's rejected deals.
+An engine turns the ledger into row outcomes; everything before it (reading and checking the tables,
+building the plan) and after it (gates, totals, reward, outputs) is shared, so that a second engine
+(columnar, SQL) can be added beside the row loop (`rows.py`, the reference) and tested against it.
+An `Engine` is called once per evaluation as `engine(plan, ledger, window, lookups)` and receives
 
-It returns a `RowOutcome`: every row of the reported window either accepted, as a `Deal` record
-(`deals.py`) with its points and base shares, or rejected, as a `Rejection` with one reason code of
-`REASONS` (R001–R012); `rows` counts the rows read, so that rows = accepted + rejected; `tally` adds up
-the accepted deals it reports (points and quantity by product and split, outlet cells), so that the
-totals need no other pass over them.
+- `plan`, the `Plan` (`plan.py`): the validated rules ready to run — products by name and code with
+  their compiled points, condition and target, the departments, the split, the catalogue; never the
+  AST or the raw IR. `plan.cell_fields` are the ledger columns the rules read as `deal.x`;
+- `ledger`, the deals `Table` (`io/records.py`): its `columns`, and its rows through `record_chunks()`
+  (row numbers and records, a chunk at a time; a cell is text, a number or None as the file had it).
+  Its required columns were checked before: a column it lacks is read as empty cells;
+- `window`, the `Window` below: the effective period, and the dates reported;
+- `lookups`, the `Lookups` below: clients and projects by id, the `product.*` row of each product,
+  the target-list test and the deals the audit rejected.
 
-The gates (`gates.py`), the totals (`totals.py`) and the reward (`reward.py`) run on that outcome
-whichever engine filled it; `evaluate.py` is the only module that calls an engine. Outputs import this
-module, never an engine.
+and returns a `RowOutcome` (below), in which every row of the ledger read for the reported dates ends
+either accepted or rejected, nothing dropped silently:
+
+- `accepted`: in ledger order, a `Deal` (`deals.py`, made with `new_deal`) for every accepted row up
+  to `window.end` — earlier months too, which the gates see — with its points (to `deals.SCALE`), its
+  split `fractions` (host first; the last participant None: it takes the remainder) and `in_report`
+  set when its date is among the reported ones; `by_product` the same deals by product name;
+- `rejected`: one `Rejection` for every reported row that is not accepted, in ledger order, with the
+  first failing reason of `REASONS` in code order (R001 a duplicate or missing `deal_id`, the first row
+  kept; …; R012 the points condition false) and a message naming the cell at fault;
+- `rows`: the number of rows of the reported dates (a whole-period run: every row), so that
+  rows = reported accepted deals + rejections;
+- `tally`: the reported accepted deals added up (`deals.Tally`: points and quantity by product and
+  split, deals and plain attribution cells by outlet) — equal to `Tally.of(reported deals)`, so that the
+  totals need no other pass over a million deals;
+- `ids`: every `deal_id` of the ledger, whatever its date (the audit sheet is checked against them);
+- `undated`: in a monthly run, the rows without a usable date (they belong to no month).
+
+The row loop does all this in one pass; a columnar engine may compute it set-wise, provided the
+outcome is the same — `tests/test_engines.py` holds every engine of `evaluate.ENGINES` to these rules
+and to the row loop's outcome. `evaluate.py` is the only module that imports an engine and picks one;
+the gates (`gates.py`), the totals (`totals.py`) and the reward (`reward.py`) run on the outcome
+whichever engine filled it, and outputs import this module, never an engine.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
+from ..io.records import Table
 from .deals import Deal, Tally
 from .inputs import TargetTest
 from .plan import Plan
@@ -86,3 +111,9 @@ class RowOutcome:
         self.rows = 0
         self.ids: set[str] = set()  # every deal_id of the ledger
         self.undated: list[int] = []  # rows with no usable date, in a monthly run
+
+
+class Engine(Protocol):
+    """An engine: the ledger's rows turned into a `RowOutcome` (see the module's documentation)."""
+
+    def __call__(self, plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome: ...

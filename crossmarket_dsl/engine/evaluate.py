@@ -1,7 +1,7 @@
 """The evaluation of SPEC §7, in stages: plan → rows → gates → departments, products, outlets → reward.
 
-Each stage is a function over plain data, so a faster engine can replace the row loop (`rows.py`)
-without touching the semantics of the others.
+Each stage is a function over plain data. The rows stage is an engine (`contract.py`): the row loop
+(`rows.py`) is the reference, and this is the only module that imports an engine or picks one.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..io.records import TableError, collection_paused
 from ..semantics.expr import Env, number
-from .contract import Lookups, Rejection, RowOutcome, Window
+from .contract import Engine, Lookups, Rejection, RowOutcome, Window
 from .deals import Deal
 from .gates import GateOutcome, apply_gates
 from .inputs import Inputs, target_test
@@ -23,6 +23,9 @@ from .rows import process_rows
 from .totals import Totals, add_up, add_up_deals
 
 ZERO = Decimal(0)
+REFERENCE = "rows"
+ENGINES: dict[str, Engine] = {REFERENCE: process_rows}
+"""The engines by name; each must give the reference's outcome (`tests/test_engines.py`)."""
 
 
 @dataclass
@@ -87,18 +90,24 @@ def product_info(plan: Plan, inputs: Inputs) -> dict[str, dict]:
     return info
 
 
-def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None = None) -> Result:
+def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None = None,
+             engine: str = REFERENCE) -> Result:
     # A million Deal objects would be rescanned by the cyclic GC over and over; none of them form cycles.
     with collection_paused():
-        return _evaluate(plan, inputs, period, month)
+        return _evaluate(plan, inputs, period, month, engine)
 
 
-def _evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None) -> Result:
-    window = month_window(period, month)
+def run_engine(plan: Plan, inputs: Inputs, window: Window, engine: str = REFERENCE) -> tuple[RowOutcome, dict]:
+    """The rows stage alone: the outcome of `engine`, and the `product.*` rows it was given."""
     info = product_info(plan, inputs)
     lookups = Lookups(inputs.clients, inputs.projects, info, target_test(plan, inputs),
                       {deal_id: note for deal_id, (verdict, note, _) in inputs.audit.items() if verdict == "rejected"})
-    outcome = process_rows(plan, inputs.deals, window, lookups)
+    return ENGINES[engine](plan, inputs.deals, window, lookups), info
+
+
+def _evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None, engine: str) -> Result:
+    window = month_window(period, month)
+    outcome, info = run_engine(plan, inputs, window, engine)
     _check_audit_ids(inputs, outcome)
     gates = apply_gates(plan, outcome, info, period_end=month is None)
     reported = outcome.accepted if not window.monthly else [deal for deal in outcome.accepted if deal.in_report]
