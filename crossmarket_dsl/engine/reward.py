@@ -1,7 +1,9 @@
 """Art. 22: department reward = pool × department points / all points, by the largest-remainder method.
 
 Each share is first cut down to the rounding unit; the units left over go one by one to the largest
-remainders (ties: the department declared first), so the rewards add up to the pool exactly. The
+remainders (ties: the department declared first), so the rewards add up to the pool exactly. Shares and
+remainders are exact fractions: a `Decimal` division keeps 28 digits, and two departments whose
+remainders are truly equal would be told apart by the rounding of the last one. The
 rules' rounding mode cannot change that sum; it rounds the other money figures shown (outlet
 attribution) to the same unit.
 """
@@ -9,6 +11,7 @@ attribution) to the same unit.
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
@@ -25,11 +28,12 @@ def allocate(pool: Decimal, points: dict[str, Decimal], unit: Decimal) -> dict[s
     total = sum(counted.values(), Decimal(0))
     if total <= 0 or pool <= 0:
         return {}
-    exact = {name: pool * p / total for name, p in counted.items()}
-    floors = {name: (value / unit).to_integral_value(rounding=ROUND_DOWN) * unit for name, value in exact.items()}
-    leftover_units = int(((pool - sum(floors.values(), Decimal(0))) / unit).to_integral_value(rounding=ROUND_DOWN))
+    pool_units = Fraction(pool) / Fraction(unit)
+    exact = {name: pool_units * Fraction(p) / Fraction(total) for name, p in counted.items()}  # in units
+    floors = {name: int(value) for name, value in exact.items()}  # Fraction → int rounds toward zero
+    leftover_units = int(pool_units) - sum(floors.values())
     order = list(counted)
-    by_remainder = sorted(order, key=lambda name: (-(exact[name] - floors[name]), order.index(name)))
+    by_remainder = sorted(order, key=lambda name: (floors[name] - exact[name], order.index(name)))
     for name in by_remainder[:leftover_units]:
-        floors[name] += unit
-    return {name: floors.get(name, Decimal(0)) for name in points}
+        floors[name] += 1
+    return {name: Decimal(floors.get(name, 0)) * unit for name in points}
