@@ -37,7 +37,7 @@ def test_every_catalogue_product_has_points_and_a_target(fresh):
     text = fresh.read_text(encoding="utf-8")
     products = re.findall(r"^product (\S+) \{", text, flags=re.MULTILINE)
     assert products == ["个人住房贷款", "代发工资", "个人理财", "第三方存管", "贵宾客户", "个人贷款", "信用卡",
-                        "企业联名卡", "电子银行"]
+                        "企业联名卡", "电子银行", "个人存款", "借记卡", "其他中间业务"]
     assert text.count("target target_ratio * product.indicator") == len(products)
 
 

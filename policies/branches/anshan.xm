@@ -82,6 +82,25 @@ product 电子银行 {
   cite "第十三条"
 }
 
+# 第二条: personal deposits, debit cards and other intermediary business (基金定投, 代理保险 …).
+product 个人存款 {
+  points deal.amount / 10万 per deal
+  target 60
+  cite "第二条"
+}
+
+product 借记卡 {
+  points 0.5 per unit
+  target 300
+  cite "第二条"
+}
+
+product 其他中间业务 {
+  points 2 per deal
+  target 40
+  cite "第二条"
+}
+
 # 第十七条: a corporate department that took part in fewer than 12 cross-sales in the year has its
 # points halved (完成情况不理想的部门对照年初目标进行扣分).
 gate 对公部门参与下限 on department at period_end {

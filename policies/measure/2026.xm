@@ -37,15 +37,18 @@ let 世界五百强 = 500 cite "第九条"
 
 # 第二条: the retail products that may be cross-sold, with their host department (产品主办部门).
 catalog {
-  个人住房贷款 code "MORTGAGE" host 个人金融部 unit "户" cite "第二十条"
-  代发工资     code "PAYROLL"  host 个人金融部 unit "户"
-  个人理财     code "WEALTH"   host 个人金融部 unit "笔"
-  第三方存管   code "CUSTODY"  host 个人金融部 unit "户"
-  贵宾客户     code "VIP"      host 个人金融部 unit "户" cite "第十五条"
-  个人贷款     code "PLOAN"    host 个人金融部 unit "笔"
-  信用卡       code "CARD"     host 信用卡中心 unit "张" cite "第十三条"
-  企业联名卡   code "COBRAND"  host 信用卡中心 unit "张" cite "第十三条"
-  电子银行     code "EBANK"    host 电子银行部 unit "户" cite "第十三条"
+  个人住房贷款 code "MORTGAGE"  host 个人金融部 unit "户" cite "第二十条"
+  代发工资     code "PAYROLL"   host 个人金融部 unit "户"
+  个人理财     code "WEALTH"    host 个人金融部 unit "笔"
+  第三方存管   code "CUSTODY"   host 个人金融部 unit "户"
+  贵宾客户     code "VIP"       host 个人金融部 unit "户" cite "第十五条"
+  个人贷款     code "PLOAN"     host 个人金融部 unit "笔"
+  信用卡       code "CARD"      host 信用卡中心 unit "张" cite "第十三条"
+  企业联名卡   code "COBRAND"   host 信用卡中心 unit "张" cite "第十三条"
+  电子银行     code "EBANK"     host 电子银行部 unit "户" cite "第十三条"
+  个人存款     code "DEPOSIT"   host 个人金融部 unit "户"
+  借记卡       code "DEBIT"     host 个人金融部 unit "张"
+  其他中间业务 code "OTHER_FEE" host 个人金融部 unit "笔"
 } cite "第二条"
 
 # 第三条: the host department leads, the other departments assist;
