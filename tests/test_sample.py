@@ -94,11 +94,15 @@ def test_the_xlsx_audit_sheet_is_read_back_too(tmp_path):
     path = out / f"audit-{MARCH}.xlsx"
     workbook = openpyxl.load_workbook(path)
     sheet = workbook.active
-    assert [cell.value for cell in sheet[1]][6] == "verdict"
-    sheet.cell(2, 7, "驳回")
+    keys = int(sheet.freeze_panes[1:]) - 1  # the column names a tool reads, under the Chinese labels
+    assert [cell.value for cell in sheet[keys - 1]][6:] == ["审核结论", "审核说明"]
+    assert [cell.value for cell in sheet[keys]][6:] == ["verdict", "note"]
+    (choices,) = sheet.data_validations.dataValidation
+    assert choices.formula1 == '"确认,驳回"' and str(choices.sqref).startswith(f"G{keys + 1}:")
+    sheet.cell(keys + 1, 7, "驳回")
     workbook.save(path)
     rejected = year_end(PANJIN, "--table", f"audit={path}")["rejected"]
-    assert sheet.cell(2, 1).value in {r["deal_id"] for r in rejected if r["code"] == "R010"}
+    assert sheet.cell(keys + 1, 1).value in {r["deal_id"] for r in rejected if r["code"] == "R010"}
 
 
 def year_end(workspace, *more) -> dict:

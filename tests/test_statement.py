@@ -36,11 +36,12 @@ def test_workbook_is_set_up_for_printing(march):
         assert sheet["A1"].value == "盘锦分行公私联动交叉营销积分公示（2026年3月）" and sheet["A1"].font.bold
         header_row = int(sheet.freeze_panes[1:]) - 1
         assert sheet.print_title_rows == f"${header_row}:${header_row}"
+        assert sheet["A2"].value.startswith("公示期") and "&P" in sheet.oddFooter.right.text
         assert sheet.cell(header_row, 1).font.bold
         setup = sheet.page_setup
         assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
-        assert sheet.column_dimensions["A"].width >= 8
+        assert sheet.column_dimensions["A"].width >= 2 * len(sheet.cell(header_row, 1).value) + 2  # its label fits
 
 
 def test_workbook_has_month_and_year_to_date_points(march):

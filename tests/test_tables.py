@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from crossmarket_dsl.io import tables
 from crossmarket_dsl.io.files import atomic_write_text
 from crossmarket_dsl.io.records import Table, TableError, column_letter
-from crossmarket_dsl.io.tables import read_table, split_sheet, write_csv, write_xlsx
+from crossmarket_dsl.io.tables import read_table, split_sheet, write_book, write_csv
+from crossmarket_dsl.io.workbook import Book, Column, Sheet
 
 HEADER = "deal_id,date,product,amount\n"
 
@@ -403,26 +404,50 @@ def test_atomic_write_text_replaces(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
-def test_write_xlsx_header_formats_widths_and_text_that_looks_like_a_formula(tmp_path):
+def test_every_workbook_has_a_title_block_chinese_header_typed_cells_and_a_print_setup(tmp_path):
     path = tmp_path / "statement.xlsx"
-    write_xlsx(path, [
-        ("部门积分", ["department", "points", "note"], [
-            {"department": "个人金融部个人金融部", "points": Decimal("1234.5"), "note": "=SUM(A1:A9)"},
-            {"department": "IT", "points": 2, "note": "bad\x07char"},
-        ]),
-        ("空", ["x"], []),
-    ], formats={"points": "#,##0.00"})
+    columns = [Column("department", "部门"), Column("points", "积分", "points"), Column("ratio", "完成率", "percent"),
+               Column("day", "日期", "date"), Column("note", "说明"), Column("verdict", "审核结论", choices=("确认", "驳回"))]
+    write_book(path, Book("盘锦分行积分", ["机构 Branch：盘锦分行", "期间 Period：2026年3月"], [
+        Sheet("部门积分", columns, [
+            {"department": "个人金融部个人金融部", "points": Decimal("1234.5"), "ratio": "0.7583", "day": "2026-03-02",
+             "note": "=SUM(A1:A9)"},
+            {"department": "IT", "points": "—", "note": "bad\x07char"},
+        ], keys=True),
+        Sheet("空", [Column("x", "甲")], []),
+    ]))
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["部门积分", "空"]
     sheet = book["部门积分"]
-    assert sheet.freeze_panes == "A2"
-    assert all(cell.font.b for cell in sheet[1])
-    assert [c.value for c in sheet[2]] == ["个人金融部个人金融部", 1234.5, "=SUM(A1:A9)"]
-    assert sheet["C2"].data_type == "s"
-    assert sheet["B2"].number_format == "#,##0.00" and sheet["B3"].number_format == "#,##0.00"
-    assert sheet["C3"].value == "badchar"
-    assert sheet.column_dimensions["A"].width == 22  # ten CJK characters count twenty
-    assert sheet.column_dimensions["B"].width == 8
+    assert [sheet.cell(row, 1).value for row in (1, 2, 3)] == ["盘锦分行积分", "机构 Branch：盘锦分行", "期间 Period：2026年3月"]
+    assert sheet["A1"].font.b and "A1:F1" in sheet.merged_cells
+    assert [c.value for c in sheet[5]] == ["部门", "积分", "完成率", "日期", "说明", "审核结论"]
+    assert [c.value for c in sheet[6]] == ["department", "points", "ratio", "day", "note", "verdict"]
+    assert all(cell.font.b for cell in sheet[5])
+    assert sheet.freeze_panes == "A7" and sheet.print_title_rows == "$5:$6"
+    assert [c.value for c in sheet[7]][:5] == ["个人金融部个人金融部", 1234.5, 0.7583, datetime(2026, 3, 2),
+                                              "=SUM(A1:A9)"]
+    assert sheet["E7"].data_type == "s"  # text that looks like a formula stays text
+    assert (sheet["B7"].number_format, sheet["C7"].number_format, sheet["D7"].number_format) == \
+        ("#,##0.0000", "0.0%", "yyyy-mm-dd")
+    assert sheet["B8"].value == "—" and sheet["E8"].value == "badchar"
+    assert sheet.column_dimensions["A"].width == 24  # ten CJK characters count twenty, and some room
+    assert sheet.column_dimensions["D"].width == 13
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and "&P" in sheet.oddFooter.right.text
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.formula1 == '"确认,驳回"' and str(validation.sqref) == "F7:F8"
+
+
+def test_a_sheet_crossmarket_wrote_reads_back_from_its_key_row(tmp_path):
+    path = tmp_path / "audit.xlsx"
+    write_book(path, Book("抽查表", ["期间 Period：2026年3月"], [
+        Sheet("抽查", [Column("deal_id", "交易编号"), Column("verdict", "审核结论")], [
+            {"deal_id": "D1", "verdict": "驳回"}, {"deal_id": "D2"}], keys=True)]))
+    table = read_table(str(path), table="audit")
+    assert table.columns == ["deal_id", "verdict"]
+    assert list(table.numbered()) == [(6, {"deal_id": "D1", "verdict": "驳回"}), (7, {"deal_id": "D2", "verdict": None})]
 
 
 # ---- record chunks: the row loop's pass over a ledger ----

@@ -35,6 +35,6 @@ def sample_command(workspace, month, output_format, out_dir, **options):
     click.echo(dumps(to_json(sample, rules)) if output_format == "json" else sample_text(sample, rules),
                nl=output_format == "json")
     if out_dir is not None:
-        written = write_sheets(out_dir, sample)
+        written = write_sheets(out_dir, sample, rules)
         empty = "" if sample.deals else "an empty audit sheet (header only), "
         click.echo(f"wrote {empty}{', '.join(str(path) for path in written)}", err=True)

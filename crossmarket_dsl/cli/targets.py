@@ -39,5 +39,5 @@ def targets_command(workspace, on_day, output_format, out_dir, **options):
     document = to_json(review(session, on), session.rules_info(), session.plan.criteria)
     click.echo(dumps(document) if output_format == "json" else review_text(document), nl=output_format == "json")
     if out_dir is not None:
-        written = write_files(out_dir, document)
+        written = write_files(out_dir, document, on)
         click.echo(f"wrote {len(written)} files to {out_dir}", err=True)

@@ -16,12 +16,13 @@ import os
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from ..semantics.values import to_number, to_text
 from .files import replacing
 from .records import (CHUNK_ROWS, Row, Table, TableError, parse_records, record_chunks, row_values, stream_records,
                       unreadable)
+from .workbook import Book
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -273,11 +274,7 @@ def write_csv(path: str | os.PathLike, columns: Sequence[str], rows: Iterable[Ro
         stream.detach()  # leave closing the file to replacing
 
 
-def write_xlsx(path: str | os.PathLike, sheets: Iterable[tuple[str, Sequence[str], Iterable[Row]]],
-               formats: Mapping[str, str] | None = None) -> None:
-    """Sheets of (name, columns, rows) with a bold, frozen header row and columns sized to fit.
-
-    `formats` maps a column name to an Excel number format (e.g. `#,##0.00` for money) for its numbers.
-    """
-    from .xlsx import write_workbook  # openpyxl takes a tenth of a second to import: only when needed
-    write_workbook(path, sheets, formats)
+def write_book(path: str | os.PathLike, book: Book) -> None:
+    """A workbook in the style of `workbook.py`, written whole or not at all."""
+    from .xlsx import write_book as write  # openpyxl takes a tenth of a second to import: only when needed
+    write(path, book)

@@ -1,4 +1,4 @@
-"""Excel workbooks in and out (`tables.read_table`, `tables.write_xlsx`), apart from the other tables
+"""Excel workbooks in and out (`tables.read_table`, `tables.write_book`), apart from the other tables
 because openpyxl takes a tenth of a second to import (it brings numpy): only commands that read or
 write a workbook pay for it.
 """
@@ -7,21 +7,27 @@ from __future__ import annotations
 
 import os
 import zipfile
+from copy import copy
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+from typing import Sequence
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..language.diagnostics import display_width
-from ..semantics.values import to_number, to_text
+from ..semantics.values import to_date, to_number, to_text
 from .files import replacing
-from .records import Row, TableError, parse_records, row_values, unreadable
+from .records import TableError, parse_records, unreadable
+from .workbook import FORMATS, Book, Column, Sheet
 
 _CORRUPT_XLSX = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError, EOFError)
 """What openpyxl raises for a file that is not a workbook (SyntaxError covers XML ParseError)."""
@@ -37,8 +43,9 @@ def read_workbook(file: str, sheet_name: str | None) -> tuple[list[str], list[di
     try:
         sheet = _pick_sheet(workbook, file, sheet_name)
         sheet.reset_dimensions()  # some programs write wrong dimensions; read every row there is
-        rows = (tuple(map(_xlsx_value, row)) for row in sheet.iter_rows(min_row=1, values_only=True))
-        return parse_records(enumerate(rows, 1), file, f"`{file}` sheet `{sheet.title}`")
+        start = _header_row(sheet)
+        rows = (tuple(map(_xlsx_value, row)) for row in sheet.iter_rows(min_row=start, values_only=True))
+        return parse_records(enumerate(rows, start), file, f"`{file}` sheet `{sheet.title}`")
     except _CORRUPT_XLSX:
         raise _not_a_workbook(file) from None
     finally:
@@ -61,6 +68,14 @@ def _pick_sheet(workbook, file: str, name: str | None):
     raise TableError(f"`{file}` has no sheet `{name}`", help=f"its sheets are {listed}", file=file)
 
 
+def _header_row(sheet) -> int:
+    """The row a table's header is on: the last of the rows repeated on printed pages, as every sheet
+    crossmarket writes has it below its title block (Excel and LibreOffice keep the setting when they
+    save); the first row of any other sheet. openpyxl keeps a read-only sheet's print titles only in
+    `_print_rows` (a range of rows)."""
+    return getattr(getattr(sheet, "_print_rows", None), "max_row", None) or 1
+
+
 def _xlsx_value(value: object) -> object:
     """Floats become exact decimals (0.1 stays 0.1); date-only datetimes become dates."""
     if isinstance(value, float):
@@ -70,49 +85,142 @@ def _xlsx_value(value: object) -> object:
     return value
 
 
-_BOLD = Font(bold=True)
+# ---- writing: every sheet in the one style of `workbook.py` ----
+
+_TITLE_FONT = Font(bold=True, size=14)
+_LINE_FONT = Font(color="444444")
+_HEADER_FONT = Font(bold=True)
+_KEY_FONT = Font(italic=True, size=9, color="666666")
+_HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_CENTERED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_TOP = Alignment(vertical="top", wrap_text=True)  # a long text wraps within its column's width
+_LINE_PT = {11: 15, 14: 19}  # a line's height (points) at a font size
+_WIDTHS = (6, 50)
+"""A column's width in characters, at least and at most: wider text wraps."""
 _WIDTH_SAMPLE = 1000
 """Rows looked at when sizing columns: enough to be right, cheap for a million-row sheet."""
+_SHOWN = {"count": "{:,.0f}", "points": "{:,.4f}", "money": "{:,.2f}", "percent": "{:.1%}"}
+"""How Excel shows a figure of a kind, near enough to size its column."""
 
 
-def write_workbook(path: str | os.PathLike, sheets: Iterable[tuple[str, Sequence[str], Iterable[Row]]],
-                   formats: Mapping[str, str] | None = None) -> None:
-    """`tables.write_xlsx`."""
+def write_book(path: str | os.PathLike, book: Book) -> None:
+    """`tables.write_book`."""
     workbook = openpyxl.Workbook(write_only=True)
-    for name, columns, rows in sheets:
-        sheet = workbook.create_sheet(name)
-        values = [row_values(columns, row) for row in rows]
-        _size_columns(sheet, columns, values)
-        sheet.freeze_panes = "A2"
-        sheet.append([_xlsx_cell(sheet, column, None, _BOLD) for column in columns])
-        column_formats = [(formats or {}).get(column) for column in columns]
-        for row in values:
-            sheet.append([_xlsx_cell(sheet, value, number_format) for value, number_format in zip(row, column_formats)])
+    for sheet in book.sheets:
+        _write_sheet(workbook.create_sheet(sheet.name), book, sheet)
     with replacing(path) as handle:
         workbook.save(handle)
 
 
-def _xlsx_cell(sheet, value: object, number_format: str | None, font: Font | None = None) -> object:
-    """A plain value where possible; a styled cell where needed. Text is never taken for a formula."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters would make the file invalid
-    is_number = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-    is_formula_like = isinstance(value, str) and value.startswith("=")
-    if not (font or is_formula_like or (number_format and is_number)):
-        return value
-    cell = WriteOnlyCell(sheet, value)
-    if is_formula_like:
-        cell.data_type = "s"
-    if number_format and is_number:
-        cell.number_format = number_format
-    if font:
-        cell.font = font
+def _write_sheet(ws, book: Book, sheet: Sheet) -> None:
+    columns = list(sheet.columns)
+    rows = [[_stored(column.kind, row.get(column.key)) for column in columns] for row in sheet.rows]
+    widths = _widths(columns, rows, sheet.keys)
+    for index, width in enumerate(widths, 1):  # a write-only sheet takes its widths before its first row
+        ws.column_dimensions[get_column_letter(index)].width = width
+    block = [(book.title, _TITLE_FONT), *((line, _LINE_FONT) for line in book.lines)]
+    header = len(block) + 2
+    first = header + 1 + sheet.keys
+    ws.freeze_panes = f"A{first}"
+    ws.print_title_rows = f"{header}:{first - 1}"
+    _page_setup(ws, book.title)  # before the first row too: the sheet's properties are written with it
+    last_letter = get_column_letter(max(len(columns), 1))
+    for number, (text, font) in enumerate(block, 1):
+        ws.row_dimensions[number].height = _LINE_PT[font.sz or 11] * _lines(text, sum(widths), font.sz or 11)
+        if len(columns) > 1:
+            ws.merged_cells.add(f"A{number}:{last_letter}{number}")
+        ws.append([_styled(ws, text, font=font, alignment=_TOP)])
+    ws.append([])
+    ws.append([_styled(ws, column.label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER, alignment=_CENTERED)
+               for column in columns])
+    if sheet.keys:
+        ws.append([_styled(ws, column.key, font=_KEY_FONT, fill=_HEADER_FILL, border=_BORDER, alignment=_CENTERED)
+                   for column in columns])
+    templates = [_styled(ws, None, border=_BORDER, alignment=_TOP, number_format=FORMATS[column.kind])
+                 for column in columns]
+    for row in rows:
+        ws.append([_like(ws, template, value) for template, value in zip(templates, row)])
+    for index, column in enumerate(columns, 1):
+        if column.choices:
+            ws.data_validations.append(_choices(column, get_column_letter(index), first, first + max(len(rows), 1) - 1))
+
+
+def _stored(kind: str, value: object) -> object:
+    """A value as the column's kind keeps it: figures as numbers, dates as dates, the rest as text. A
+    value that is not of the kind (a `—` among figures) stays as it is, so nothing is lost."""
+    if value is None or value == "":
+        return None
+    if kind == "date":
+        return to_date(value) or value
+    if kind != "text" and not isinstance(value, bool):
+        number = to_number(value) if isinstance(value, str) else value
+        return value if number is None else number
+    text = value if isinstance(value, str) else to_text(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters would make the file invalid
+
+
+def _styled(ws, value: object, *, font=None, fill=None, border=None, alignment=None, number_format=None):
+    cell = WriteOnlyCell(ws, value)
+    for name, style in (("font", font), ("fill", fill), ("border", border), ("alignment", alignment),
+                        ("number_format", number_format)):
+        if style is not None:
+            setattr(cell, name, style)
     return cell
 
 
-def _size_columns(sheet, columns: Sequence[str], values: Sequence[Sequence[object]]) -> None:
-    """Column widths from the header and the first rows; CJK characters count double."""
+def _like(ws, template, value: object):
+    """A cell styled as its column's template (copying the style is much cheaper than setting it)."""
+    cell = WriteOnlyCell(ws, value)
+    cell._style = copy(template._style)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text is never taken for a formula
+    return cell
+
+
+def _shown(kind: str, value: object) -> str:
+    if value is None:
+        return ""
+    if kind in _SHOWN and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return _SHOWN[kind].format(value)
+    return to_text(value) or ""
+
+
+def _widths(columns: Sequence[Column], rows: list[list], keys: bool) -> list[int]:
+    """Each column as wide as its label and values (CJK counts double) and a little more, within `_WIDTHS`."""
+    low, high = _WIDTHS
+    widths = []
     for index, column in enumerate(columns):
-        texts = [column, *(to_text(row[index]) or "" for row in values[:_WIDTH_SAMPLE] if index < len(row))]
-        width = max(display_width(text) for text in texts)
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 8), 60)
+        texts = [column.label, column.key if keys else "", *(_shown(column.kind, row[index]) for row in rows[:_WIDTH_SAMPLE])]
+        widest = max(map(display_width, texts))
+        widths.append(min(max(widest + widest // 8 + 2, low, column.width), high))  # a little room: fonts differ
+    return widths
+
+
+def _lines(text: str, width: int, size: int) -> int:
+    """Lines a text takes in a merged row `width` characters wide, at a font size."""
+    return max(1, -(-display_width(text) * size // (max(width, 1) * 11)))
+
+
+def _choices(column: Column, letter: str, first: int, last: int) -> DataValidation:
+    listed = "、".join(column.choices)
+    validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle=column.label, error=f"请从列表中选择：{listed}",
+                                showInputMessage=True, promptTitle=column.label, prompt=f"请选择：{listed}")
+    validation.add(f"{letter}{first}:{letter}{last}")
+    return validation
+
+
+def _page_setup(ws, title: str) -> None:
+    """A4 landscape, as wide as the page, centred; the title and page numbers in the footer."""
+    setup = ws.page_setup
+    setup.orientation, setup.paperSize = "landscape", Worksheet.PAPERSIZE_A4
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.2, footer=0.3)
+    ws.oddFooter.left.text = title.replace("&", "&&")
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.right.size = 8

@@ -20,10 +20,14 @@ from pathlib import Path
 from ..engine.deals import Deal
 from ..engine.evaluate import evaluate
 from ..engine.session import check_month
-from ..io.tables import write_csv, write_xlsx
+from ..io.tables import write_book, write_csv
+from ..io.workbook import Book, Column, Sheet, title_lines
 from ..reports.render import number_text, points_text
 
-COLUMNS = ["deal_id", "date", "product", "client_id", "departments", "points", "verdict", "note"]
+COLUMNS = [Column("deal_id", "交易编号"), Column("date", "日期", "date"), Column("product", "产品"),
+           Column("client_id", "客户编号"), Column("departments", "主办与参与部门"), Column("points", "积分", "points"),
+           Column("verdict", "审核结论", choices=("确认", "驳回")), Column("note", "审核说明", width=40)]
+"""The audit sheet; 内控合规部 fills in `verdict` (from a drop-down list) and `note`."""
 
 
 class SampleError(ValueError):
@@ -89,13 +93,20 @@ def file_names(month: str) -> tuple[str, str]:
     return f"audit-{month}.csv", f"audit-{month}.xlsx"
 
 
-def write_sheets(out_dir: Path, sample: Sample) -> list[Path]:
-    """The audit sheet as CSV and XLSX; `evaluate` reads either back as the workspace's `audit` table."""
+def write_sheets(out_dir: Path, sample: Sample, rules: dict) -> list[Path]:
+    """The audit sheet as CSV and XLSX; `evaluate` reads either back as the workspace's `audit` table (the
+    workbook's second header row holds the column names it reads)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = (out_dir / name for name in file_names(sample.month))
     rows = sample.rows()
-    write_csv(csv_path, COLUMNS, rows)
-    write_xlsx(xlsx_path, [(f"抽查{sample.month}", COLUMNS, rows)], formats={"points": "#,##0.0000"})
+    write_csv(csv_path, [column.key for column in COLUMNS], rows)
+    year, month = sample.month.split("-")
+    lines = [*title_lines(rules, f"{year}年{int(month)}月"),
+             f"抽查 Sample：本月受理交易 {sample.population} 笔，按 {number_text(sample.ratio * 100)}% 抽取 "
+             f"{len(sample.deals)} 笔（第二十一条），以审计种子的 HMAC-SHA256 排序，任何人可复核",
+             "审核结论请从下拉列表选择：确认 或 驳回；驳回的交易不计积分"]
+    write_book(xlsx_path, Book(f"{rules['branch']}交叉营销积分抽查表（{year}年{int(month)}月）", lines,
+                               [Sheet(f"抽查{sample.month}", COLUMNS, rows, keys=True)]))
     return [csv_path, xlsx_path]
 
 

@@ -8,35 +8,28 @@ the same run's points over every deal from the period's start to the month's end
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from ..engine.contract import REASONS
 from ..engine.evaluate import Result, department_points
-from ..io.files import atomic_write_bytes, atomic_write_text
-from ..language.diagnostics import display_width
-from ..reports.outputs import POINTS, chart_data, deal_lines
+from ..io.files import atomic_write_text
+from ..io.tables import write_book
+from ..io.workbook import Book, Column, Sheet
+from ..reports.outputs import REJECTED_COLUMNS, chart_data, deal_lines
 from ..reports.render import points_text, to_json
 from ..reports.report_html import charts_section, page, table
 from ..semantics.values import to_text
 
 PROVISIONAL = ("本表为月度统计，数据为临时数据：年终门槛（第二十二条）未计入，奖励未分配，以考核期末评价结果为准。"
                "Figures are provisional until the year-end evaluation.")
-DEAL_LABELS = {"row": "行号", "deal_id": "交易编号", "date": "日期", "product": "产品", "client_id": "客户编号",
-               "project_id": "楼盘项目", "outlet": "网点", "quantity": "数量", "points": "积分", "factor": "门槛系数",
-               "gated_points": "计分积分", "gates": "未通过门槛"}
-DEPARTMENT_COLUMNS = [("department", "部门"), ("month", "本月积分"), ("year", "本年累计积分")]
-GATE_COLUMNS = [("gate", "门槛"), ("cite", "条款"), ("scope", "范围"), ("key", "对象"), ("factor", "系数")]
-REJECTED_COLUMNS = [("row", "行号"), ("deal_id", "交易编号"), ("code", "代码"), ("reason", "原因")]
+DEPARTMENT_COLUMNS = [Column("department", "部门"), Column("month", "本月积分", "points"),
+                      Column("year", "本年累计积分", "points")]
+GATE_COLUMNS = [Column("gate", "门槛"), Column("cite", "条款"), Column("scope", "范围"), Column("key", "对象"),
+                Column("factor", "系数", "number")]
 PRINT_CSS = """
 @page{size:A4 landscape;margin:1cm}
 .window{font-size:1.1em;font-weight:bold}
@@ -113,92 +106,24 @@ def file_names(month: str) -> tuple[str, str]:
 def write_files(out_dir: Path, statement: Statement) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     xlsx_path, html_path = (out_dir / name for name in file_names(statement.month))
-    atomic_write_bytes(xlsx_path, statement_xlsx(statement))
+    write_book(xlsx_path, Book(statement.title, statement.heading(),
+                               [Sheet(name, columns, rows) for name, columns, rows in _sections(statement)]))
     atomic_write_text(html_path, statement_html(statement))
     return [xlsx_path, html_path]
 
 
-# ---- tables shared by the workbook and the page ----
-
-def _sections(statement: Statement) -> list[tuple[str, list[tuple[str, str]], list[dict]]]:
-    """(sheet name, [(key, label)], rows) of each table of the statement, in print order."""
+def _sections(statement: Statement) -> list[tuple[str, list[Column], list[dict]]]:
+    """(sheet name, columns, rows) of each table of the statement, in print order: one sheet each in the
+    workbook, one table each on the page."""
     deal_columns, deals = deal_lines(statement.result)
     document = to_json(statement.result, statement.session.rules_info())
     return [
         ("积分公示", DEPARTMENT_COLUMNS, statement.departments()),
-        ("交易明细", [(key, DEAL_LABELS.get(key, key)) for key in deal_columns], deals),
+        ("交易明细", deal_columns, deals),
         ("未通过门槛", GATE_COLUMNS, document["gates"]),
         ("剔除记录", REJECTED_COLUMNS, [{**r, "code": f"{r['code']} {REASONS[r['code']]}"}
                                      for r in document["rejected"]]),
     ]
-
-
-# ---- the workbook ----
-
-_TITLE = Font(bold=True, size=14)
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_NUMBER_FORMATS = {"month": POINTS, "year": POINTS, "points": POINTS, "gated_points": POINTS, "date": "yyyy-mm-dd"}
-_NUMERIC = {"row", "quantity", "month", "year", "points", "gated_points"}
-
-
-def statement_xlsx(statement: Statement) -> bytes:
-    """One sheet a table, each with the title rows, a bold frozen header that repeats on every printed
-    page, and A4 landscape page setup scaled to the page's width."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    departments = set(statement.result.department_points)
-    for name, columns, rows in _sections(statement):
-        sheet = workbook.create_sheet(name)
-        formats = {**_NUMBER_FORMATS, **{dept: POINTS for dept in departments}}
-        _print_sheet(sheet, [statement.title, *statement.heading()], columns, rows, formats)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _print_sheet(sheet, heading: list[str], columns, rows: list[dict], formats: dict[str, str]) -> None:
-    for line_number, text in enumerate(heading, 1):
-        sheet.cell(line_number, 1, text).font = _TITLE if line_number == 1 else Font(italic=line_number == len(heading))
-    header_row = len(heading) + 2
-    for index, (_, label) in enumerate(columns, 1):
-        cell = sheet.cell(header_row, index, label)
-        cell.font, cell.fill, cell.border = _BOLD, _HEADER_FILL, _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for offset, row in enumerate(rows, 1):
-        for index, (key, _) in enumerate(columns, 1):
-            cell = _put(sheet.cell(header_row + offset, index), row.get(key))
-            cell.border = _BORDER
-            if key in formats and not isinstance(cell.value, str):
-                cell.number_format = formats[key]
-    _widths(sheet, columns, rows)
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    setup = sheet.page_setup
-    setup.orientation, setup.paperSize = "landscape", sheet.PAPERSIZE_A4
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
-
-
-def _put(cell, value):
-    """A value as Excel keeps it; text that starts with `=` stays text (never a formula)."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
-
-
-def _widths(sheet, columns, rows: list[dict]) -> None:
-    """Each column as wide as its label and values (CJK counts double), within printable limits."""
-    for index, (key, label) in enumerate(columns, 1):
-        width = max([display_width(label), *(display_width(to_text(row.get(key)) or "") for row in rows[:1000])])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 40)
 
 
 # ---- the page ----
@@ -208,13 +133,12 @@ def statement_html(statement: Statement) -> str:
     parts = [f"<h1>{escape(statement.title)}</h1>", f"<p class='window'>{escape(heading[0])}</p>",
              *(f"<p class='muted'>{escape(line)}</p>" for line in heading[1:-1]),
              f"<p class='note'>{escape(PROVISIONAL)}</p>"]
-    departments = statement.result.department_points
     for index, (name, columns, rows) in enumerate(_sections(statement)):
         if rows or index == 0:
-            numeric = {i for i, (key, _) in enumerate(columns) if key in _NUMERIC or key in departments}
+            numeric = {i for i, column in enumerate(columns) if column.kind != "text"}
             parts.append(f"<h2>{escape(name)}</h2>")
-            parts.append(table([label for _, label in columns],
-                               [[to_text(row.get(key)) or "" for key, _ in columns] for row in rows], numeric))
+            parts.append(table([column.label for column in columns],
+                               [[to_text(row.get(column.key)) or "" for column in columns] for row in rows], numeric))
         if index == 0:  # the charts belong with the points, before the long list of deals
             parts.append(charts_section(chart_data(statement.result), "本月部门积分 Points this month"))
     return page(statement.title, "".join(parts), PRINT_CSS)

@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from ..engine.plan import CriterionPlan
-from ..io.tables import TableError, read_table, write_csv, write_xlsx
+from ..io.tables import TableError, read_table, write_book, write_csv
+from ..io.workbook import Book, Column, Sheet, title_lines
 from ..reports.render import cite_text
 from ..semantics.expr import Env, truth
 from ..semantics.values import to_text
@@ -23,10 +24,13 @@ REASONS = {
     "other_department": "只符合其他部门的标准 meets only another department's criteria",
     "not_in_register": "不在客户登记簿 not in the register",
 }
-CANDIDATE_COLUMNS = ["client_id", "name", "department", "criteria", "cite"]
-UNMATCHED_COLUMNS = ["client_id", "name"]
-ADDED_COLUMNS = ["client_id", "name", "department", "from", "to", "criteria"]  # a target_list row, and why
-REMOVED_COLUMNS = ["client_id", "name", "department", "reason", "meets"]
+_CLIENT = [Column("client_id", "客户编号"), Column("name", "客户名称")]
+CANDIDATE_COLUMNS = [*_CLIENT, Column("department", "部门"), Column("criteria", "符合的标准"), Column("cite", "条款")]
+UNMATCHED_COLUMNS = _CLIENT
+ADDED_COLUMNS = [*_CLIENT, Column("department", "部门"), Column("from", "起始日期", "date"),
+                 Column("to", "截止日期", "date"), Column("criteria", "符合的标准")]  # a target_list row, and why
+REMOVED_COLUMNS = [*_CLIENT, Column("department", "部门"), Column("reason", "原因"),
+                   Column("meets", "符合其标准的部门")]
 
 
 @dataclass
@@ -150,22 +154,25 @@ def review_text(document: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_files(out_dir: Path, document: dict) -> list[Path]:
-    """CSV files for tools and one workbook for the committee; the additions are in target_list's columns,
-    so the approved rows can be pasted into the list as they are."""
+def write_files(out_dir: Path, document: dict, on: date) -> list[Path]:
+    """CSV files for tools and one workbook for the committee; the additions are in target_list's columns
+    (named in the sheet's second header row), so the approved rows can be pasted into the list as they are."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    sheets = [("candidates", "候选客户", CANDIDATE_COLUMNS, candidate_rows(document)),
-              ("unmatched", "不符合标准", UNMATCHED_COLUMNS, document["unmatched"])]
+    sheets = [("candidates", Sheet("候选客户", CANDIDATE_COLUMNS, candidate_rows(document))),
+              ("unmatched", Sheet("不符合标准", UNMATCHED_COLUMNS, document["unmatched"]))]
     changes = document["target_list"]
     if changes is not None:
-        sheets += [("added", "建议新增", ADDED_COLUMNS,
-                    [{**a, "criteria": "；".join(a["criteria"])} for a in changes["added"]]),
-                   ("removed", "建议移出", REMOVED_COLUMNS,
-                    [{**r, "reason": REASONS[r["reason"]], "meets": "、".join(r["meets"])} for r in changes["removed"]])]
+        sheets += [("added", Sheet("建议新增", ADDED_COLUMNS, [{**a, "criteria": "；".join(a["criteria"])}
+                                                          for a in changes["added"]], keys=True)),
+                   ("removed", Sheet("建议移出", REMOVED_COLUMNS, [
+                       {**r, "reason": REASONS[r["reason"]], "meets": "、".join(r["meets"])}
+                       for r in changes["removed"]]))]
     paths = []
-    for stem, _, columns, rows in sheets:
+    for stem, sheet in sheets:
         paths.append(out_dir / f"targets-{stem}.csv")
-        write_csv(paths[-1], columns, rows)
+        write_csv(paths[-1], [column.key for column in sheet.columns], sheet.rows)
+    rules = document["rules"]
     paths.append(out_dir / "targets.xlsx")
-    write_xlsx(paths[-1], [(sheet, columns, rows) for _, sheet, columns, rows in sheets])
+    write_book(paths[-1], Book(f"{rules['branch']}目标客户名单建议（第七至九条）", title_lines(rules, f"名单日期 {on}"),
+                               [sheet for _, sheet in sheets]))
     return paths

@@ -12,47 +12,51 @@ from pathlib import Path
 from ..engine.evaluate import Result, department_points
 from ..io.files import atomic_write_text
 from ..io.jsonout import dumps
-from ..io.tables import write_csv, write_xlsx
+from ..io.tables import write_book, write_csv
+from ..io.workbook import Book, Column, Sheet, title_lines
 from .render import cite_text, number_text, points_text, to_json
 from .report_html import ChartData, charts_section, result_html
 
-DEAL_COLUMNS = ["row", "deal_id", "date", "product", "client_id", "project_id", "outlet", "quantity", "points",
-                "factor", "gated_points", "gates"]
-REJECTED_COLUMNS = ["row", "deal_id", "code", "reason"]
-DEPARTMENT_COLUMNS = ["department", "points", "reward"]
-PRODUCT_COLUMNS = ["product", "code", "quantity", "target", "completion", "points", "counted"]
-MONEY = "#,##0.00"
-POINTS = "#,##0.0000"
+DEAL_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号"), Column("date", "日期", "date"),
+                Column("product", "产品"), Column("client_id", "客户编号"), Column("project_id", "楼盘项目"),
+                Column("outlet", "网点"), Column("quantity", "数量", "number"), Column("points", "积分", "points"),
+                Column("factor", "门槛系数", "number"), Column("gated_points", "计分积分", "points"),
+                Column("gates", "未通过门槛")]
+REJECTED_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号"), Column("code", "代码"),
+                    Column("reason", "原因")]
+DEPARTMENT_COLUMNS = [Column("department", "部门"), Column("points", "积分", "points"),
+                      Column("reward", "奖励（元）", "money")]
+PRODUCT_COLUMNS = [Column("product", "产品"), Column("code", "代码"), Column("quantity", "数量", "number"),
+                   Column("target", "目标", "number"), Column("completion", "完成率", "percent"),
+                   Column("points", "积分", "points"), Column("counted", "计入")]
 
 
-def deal_lines(result: Result) -> tuple[list[str], list[dict]]:
-    """One line per accepted deal: its points, the factor gates gave it, and each department's share."""
+def deal_lines(result: Result) -> tuple[list[Column], list[dict]]:
+    """One line per accepted deal: its points, the factor gates gave it, and each department's share
+    (a department gate's factor is named with the gate: `最低户数(第二十条) 公司业务部×0`)."""
     departments = list(result.department_points)
     failing = {}
     for outcome in result.gates:
         if not outcome.passed:
+            note = f"{outcome.gate.name}({cite_text(outcome.gate.cite)})"
+            if outcome.gate.scope == "department":
+                note += f" {outcome.key}×{number_text(outcome.factor)}"
             for deal in outcome.deals:
-                failing.setdefault(deal.deal_id, []).append(f"{outcome.gate.name}({cite_text(outcome.gate.cite)})")
+                failing.setdefault(deal.deal_id, []).append(note)
     lines = []
     for deal in result.deals:
         shares = dict(deal.gated_shares())
         line = {"row": deal.row, "deal_id": deal.deal_id, "date": deal.date, "product": deal.product_plan.name,
                 "client_id": deal.client_id, "project_id": deal.project_id, "outlet": deal.outlet_name,
-                "quantity": deal.quantity, "points": _round(deal.points), "factor": _factor(deal),
+                "quantity": deal.quantity, "points": _round(deal.points), "factor": deal.factor,
                 "gated_points": _round(deal.gated_points), "gates": "；".join(failing.get(deal.deal_id, []))}
         line.update({dept: _round(shares[dept]) for dept in departments if dept in shares})
         lines.append(line)
-    return DEAL_COLUMNS + departments, lines
+    return DEAL_COLUMNS + [Column(dept, dept, "points") for dept in departments], lines
 
 
 def _round(value: Decimal) -> Decimal:
     return Decimal(points_text(value))
-
-
-def _factor(deal) -> str:
-    factors = deal.department_factors or {}
-    parts = [number_text(deal.factor)] + [f"{dept}×{number_text(f)}" for dept, f in factors.items() if f != 1]
-    return "; ".join(parts)
 
 
 def chart_data(result: Result) -> ChartData:
@@ -89,28 +93,45 @@ def _month_labels(months: list[str]) -> list[str]:
     return [f"{int(month[5:])}月" for month in months]
 
 
+def period_text(result: Result) -> str:
+    """The period a result covers, as a title block says it."""
+    window = result.window
+    period = f"{window.period_from} 至 {window.period_to}"
+    return f"{result.month} 月度统计（考核期 {period}）" if result.month else period
+
+
+def result_book(result: Result, rules: dict, sheets: list[Sheet]) -> Book:
+    """A workbook of an evaluation's figures, with its title block; a monthly one says its figures are
+    provisional."""
+    what = f"{result.month[:4]}年{int(result.month[5:])}月" if result.month else "考核期"
+    lines = title_lines(rules, period_text(result))
+    if result.provisional:
+        lines.append("本表为月度临时数据：年终门槛（第二十二条）未计入，奖励未分配。")
+    return Book(f"{rules['branch']}公私联动交叉营销积分结果（{what}）", lines, sheets)
+
+
+def _keys(columns: list[Column]) -> list[str]:
+    return [column.key for column in columns]
+
+
 def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    document = to_json(result, session.rules_info())
+    rules = session.rules_info()
+    document = to_json(result, rules)
     deal_columns, deals = deal_lines(result)
-    departments = [{"department": d["department"], "points": Decimal(d["points"]),
-                    "reward": Decimal(d["reward"]) if d["reward"] is not None else None}
-                   for d in document["departments"]]
-    products = [{**p, "quantity": Decimal(p["quantity"]), "points": Decimal(p["points"]),
-                 "counted": "是" if p["counted"] else "否"} for p in document["products"]]
     rejected = document["rejected"]
     written = {
         "result.json": lambda p: atomic_write_text(p, dumps(document) + "\n"),
-        "deals.csv": lambda p: write_csv(p, deal_columns, deals),
-        "rejected.csv": lambda p: write_csv(p, REJECTED_COLUMNS, rejected),
-        "departments.csv": lambda p: write_csv(p, DEPARTMENT_COLUMNS, departments),
-        "statement.xlsx": lambda p: write_xlsx(p, [
-            ("部门积分", DEPARTMENT_COLUMNS, departments),
-            ("产品完成", PRODUCT_COLUMNS, products),
-            ("交易明细", deal_columns, deals),
-            ("剔除记录", REJECTED_COLUMNS, rejected),
-        ], formats={"points": POINTS, "gated_points": POINTS, "reward": MONEY,
-                    **{dept: POINTS for dept in result.department_points}}),
+        "deals.csv": lambda p: write_csv(p, _keys(deal_columns), deals),
+        "rejected.csv": lambda p: write_csv(p, _keys(REJECTED_COLUMNS), rejected),
+        "departments.csv": lambda p: write_csv(p, _keys(DEPARTMENT_COLUMNS), document["departments"]),
+        "statement.xlsx": lambda p: write_book(p, result_book(result, rules, [
+            Sheet("部门积分", DEPARTMENT_COLUMNS, document["departments"]),
+            Sheet("产品完成", PRODUCT_COLUMNS, [{**product, "counted": "是" if product["counted"] else "否"}
+                                            for product in document["products"]]),
+            Sheet("交易明细", deal_columns, deals),
+            Sheet("剔除记录", REJECTED_COLUMNS, rejected),
+        ])),
         "report.html": lambda p: atomic_write_text(p, result_html(
             document, charts_section(chart_data(result), "部门积分 Department points"))),
     }
