@@ -207,7 +207,9 @@ def test_unknown_option_and_missing_workspace():
 
 def test_month_outside_the_period_and_malformed(workspace):
     _expect(run("evaluate", str(workspace), "--month", "2027-01"), 1, "outside the period")
-    _expect(run("evaluate", str(workspace), "--month", "三月"), 1, "is not a month")
+    for month in ("三月", "2026-13", "2026-3"):  # the command line is wrong: a usage error
+        _expect(run("evaluate", str(workspace), "--month", month), 2, f"`{month}` is not a month", "U101")
+    _expect(run("sample", str(workspace), "--month", "2026-00"), 2, "is not a month")
 
 
 def test_audit_sheet_with_unknown_deal_or_verdict(workspace):
@@ -221,7 +223,7 @@ def test_audit_sheet_with_unknown_deal_or_verdict(workspace):
 def test_rules_with_errors_are_reported_before_any_table_is_read(workspace, tmp_path):
     rules = tmp_path / "policies/branches/broken.xm"
     rules.parent.mkdir(parents=True)
-    shutil.copy(ROOT / "policies/measure/2026.xm", tmp_path / "policies/measure.xm")
+    shutil.copytree(ROOT / "policies/measure", tmp_path / "policies/measure")
     text = (ROOT / "policies/branches/panjin.xm").read_text(encoding="utf-8")
     rules.write_text(text.replace("pool 200万", "pool 奖金"), encoding="utf-8")
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")

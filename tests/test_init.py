@@ -65,14 +65,15 @@ def test_refuses_to_overwrite_unless_forced(fresh):
     assert fresh.read_text(encoding="utf-8").startswith("# 鞍山分行公私联动交叉营销实施细则")
 
 
-def test_the_measure_is_found_under_the_nearest_policies_folder(tmp_path, monkeypatch):
+def test_the_measure_is_the_repositorys_else_the_shipped_one(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT / "examples")
     result = run("init", "营口分行", "-o", tmp_path / "yingkou.xm")
     assert result.exit_code == 0, result.output
-    assert "--measure" in result.stderr  # written outside policies/: check needs to be told where the measure is
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # outside any repository: the measure crossmarket ships
     result = run("init", "营口分行", "-o", tmp_path / "other.xm")
-    assert result.exit_code == 2 and "no `policies` folder" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert "--measure" not in result.stderr
+    assert (tmp_path / "other.xm").read_text(encoding="utf-8") == (tmp_path / "yingkou.xm").read_text(encoding="utf-8")
 
 
 def test_bad_branch_names_and_measures(tmp_path):

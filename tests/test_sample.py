@@ -127,7 +127,7 @@ def test_a_month_outside_the_period_or_not_a_month():
     result = run("sample", PANJIN, "--month", "2027-01")
     assert result.exit_code == 1 and "outside the period" in result.stderr
     result = run("sample", PANJIN, "--month", "2026-13")
-    assert result.exit_code == 1 and "`2026-13` is not a month" in result.stderr
+    assert result.exit_code == 2 and "`2026-13` is not a month" in result.stderr
     assert run("sample", PANJIN).exit_code == 2  # --month is required
 
 

@@ -14,7 +14,7 @@ import click
 from .. import __version__
 from . import init, sample, statement, targets
 from .check import check_command, compile_command
-from .common import guard
+from .common import Commands, guard
 from .diff import diff_command
 from .evaluate import evaluate_command, explain_command
 from .fmt import fmt_command
@@ -26,7 +26,7 @@ COMMANDS = [check_command, compile_command, fmt_command, evaluate_command, expla
             diff_command, register_group]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="crossmarket")
 def cli():
     """crossmarket — 公私联动交叉营销实施细则: write, check and run the rules as code."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import traceback
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import UserError
-from ..engine.session import RulesHaveErrors, open_session
+from ..engine.session import MONTH, RulesHaveErrors, open_session
 from ..io.tables import TableError
 from ..io.workspace import WorkspaceError
 from ..language.diagnostics import Report, render_report_json, render_report_text
@@ -32,6 +33,34 @@ class Failure(click.ClickException):
         click.echo(f"error: {self.message}", file=file)
         if self.help:
             click.echo(f"  = help: {self.help}", file=file)
+
+
+class Commands(click.Group):
+    """A group whose commands' `UserError`s are printed and exit with their status (so also when the group
+    is invoked without `guard`, as tests do), and whose help lists each command with the whole first
+    paragraph of its help: click cuts it at about 45 characters (and at the first full stop, as in `art. 24`),
+    which leaves descriptions meaningless."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            show_user_error(exc)
+            raise click.exceptions.Exit(exc.exit_status) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.short_help or _first_paragraph(command.help or "")))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _first_paragraph(text: str) -> str:
+    return " ".join(inspect.cleandoc(text).split("\n\n")[0].split())
 
 
 def guard(command: click.Command, argv=None) -> int:
@@ -79,6 +108,18 @@ def print_report(report: Report, sources: dict[str, SourceFile], output_format: 
         click.echo(render_report_json(report))
     elif report.diagnostics:
         click.echo(render_report_text(report, sources))
+
+
+def _calendar_month(ctx, param, value):
+    """`--month` is a calendar month written YYYY-MM, or the command line is wrong (exit 2)."""
+    if value is not None and MONTH.match(value.strip()) is None:
+        raise UserError("U101", f"`{value}` is not a month", help="write the month as YYYY-MM, e.g. 2026-03",
+                        exit_status=EXIT_USAGE)
+    return value.strip() if value is not None else None
+
+
+def month_option(help: str, required: bool = False):
+    return click.option("--month", required=required, metavar="YYYY-MM", help=help, callback=_calendar_month)
 
 
 FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",

@@ -10,11 +10,10 @@ from ..io.jsonout import dumps
 from ..reports.explain import explain_deal
 from ..reports.outputs import write_outputs
 from ..reports.render import to_json, to_text
-from .common import (EXIT_INPUT, FORMAT_OPTION, Failure, evaluate_or_fail, open_workspace, session_options,
+from .common import (EXIT_INPUT, FORMAT_OPTION, Failure, evaluate_or_fail, month_option, open_workspace, session_options,
                      workspace_options)
 
-MONTH_OPTION = click.option("--month", metavar="YYYY-MM",
-                            help="a monthly statement: that month's deals, gates over the period up to its end")
+MONTH_OPTION = month_option("a monthly statement: that month's deals, gates over the period up to its end")
 
 
 @click.command("evaluate")

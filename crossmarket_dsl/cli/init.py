@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..language.resolve import policies_folder
 from ..language.source import UnreadableFile
 from ..office.init import InitError, find_measure, load_measure, rules_text, write_new
 from .common import EXIT_INPUT, EXIT_USAGE, Failure, print_report
@@ -17,7 +16,7 @@ from .common import EXIT_INPUT, EXIT_USAGE, Failure, print_report
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="the file to write (default: BRANCH.xm in the current folder)")
 @click.option("--measure", type=click.Path(dir_okay=False, path_type=Path),
-              help="head office's measure (default: the one in policies/measure/ of the nearest policies/ folder)")
+              help="head office's measure (default: the one in policies/measure/, else the one crossmarket ships)")
 @click.option("--force", is_flag=True, help="replace the file if it exists")
 def init_command(branch, output, measure, force):
     """Write a new rules file for the branch BRANCH, pre-filled from head office's measure.
@@ -46,5 +45,5 @@ def init_command(branch, output, measure, force):
         raise Failure(f"`{output}` cannot be written ({(exc.strerror or str(exc)).lower()})",
                       exit_code=EXIT_USAGE) from None
     click.echo(f"wrote {output}")
-    hint = "" if policies_folder(output) else f" --measure {compiled.path}"
+    hint = f" --measure {compiled.path}" if measure else ""
     click.echo(f"next: write the target criteria (第九条), then `crossmarket check {output}{hint}`", err=True)

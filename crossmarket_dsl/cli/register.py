@@ -14,7 +14,7 @@ from ..language.source import SourceFile, Span
 from ..office.register import DEFAULT_PATH, Filing, RegisterError, draft_filing, open_register
 from ..office.ruldiff import Side, rules_diff
 from .check import MEASURE_OPTION, SCHEMA_OPTION, ir_document, load_or_fail
-from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Failure, print_report
+from .common import EXIT_INPUT, Commands, EXIT_USAGE, FORMAT_OPTION, Failure, print_report
 from .diff import print_diff
 
 REGISTER_OPTION = click.option("--register", "register_path", type=click.Path(path_type=Path), default=DEFAULT_PATH,
@@ -23,7 +23,7 @@ LISTED = ("id", "filed_at", "branch", "rules_name", "measure_name", "measure_ver
           "filed_by", "status", "sha256", "prev_hash", "hash")
 
 
-@click.group("register")
+@click.group("register", cls=Commands)
 def register_group():
     """Head office's register of filed rules (art. 24): who filed what, when, and whether it passed the schema.
 

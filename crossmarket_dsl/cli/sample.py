@@ -9,12 +9,12 @@ import click
 from ..io.jsonout import dumps
 from ..io.workspace import WorkspaceError
 from ..office.sample import SampleError, draw, sample_text, to_json, write_sheets
-from .common import FORMAT_OPTION, Failure, open_workspace, session_options, workspace_options
+from .common import FORMAT_OPTION, Failure, month_option, open_workspace, session_options, workspace_options
 
 
 @click.command("sample")
 @click.argument("workspace", type=click.Path(path_type=Path))
-@click.option("--month", required=True, metavar="YYYY-MM", help="the month whose accepted deals are sampled")
+@month_option("the month whose accepted deals are sampled", required=True)
 @FORMAT_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="also write the audit sheet audit-YYYY-MM.csv and .xlsx into this folder")

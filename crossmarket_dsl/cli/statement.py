@@ -8,19 +8,21 @@ import click
 
 from ..io.tables import TableError
 from ..io.workspace import WorkspaceError
-from .common import Failure, open_workspace, session_options, table_failure, workspace_options
+from .common import Failure, month_option, open_workspace, session_options, table_failure, workspace_options
 
 
 @click.command("statement")
 @click.argument("workspace", type=click.Path(path_type=Path))
-@click.option("--month", required=True, metavar="YYYY-MM", help="the month the statement publishes")
+@month_option("the month the statement publishes", required=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="write 公示-YYYY-MM.xlsx (for printing) and 公示-YYYY-MM.html into this folder")
 @workspace_options
 def statement_command(workspace, month, out_dir, **options):
-    """The month's publication statement: department points for the month and the year to date, the
-    month's deals with each department's share, failing gates, and the publication window (the first
-    `publish_days` days of the next month). Figures are provisional until the year-end evaluation.
+    """The month's publication statement (公示, art. 21), to print and to publish.
+
+    Department points for the month and the year to date, the month's deals with each department's share,
+    failing gates, and the publication window (the first `publish_days` days of the next month). Figures
+    are provisional until the year-end evaluation.
     """
     # the statement's workbook needs openpyxl, a tenth of a second to import: not for the other commands
     from ..office.statement import build, statement_text, write_files

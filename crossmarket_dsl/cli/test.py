@@ -6,20 +6,28 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import UserError
 from ..language.source import UnreadableFile
 from ..office.policytest import PolicyTestError, find_test_files, run_file
+from .check import MEASURE_OPTION, SCHEMA_OPTION
 from .common import EXIT_INPUT, EXIT_USAGE, Failure, print_report
 
 
 @click.command("test")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-def test_command(path):
+@MEASURE_OPTION
+@SCHEMA_OPTION
+def test_command(path, measure, schema):
     """Run policy tests (`*.test.yaml`): each test's name and result, a diff on failure.
 
     Exits 1 when any test fails or a test file has errors.
     """
     if not path.exists():
         raise Failure(f"`{path}` does not exist", exit_code=EXIT_USAGE)
+    if path.is_file() and not path.name.endswith(".test.yaml"):
+        raise UserError("U102", f"`{path}` is not a policy-test file: `test` runs `*.test.yaml` files",
+                        help=f"give the test file (e.g. `{path.with_suffix('.test.yaml').name}`) or its folder; "
+                             "to check the rules themselves, use `crossmarket check`", exit_status=EXIT_USAGE)
     files = find_test_files(path)
     if not files:
         raise Failure(f"no `*.test.yaml` files under `{path}`",
@@ -27,7 +35,7 @@ def test_command(path):
     passed = failed = 0
     for file in files:
         try:
-            outcome = run_file(file)
+            outcome = run_file(file, measure, schema)
         except (PolicyTestError, UnreadableFile) as exc:
             click.echo(f"error: {exc}", err=True)
             failed += 1

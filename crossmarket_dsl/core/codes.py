@@ -1,6 +1,6 @@
 """The one registry of every code crossmarket emits: diagnostics of the language (E1xx syntax, E2xx
 names, E3xx types, E4xx head office's schema, E5xx other semantic rules, W… warnings), reasons a ledger
-row is rejected (R…), and errors of tables and workspaces (T…).
+row is rejected (R…), errors of tables and workspaces (T…), and mistakes on the command line (U…).
 
 A code is added here before it is emitted anywhere: a test fails on any emitted code this catalogue
 lacks, and `docs/codes.md` is generated from it (`python -m crossmarket_dsl.core.codes > docs/codes.md`).
@@ -52,6 +52,9 @@ CODES = _catalogue(
     Code("E214", "`set` of an unknown parameter"),
     Code("E215", "a product that is not in head office's catalogue"),
     Code("E216", "a header line is missing"),
+    Code("E217", "a second file declares itself head office's measure",
+         example="a `measure` file among the branches' rules under `policies/`",
+         fix="only head office's measure in `policies/measure/` (or the one crossmarket ships) counts: remove the copy"),
     # ---- E3xx types ----
     Code("E301", "an operand of the wrong type"),
     Code("E302", "a function called with the wrong number of arguments"),
@@ -91,4 +94,8 @@ CODES = _catalogue(
     Code("R010", "rejected by audit", "第二十一条"),
     Code("R011", "points not computable"),
     Code("R012", "points condition false"),
+    # ---- U… the command line ----
+    Code("U101", "a month that is not a calendar month", example="`--month 2026-13`", fix="write it as YYYY-MM"),
+    Code("U102", "`test` given a file that is not a policy test", example="`crossmarket test rules.xm`",
+         fix="give the `*.test.yaml` file or the folder holding it"),
 )

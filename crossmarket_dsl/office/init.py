@@ -18,7 +18,7 @@ from ..language import ast
 from ..language.fmt import expression
 from ..language.literals import string_literal
 from ..language.pipeline import Compiled, load
-from ..language.resolve import policies_folder
+from ..language.resolve import MEASURE_FOLDER, PACKAGED_MEASURES, declared_measures, policies_folder
 
 ART9 = {  # head office's suggested standards (art. 9) and one criterion written out as an example
     "公司业务部": ("省内利税排名前200名；授信超过亿元的大型企业；优质上市公司；年销售额超过亿元的大型企业、"
@@ -49,17 +49,15 @@ class InitError(Exception):
 
 
 def find_measure(folder: Path) -> Path:
-    """The one measure under `policies/measure/` of the `policies/` folder nearest to `folder`."""
+    """The one measure in `policies/measure/` of the repository `folder` lies in, else the one crossmarket ships."""
     policies = policies_folder(folder / "rules.xm")
-    if policies is None:
-        raise InitError(f"there is no `policies` folder in or above `{folder}`, so no measure to start from",
-                        help="run it in the repository, or name head office's measure with `--measure FILE`", usage=True)
-    found = sorted((policies / "measure").glob("*.xm"))
-    if len(found) != 1:
-        listed = ", ".join(f"`{path}`" for path in found) or "none"
-        raise InitError(f"`{policies / 'measure'}` holds {len(found)} measure files ({listed}), not one",
+    measures = sorted(declared_measures(policies / MEASURE_FOLDER)) if policies is not None else []
+    measures = measures or sorted(declared_measures(PACKAGED_MEASURES))
+    if len(measures) != 1:
+        listed = ", ".join(f"`{path.name}`" for path in measures) or "none"
+        raise InitError(f"there are {len(measures)} measures to start from ({listed}), not one",
                         help="name the measure to start from with `--measure FILE`", usage=True)
-    return found[0]
+    return measures[0]
 
 
 def load_measure(path: Path) -> Compiled:

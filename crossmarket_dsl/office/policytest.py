@@ -68,12 +68,13 @@ def find_test_files(path: Path) -> list[Path]:
     return sorted(path.rglob("*.test.yaml"))
 
 
-def run_file(path: Path) -> FileOutcome:
+def run_file(path: Path, measure: Path | None = None, schema: Path | None = None) -> FileOutcome:
+    """Run one test file; `measure` and `schema` override what the rules file finds (as for `check`)."""
     document = _read(path)
     rules = document.get("rules")
     if not isinstance(rules, str):
         raise PolicyTestError(f"{path}: the key `rules` must name the rules file, e.g. `rules: panjin.xm`")
-    compiled = load(path.parent / rules)
+    compiled = load(path.parent / rules, measure=measure, schema=schema)
     if not compiled.ok:
         return FileOutcome(path, compiled, [])
     tests = document.get("tests")
