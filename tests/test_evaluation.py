@@ -272,7 +272,7 @@ def test_outlet_sums_added_up_in_batches_are_the_sums(monkeypatch):
 
 def _outlet_sums_deal_by_deal(result) -> dict:
     """Each outlet's attribution, summed one deal at a time (every declared outlet listed)."""
-    outlets = dict.fromkeys([o["name"] for o in result.plan.ir["outlets"]] + [d.outlet_name for d in result.deals
+    outlets = dict.fromkeys(result.plan.outlets + [d.outlet_name for d in result.deals
                                                                               if d.outlet_name])
     return {outlet: {label: sum(filter(None, (number(expression(d)) for d in result.deals
                                               if d.outlet_name == outlet)), Decimal(0))

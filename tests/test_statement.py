@@ -8,7 +8,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from crossmarket_dsl.office.statement import publication_window, publish_days
+from crossmarket_dsl.engine.plan import publish_days
+from crossmarket_dsl.office.statement import publication_window
 
 from .panjin_copy import PANJIN, RULES, copy_panjin, run
 
@@ -80,8 +81,8 @@ def test_html_is_printable_with_charts_and_no_script(march):
 def test_the_publication_window_is_the_first_days_of_the_next_month():
     assert publication_window(date(2026, 12, 31), 7) == (date(2027, 1, 1), date(2027, 1, 7))
     assert publication_window(date(2026, 2, 28), 10) == (date(2026, 3, 1), date(2026, 3, 10))
-    assert publish_days({"statement": None, "params": {"publish_days": {"value": Decimal(9)}}}) == 9
-    assert publish_days({"statement": {"publish_days": Decimal(8)}, "params": {}}) == 8
+    assert publish_days({"statement": None}, {"publish_days": Decimal(9)}) == 9
+    assert publish_days({"statement": {"publish_days": Decimal(8)}}, {}) == 8
 
 
 def test_a_branchs_publish_days_sets_the_window(tmp_path):

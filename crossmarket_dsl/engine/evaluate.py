@@ -66,8 +66,7 @@ class Result:
 
     @property
     def pool(self) -> Decimal | None:
-        reward = self.plan.ir.get("reward") or {}
-        return reward.get("pool")
+        return self.plan.reward.pool if self.plan.reward else None
 
 
 def month_window(period: tuple[date, date], month: str | None) -> Window:
@@ -147,7 +146,7 @@ def undated_rows(rows: list[int]) -> list[str]:
 
 def undeclared_outlets(plan: Plan, outlet_deals: dict[str, int]) -> list[str]:
     """Deals credited to an outlet the rules do not declare (art. 10, 17): counted, but worth a look."""
-    declared = {o["name"] for o in plan.ir["outlets"]}
+    declared = set(plan.outlets)
     if not declared:
         return []
     return [f"outlet `{name}` is not declared in the rules ({count} deal{'s' if count != 1 else ''}); "
@@ -176,15 +175,14 @@ def product_results(plan: Plan, totals: Totals, gates: list[GateOutcome], info) 
 
 
 def _reward(result: Result) -> None:
-    reward = result.plan.ir.get("reward")
+    reward = result.plan.reward
     if reward is None:
         result.reward_note = "these rules declare no reward pool"
         return
     if result.provisional:
         result.reward_note = "rewards are allocated only in the year-end evaluation (art. 22)"
         return
-    unit = (reward.get("rounding") or {}).get("unit") or Decimal("0.01")
-    allocation = allocate(Decimal(reward["pool"]), result.department_points, Decimal(unit))
+    allocation = allocate(reward.pool, result.department_points, reward.unit)
     if not allocation:
         result.reward_note = "no department has any points, so nothing is allocated"
         result.rewards = {name: ZERO for name in result.department_points}

@@ -1,18 +1,22 @@
-"""The validated IR made ready to run: compiled expressions, lookups, and the columns the rules need.
+"""The validated IR made ready to run: compiled expressions, lookups, settings, and the columns the rules need.
 
-The plan is built once per evaluation. It holds nothing about the data, so the row loop (`rows.py`),
-the gates (`gates.py`) and any future columnar engine can share it.
+The plan is the only reader of the IR: everything after it — engines, gates, totals, reward, outputs,
+statements, samples, `explain` — reads typed fields of the plan, never the IR's keys. It is built once
+per evaluation and holds nothing about the data, so the row loop (`rows.py`), the gates (`gates.py`)
+and any other engine can share it. Expression trees are kept beside their compiled functions only to
+be shown as text (`reports/exprtext.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from ..semantics.expr import Fn, compile_expr
 
-SCOPE_TABLES = {"client": "clients", "project": "projects"}
+CENT = Decimal("0.01")  # amounts are rounded to it when the rules say nothing
 BASE_DEAL_COLUMNS = {
     "deal_id": "every deal needs its id",
     "date": "every deal needs its date",
@@ -20,6 +24,9 @@ BASE_DEAL_COLUMNS = {
     "client_id": "the target list is checked by client (art. 8)",
     "participants": "points are split among participating departments (art. 19)",
 }
+
+
+Tree = dict  # an IR expression tree, kept to be shown as text
 
 
 @dataclass
@@ -32,15 +39,19 @@ class ProductPlan:
     points: Fn
     when: Fn | None
     target: Fn | None
-    ir: dict
     index: int
+    cite: list[str]
+    points_tree: Tree
+    when_tree: Tree | None
+    reads: dict[str, dict[str, str]]  # scope → {field: why}: what its points and condition read
 
 
 @dataclass
 class ClausePlan:
     when: Fn | None
     require: Fn
-    ir: dict
+    when_tree: Tree | None
+    require_tree: Tree
 
 
 @dataclass
@@ -64,9 +75,37 @@ class CriterionPlan:
     cite: list[str]
 
 
+@dataclass(frozen=True)
+class Header:
+    """Which rules these are: shown on every output, beside the rules file's SHA-256."""
+
+    name: str
+    branch: str
+    measure: str
+    version: str
+
+
+@dataclass(frozen=True)
+class RewardPlan:
+    """Art. 22: the pool, allocated by largest remainder to `unit`; amounts are shown rounded by `mode`."""
+
+    pool: Decimal | None  # None only when it could not be computed, which `check` reports
+    unit: Decimal
+    mode: str
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    """Art. 21: the spot-check ratio and the seed of the sample (either may be missing: `sample` says so)."""
+
+    spot_check: Decimal | None
+    seed: str | None
+
+
 @dataclass
 class Plan:
-    ir: dict
+    header: Header
+    period: tuple[date, date]  # the rules' effective period
     constants: dict[str, Any]
     products: dict[str, ProductPlan]  # by name and by code
     departments: dict[str, str]  # name → kind, in declaration order
@@ -76,6 +115,13 @@ class Plan:
     host_share: Decimal
     participant_share: Decimal
     declared_split: bool
+    split_cite: list[str]
+    outlets: list[str]  # declared, in order
+    catalogue: frozenset[str]  # names and codes of head office's products, configured or not
+    attribution_fields: list[str | None]  # of each outlet attribution, the `deal.x` it is when it is no more
+    reward: RewardPlan | None
+    audit: AuditPlan | None
+    publish_days: int | None  # art. 21: the statement's days, else the measure's parameter
     fields: dict[str, dict[str, str]] = field(default_factory=dict)  # scope → {field: why}
     criteria_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # read only to derive the list
 
@@ -89,9 +135,7 @@ class Plan:
     def attribution_cells(self) -> list[tuple[int, int]]:
         """(index, position in `cell_fields`) of each outlet attribution that is a plain `deal.x` cell."""
         cells = self.cell_fields
-        return [(index, cells.index(item["expr"]["field"][1]))
-                for index, item in enumerate((self.ir.get("attribution") or {}).get("items", []))
-                if item["expr"].get("field", ("", ""))[0] == "deal" and item["expr"]["field"][1] in cells]
+        return [(index, cells.index(name)) for index, name in enumerate(self.attribution_fields) if name in cells]
 
     @property
     def product_list(self) -> list[ProductPlan]:
@@ -117,33 +161,75 @@ def build_plan(ir: dict) -> Plan:
 
     products: dict[str, ProductPlan] = {}
     for index, product in enumerate(ir["products"]):
-        points = product["points"]
-        plan = ProductPlan(product["name"], product["code"], product["host"], product["unit"],
-                           points["per"] == "unit", compiled(points["expr"]), compiled(points["when"]),
-                           compiled(product["target"]), product, index)
+        plan = _product_plan(product, index, compiled)
         products[product["name"]] = plan
         if product["code"]:
             products[product["code"]] = plan
     gates = [_gate_plan(gate, index, compiled) for index, gate in enumerate(ir["gates"])]
     criteria = [CriterionPlan(block["department"], c["label"], compiled(c["expr"]), c["cite"])
                 for block in ir["targets"] for c in block["criteria"]]
-    attribution = [(item["label"], compiled(item["expr"])) for item in (ir.get("attribution") or {}).get("items", [])]
+    items = (ir.get("attribution") or {}).get("items", [])
     split = ir["split"] or {}
-    plan = Plan(ir, constants, products, {d["name"]: d["kind"] for d in ir["departments"]}, gates, criteria,
-                attribution, Decimal(split.get("host") or constants.get("host_share") or 0),
+    header, effective = ir["header"], ir["header"]["effective"]
+    plan = Plan(Header(header["name"], header["branch"], header["measure"]["name"], header["measure"]["version"]),
+                (date.fromisoformat(effective["from"]), date.fromisoformat(effective["to"])), constants, products,
+                {d["name"]: d["kind"] for d in ir["departments"]}, gates, criteria,
+                [(item["label"], compiled(item["expr"])) for item in items],
+                Decimal(split.get("host") or constants.get("host_share") or 0),
                 Decimal(split.get("participants") or constants.get("participant_share") or 0),
-                split.get("by") == "declared")
+                split.get("by") == "declared", split.get("cite", []),
+                [outlet["name"] for outlet in ir["outlets"]],
+                frozenset(entry[key] for entry in ir["catalog"] for key in ("name", "code")),
+                [_plain_deal_field(item["expr"]) for item in items],
+                _reward_plan(ir.get("reward")), _audit_plan(ir.get("audit")), publish_days(ir, constants))
     plan.fields = used_fields(ir, criteria=False)
     plan.criteria_fields = used_fields({"targets": ir["targets"]})
     return plan
 
 
+def _product_plan(product: dict, index: int, compiled) -> ProductPlan:
+    points = product["points"]
+    return ProductPlan(product["name"], product["code"], product["host"], product["unit"], points["per"] == "unit",
+                       compiled(points["expr"]), compiled(points["when"]), compiled(product["target"]), index,
+                       product["cite"], points["expr"], points["when"],
+                       used_fields({"products": [product]}, criteria=False))
+
+
 def _gate_plan(gate: dict, index: int, compiled) -> GatePlan:
     otherwise = gate["otherwise"]
     factor = Decimal(0) if otherwise["kind"] == "zero" else Decimal(otherwise["factor"])
-    clauses = [ClausePlan(compiled(c["when"]), compiled(c["require"]), c) for c in gate["clauses"]]
+    clauses = [ClausePlan(compiled(c["when"]), compiled(c["require"]), c["when"], c["require"])
+               for c in gate["clauses"]]
     return GatePlan(gate["name"], gate["scope"], gate["product"], gate["at_period_end"], clauses, factor,
                     gate["cite"], gate["origin"], index)
+
+
+def _plain_deal_field(tree: Tree) -> str | None:
+    scope, name = tree.get("field", ("", ""))
+    return name if scope == "deal" else None
+
+
+def _reward_plan(reward: dict | None) -> RewardPlan | None:
+    if reward is None:
+        return None
+    rounding = reward.get("rounding") or {}
+    pool = reward["pool"]
+    return RewardPlan(Decimal(pool) if pool is not None else None, Decimal(rounding.get("unit") or CENT),
+                      rounding.get("mode") or "half_up")
+
+
+def _audit_plan(audit: dict | None) -> AuditPlan | None:
+    if audit is None:
+        return None
+    ratio = audit.get("spot_check")
+    return AuditPlan(Decimal(ratio) if ratio is not None else None, str(audit["seed"]) if audit.get("seed") else None)
+
+
+def publish_days(ir: dict, constants: dict[str, Any]) -> int | None:
+    """The statement block's days (art. 21), else the measure's `publish_days` parameter."""
+    days = (ir.get("statement") or {}).get("publish_days")
+    days = days if days is not None else constants.get("publish_days")
+    return int(days) if days is not None else None
 
 
 def used_fields(ir: dict, criteria: bool = True) -> dict[str, dict[str, str]]:

@@ -31,7 +31,7 @@ from ..semantics.expr import Env, number, truth
 from ..semantics.values import Converter, to_date, to_number
 from .contract import Lookups, Rejection, RowOutcome, Window
 from .deals import NO_ROW, ONE, SCALE, Tally, new_deal
-from .plan import Plan, ProductPlan, used_fields
+from .plan import Plan, ProductPlan
 
 HUNDRED = Decimal(100)
 _SEPARATORS = re.compile(r"[;；、,，]")
@@ -106,7 +106,7 @@ class _Points:
     def __init__(self, product: ProductPlan, fields: tuple[str, ...]):
         self.product = product
         self.memo: dict = {}
-        reads = used_fields({"products": [product.ir]}, criteria=False)
+        reads = product.reads
         positions = [fields.index(name) for name in reads.get("deal", {}) if name != "quantity"]
         rows = tuple(scope in reads for scope in ("client", "project", "outlet"))
         self.key = self._key(_cells_at(positions), *rows) if positions or any(rows) else None
@@ -296,8 +296,7 @@ def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Dec
 def _unknown_product(plan: Plan, name: str) -> str:
     if not name:
         return "the deal names no product"
-    catalogue = {entry["name"] for entry in plan.ir["catalog"]} | {entry["code"] for entry in plan.ir["catalog"]}
-    if name in catalogue:
+    if name in plan.catalogue:
         return f"product `{name}` is in head office's catalogue but these rules give it no points"
     return f"product `{name}` is not in the catalogue"
 

@@ -36,14 +36,10 @@ class Session:
     inputs: Inputs
     period: tuple[date, date]
 
-    @property
-    def ir(self) -> dict:
-        return self.compiled.ir
-
     def rules_info(self) -> dict:
-        header = self.ir["header"]
-        return {"name": header["name"], "branch": header["branch"], "measure": header["measure"]["name"],
-                "version": header["measure"]["version"], "sha256": sha256_of(self.workspace.rules)}
+        header = self.plan.header
+        return {"name": header.name, "branch": header.branch, "measure": header.measure, "version": header.version,
+                "sha256": sha256_of(self.workspace.rules)}
 
     def evaluate(self, month: str | None = None) -> Result:
         return evaluate(self.plan, self.inputs, self.period, check_month(month, self.period))

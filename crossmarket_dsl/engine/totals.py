@@ -78,7 +78,7 @@ def attributed(plan: Plan, tally: Tally, deals: Iterable[Deal]) -> dict[str, dic
     if not plan.attribution:
         return {}
     labels = [label for label, _ in plan.attribution]
-    totals = {outlet["name"]: dict.fromkeys(labels, ZERO) for outlet in plan.ir["outlets"]}
+    totals = {outlet: dict.fromkeys(labels, ZERO) for outlet in plan.outlets}
     for outlet, sums in tally.outlets.items():
         row = totals.setdefault(outlet, dict.fromkeys(labels, ZERO))
         for (index, _), total in zip(tally.cell_sums, sums[1:]):

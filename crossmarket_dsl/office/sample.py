@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..engine.deals import Deal
 from ..engine.evaluate import evaluate
+from ..engine.plan import Plan
 from ..engine.session import check_month
 from ..io.tables import write_book, write_csv
 from ..io.workbook import Book, Column, Sheet, title_lines
@@ -51,21 +52,21 @@ class Sample:
                  "points": Decimal(points_text(deal.points)), "verdict": None, "note": None} for deal in self.deals]
 
 
-def audit_settings(ir: dict) -> tuple[Decimal, str]:
+def audit_settings(plan: Plan) -> tuple[Decimal, str]:
     """The spot-check ratio and the seed, or a `SampleError` saying what the rules lack."""
-    audit = ir.get("audit")
+    audit = plan.audit
     example = 'add `audit { spot_check 10%  seed "…" }` to the rules (art. 21)'
     if audit is None:
         raise SampleError("these rules have no `audit` block, so there is no spot-check ratio or seed", example)
-    if audit.get("spot_check") is None:
+    if audit.spot_check is None:
         raise SampleError("the rules' `audit` block has no `spot_check` ratio", example)
-    if not audit.get("seed"):
+    if not audit.seed:
         raise SampleError("the rules' `audit` block has no `seed`", example)
-    return Decimal(audit["spot_check"]), str(audit["seed"])
+    return audit.spot_check, audit.seed
 
 
 def draw(session, month: str) -> Sample:
-    ratio, seed = audit_settings(session.ir)
+    ratio, seed = audit_settings(session.plan)
     month = check_month(month, session.period)
     unaudited = replace(session.inputs, audit={})
     deals = evaluate(session.plan, unaudited, session.period, month).deals

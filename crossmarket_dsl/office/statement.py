@@ -52,7 +52,7 @@ class Statement:
     @property
     def title(self) -> str:
         year, month = self.month.split("-")
-        return f"{self.session.ir['header']['branch']}公私联动交叉营销积分公示（{year}年{int(month)}月）"
+        return f"{self.session.plan.header.branch}公私联动交叉营销积分公示（{year}年{int(month)}月）"
 
     def heading(self) -> list[str]:
         """The lines under the title: what, when, by which rules, and that the figures are provisional."""
@@ -73,12 +73,6 @@ class Statement:
                 for name, in_month, so_far in rows]
 
 
-def publish_days(ir: dict) -> int:
-    """The statement block's days (art. 21), else the measure's `publish_days` parameter."""
-    days = (ir.get("statement") or {}).get("publish_days")
-    return int(days if days is not None else ir["params"]["publish_days"]["value"])
-
-
 def publication_window(month_end: date, days: int) -> tuple[date, date]:
     """The first `days` days of the month after the statement's month."""
     start = month_end + timedelta(days=1)
@@ -88,7 +82,7 @@ def publication_window(month_end: date, days: int) -> tuple[date, date]:
 def build(session, month: str) -> Statement:
     result = session.evaluate(month)
     return Statement(session, result, department_points(session.plan, result.all_deals),
-                     publication_window(result.window.report_to, publish_days(session.ir)))
+                     publication_window(result.window.report_to, session.plan.publish_days))
 
 
 def statement_text(statement: Statement) -> str:

@@ -51,13 +51,12 @@ def _accepted(session, result: Result, deal: Deal) -> str:
              f"   client {deal.client_id} is on the target list on {deal.date}",
              f"   participants: {', '.join(dept for dept, _ in deal.shares[1:])}"]
     pointer = f"/products/{product.index}/points"
-    points_ir = product.ir["points"]
-    lines.append(f"2. points ({_where(session, pointer)}, {cite_text(product.ir['cite']) or 'no article'}):")
-    if points_ir["when"] is not None:
-        lines.append(f"   when {expr_text(points_ir['when'])}  →  {expr_text(points_ir['when'], env, constants)}"
+    lines.append(f"2. points ({_where(session, pointer)}, {cite_text(product.cite) or 'no article'}):")
+    if product.when_tree is not None:
+        lines.append(f"   when {expr_text(product.when_tree)}  →  {expr_text(product.when_tree, env, constants)}"
                      "  →  true")
     base = deal.points / deal.quantity if product.per_unit else deal.points
-    steps = [expr_text(points_ir["expr"]), expr_text(points_ir["expr"], env, constants), value_text(base)]
+    steps = [expr_text(product.points_tree), expr_text(product.points_tree, env, constants), value_text(base)]
     lines.append("   " + "  =  ".join(dict.fromkeys(steps)))
     if product.per_unit:
         lines.append(f"   per unit × quantity {value_text(deal.quantity)}  =  {value_text(deal.points)}")
@@ -78,8 +77,7 @@ def _accepted(session, result: Result, deal: Deal) -> str:
 
 def _split_lines(session, deal: Deal) -> list[str]:
     plan = session.plan
-    split = plan.ir["split"] or {}
-    lines = [f"3. split ({_where(session, '/split')}, {cite_text(split.get('cite', []))}):",
+    lines = [f"3. split ({_where(session, '/split')}, {cite_text(plan.split_cite)}):",
              f"   host {deal.shares[0][0]}: {value_text(deal.points)} × {_percent(plan.host_share)}"
              f"  =  {points_text(deal.shares[0][1])}"]
     how = "declared shares" if plan.declared_split else f"equally among {len(deal.shares) - 1}"
@@ -94,16 +92,16 @@ def _gate_lines(session, outcome: GateOutcome, constants) -> list[str]:
     lines = [f"   {gate.name} ({cite_text(gate.cite)}, {where}) on {gate.scope} `{outcome.key}`"
              f" ({len(outcome.deals)} deal{'s' if len(outcome.deals) != 1 else ''}):"]
     for clause, result in zip(gate.clauses, outcome.clauses):
-        ir = clause.ir
-        if ir["when"] is not None:
+        if clause.when_tree is not None:
             state = {True: "applies", False: "does not apply", None: "does not apply (a value is missing)"}
-            lines.append(f"     when {expr_text(ir['when'])}  →  {expr_text(ir['when'], outcome.env, constants)}"
+            lines.append(f"     when {expr_text(clause.when_tree)}  →  "
+                         f"{expr_text(clause.when_tree, outcome.env, constants)}"
                          f": {state[result.applies]}")
             if result.applies is not True:
                 continue
         verdict = {True: "holds", False: "fails", None: "fails (a value is missing)"}[result.holds]
-        lines.append(f"     require {expr_text(ir['require'])}")
-        lines.append(f"       {expr_text(ir['require'], outcome.env, constants)}: {verdict}")
+        lines.append(f"     require {expr_text(clause.require_tree)}")
+        lines.append(f"       {expr_text(clause.require_tree, outcome.env, constants)}: {verdict}")
     if outcome.passed:
         lines.append("     passed: factor 1")
     else:

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..engine.contract import REASONS
 from ..engine.evaluate import Result
+from ..engine.plan import CENT
 from ..engine.reward import round_to_unit
 from ..language.diagnostics import display_width
 
@@ -38,13 +39,11 @@ def _plain(value: Decimal) -> str:
 
 
 def money_unit(result: Result) -> Decimal:
-    reward = result.plan.ir.get("reward") or {}
-    return Decimal((reward.get("rounding") or {}).get("unit") or "0.01")
+    return result.plan.reward.unit if result.plan.reward else CENT
 
 
 def money_mode(result: Result) -> str:
-    reward = result.plan.ir.get("reward") or {}
-    return (reward.get("rounding") or {}).get("mode") or "half_up"
+    return result.plan.reward.mode if result.plan.reward else "half_up"
 
 
 def cite_text(cites: list[str]) -> str:
