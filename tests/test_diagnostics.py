@@ -20,6 +20,7 @@ from crossmarket_dsl.language import pipeline
 from crossmarket_dsl.language.checks import CheckContext, run_checks
 from crossmarket_dsl.language.schema import validate
 from crossmarket_dsl.language.source import Span, UnreadableFile
+from crossmarket_dsl.semantics.vocabulary import FUNCTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "tests" / "diagnostics"
@@ -219,3 +220,13 @@ def test_mutated_rules_never_raise(text):
                  st.binary(max_size=64).map(lambda b: b.decode("latin-1"))))
 def test_arbitrary_text_never_raises(text):
     assert_no_surprises(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([*FUNCTIONS, "mn"]),
+       st.lists(st.sampled_from(["20", "3.5", "-2", "0", "100亿", '"二"', "true", "null", "[1, 2]", "2026-01-01"]),
+                max_size=3))
+def test_any_call_in_a_constant_is_reported_never_evaluated_wrongly(function, arguments):
+    """Constants are folded while lowering; a call the vocabulary refuses must come out as E202/E302."""
+    call = f"{function}({', '.join(arguments)})"
+    assert_no_surprises(f"{PANJIN}\nlet 试算 = {call}\nset publish_days = 试算\n")

@@ -23,7 +23,7 @@ from crossmarket_dsl.engine.totals import add_up_deals
 from crossmarket_dsl.io.jsonout import dumps
 from crossmarket_dsl.office.policytest import run_file
 from crossmarket_dsl.reports.render import to_json
-from crossmarket_dsl.semantics.expr import number
+from crossmarket_dsl.semantics.operations import number
 
 from .conftest import ROOT
 

@@ -22,6 +22,7 @@ from crossmarket_dsl.language.fmt import expression, format_source
 from crossmarket_dsl.language.literals import number_value
 from crossmarket_dsl.language.parser import parse
 from crossmarket_dsl.language.source import SourceFile, read_source
+from crossmarket_dsl.semantics.vocabulary import FUNCTIONS, OPERATORS
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = Path(__file__).resolve().parent / "fmt"
@@ -148,7 +149,8 @@ def test_unreadable_file_exits_2_and_the_others_are_still_formatted(tmp_path):
 
 # ---- parenthesisation, by property -------------------------------------------------------------
 
-BINARY_OPS = ("or", "and", "==", "!=", "<", "<=", ">", ">=", "in", "not_in", "+", "-", "*", "/")
+BINARY_OPS = sorted(name for name, operator in OPERATORS.items() if operator.arity == 2)
+UNARY_OPS = sorted(name for name, operator in OPERATORS.items() if operator.arity == 1)
 SCOPES = ("deal", "client", "project", "product", "department", "outlet")
 
 
@@ -177,9 +179,9 @@ def expressions(depth: int = 5):
     return st.one_of(
         LEAVES,
         st.builds(ast.Binary, st.sampled_from(BINARY_OPS), sub, sub),
-        st.builds(ast.Unary, st.sampled_from(["-", "not"]), sub),
+        st.builds(ast.Unary, st.sampled_from(UNARY_OPS), sub),
         st.builds(ast.IfExpr, sub, sub, sub),
-        st.builds(ast.Call, st.sampled_from(["min", "round", "count", "f"]), st.lists(sub, max_size=3).map(tuple)),
+        st.builds(ast.Call, st.sampled_from([*FUNCTIONS, "f"]), st.lists(sub, max_size=3).map(tuple)),
         st.builds(ast.ListLit, st.lists(sub, max_size=3).map(tuple)),
     )
 

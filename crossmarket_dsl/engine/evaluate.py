@@ -12,7 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 from ..io.records import TableError, collection_paused
-from ..semantics.expr import Env, number
+from ..semantics.expr import Env
+from ..semantics.operations import number
 from .contract import Engine, Lookups, Rejection, RowOutcome, Window
 from .deals import Deal
 from .gates import GateOutcome, apply_gates

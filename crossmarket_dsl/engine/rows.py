@@ -27,7 +27,8 @@ from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..io.records import Table
-from ..semantics.expr import Env, number, truth
+from ..semantics.expr import Env
+from ..semantics.operations import number, truth
 from ..semantics.values import Converter, to_date, to_number
 from .contract import Lookups, Rejection, RowOutcome, Window
 from .deals import NO_ROW, ONE, SCALE, Tally, new_deal

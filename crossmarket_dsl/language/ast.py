@@ -66,13 +66,13 @@ class Field(Node):
 
 @dataclass(frozen=True)
 class Unary(Node):
-    op: str  # `-` or `not`
+    op: str  # `neg` (written `-`) or `not`: a name of `semantics.vocabulary.OPERATORS`
     operand: "Expr"
 
 
 @dataclass(frozen=True)
 class Binary(Node):
-    op: str  # + - * / == != < <= > >= and or in not_in
+    op: str  # + - * / == != < <= > >= and or in not_in: a name of `semantics.vocabulary.OPERATORS`
     left: "Expr"
     right: "Expr"
 
@@ -91,9 +91,6 @@ class Call(Node):
 
 
 Expr = Union[Number, String, Bool, Null, DateLit, ListLit, Name, Field, Unary, Binary, IfExpr, Call]
-
-AGGREGATES = ("count", "sum", "average", "minimum", "maximum")
-FUNCTIONS = ("min", "max", "round", "abs")
 
 
 # ---- shared pieces -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Iterable
 
 from .source import SourceFile, Span
@@ -134,3 +135,12 @@ def render_report_json(report: Report) -> str:
         "summary": {"errors": report.errors, "warnings": report.warnings},
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def plain_number(value: Decimal) -> str:
+    """`2E+2` → `200`, `0.850` → `0.85`: how a number is shown in a message."""
+    return f"{value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize():f}"
+
+
+def percent(value: Decimal) -> str:
+    return plain_number(value * 100) + "%"

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..semantics.vocabulary import ATOM, IF, OPERATORS
 from . import ast
 from .diagnostics import display_width
 from .literals import string_literal
@@ -284,18 +285,10 @@ _ITEMS = {
 
 # ---- expressions ---------------------------------------------------------------------------------
 
-# Binding strength, loosest first, as in grammar.lark: a sub-expression looser than its slot needs `( )`.
-IF, OR, AND, NOT, COMPARISON, SUM, TERM, NEGATION, ATOM = range(9)
-BINARY_LEVELS = {
-    "or": OR, "and": AND,
-    **dict.fromkeys(("==", "!=", "<", "<=", ">", ">=", "in", "not_in"), COMPARISON),
-    "+": SUM, "-": SUM, "*": TERM, "/": TERM,
-}
-OPERATOR_TEXT = {"not_in": "not in"}
-
 
 def expression(expr: ast.Expr) -> str:
-    """An expression in canonical form with the fewest parentheses that keep its tree.
+    """An expression in canonical form with the fewest parentheses that keep its tree (binding strengths
+    from the vocabulary, which follows grammar.lark).
 
     Bottom-up with an explicit stack, like `ast.walk`: a long chain `a + b + …` nests as deep as it is long.
     """
@@ -320,17 +313,14 @@ def _operand(part: tuple[str, int], slot: int) -> str:
 
 
 def _binary(expr: ast.Binary, parts) -> tuple[str, int]:
-    """Left-associative, except comparisons, which do not chain: both sides must be sums."""
-    left, right = parts
-    level = BINARY_LEVELS[expr.op]
-    left_slot = level + 1 if level == COMPARISON else level
-    return f"{_operand(left, left_slot)} {OPERATOR_TEXT.get(expr.op, expr.op)} {_operand(right, level + 1)}", level
+    operator = OPERATORS[expr.op]
+    left, right = (_operand(part, slot) for part, slot in zip(parts, operator.slots()))
+    return f"{left} {operator.written} {right}", operator.level
 
 
 def _unary(expr: ast.Unary, parts) -> tuple[str, int]:
-    if expr.op == "not":
-        return f"not {_operand(parts[0], NOT)}", NOT
-    return f"-{_operand(parts[0], NEGATION)}", NEGATION
+    operator = OPERATORS[expr.op]
+    return operator.prefix(_operand(parts[0], operator.level)), operator.level
 
 
 def _if(expr: ast.IfExpr, parts) -> tuple[str, int]:

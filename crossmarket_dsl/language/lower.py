@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..semantics.expr import evaluate_constant
+from ..semantics.vocabulary import call_problem
 from . import ast
 from .source import Span
 
@@ -71,8 +72,7 @@ class Lowerer:
         if isinstance(node, ast.Field):
             return {"field": [node.scope, node.name]}
         if isinstance(node, ast.Unary):
-            op = "neg" if node.op == "-" else "not"
-            return {"op": op, "args": [self.expr(node.operand, f"{pointer}/args/0")]}
+            return {"op": node.op, "args": [self.expr(node.operand, f"{pointer}/args/0")]}
         if isinstance(node, ast.Binary):
             return {"op": node.op, "args": [self.expr(node.left, f"{pointer}/args/0"),
                                             self.expr(node.right, f"{pointer}/args/1")]}
@@ -85,8 +85,15 @@ class Lowerer:
                 "args": [self.expr(arg, f"{pointer}/args/{i}") for i, arg in enumerate(node.args)]}
 
     def constant(self, node: ast.Expr, pointer: str):
-        """A value known before any data is read (parameters, pool, ratios)."""
-        return evaluate_constant(self.expr(node, pointer), self.constants)
+        """A value known before any data is read (parameters, pool, ratios).
+
+        Names and arity come before evaluation: an expression that calls an unknown function, or a function
+        with the wrong number of arguments, is not evaluated; its value stays unknown (null) and the checks
+        report the call (E202, E302)."""
+        tree = self.expr(node, pointer)
+        if any(isinstance(n, ast.Call) and call_problem(n.function, len(n.args)) for n in ast.walk(node)):
+            return None
+        return evaluate_constant(tree, self.constants)
 
     @staticmethod
     def cites(node: ast.Node) -> list[str]:

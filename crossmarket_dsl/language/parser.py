@@ -15,6 +15,7 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lexer import PatternStr
 
+from ..semantics.vocabulary import OPERATORS
 from . import ast
 from .diagnostics import Diagnostic, DiagnosticError
 from .literals import LiteralError, date_value, number_value, string_value
@@ -39,7 +40,7 @@ TERMINAL_WORDS = {
     "$END": "the end of the file",
 }
 EXPRESSION_STARTS = {"NUMBER", "NAME", "STRING", "FIELD", "DATE"}
-OPERATORS = {"COMPARE", "PLUS", "MINUS", "STAR", "SLASH", "AND", "OR", "IN", "NOT"}
+OPERATOR_TERMINALS = {operator.terminal for operator in OPERATORS.values()}
 
 
 @lru_cache(maxsize=1)
@@ -176,9 +177,9 @@ def _expected_words(names: set[str]) -> str:
     if len(declarations) >= 3:
         words.append("a declaration (`product`, `targets`, `gate`, `set` …)")
         names -= declarations
-    if len(names & OPERATORS) >= 2:
+    if len(names & OPERATOR_TERMINALS) >= 2:
         words.append("an operator")
-        names -= OPERATORS
+        names -= OPERATOR_TERMINALS
     words += sorted(_terminal_word(name) for name in names)
     if len(words) > 8:
         words = words[:8] + ["…"]
@@ -542,7 +543,7 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def negate(self, meta, children):
-        return ast.Unary("-", children[-1], span=self._span(meta))
+        return ast.Unary("neg", children[-1], span=self._span(meta))
 
     @v_args(meta=True)
     def number(self, meta, children):

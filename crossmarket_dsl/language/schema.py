@@ -42,8 +42,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from .checks import percent, plain_number
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, percent, plain_number
 from .resolve import ir_schema_path
 from .source import Span
 

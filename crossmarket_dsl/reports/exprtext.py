@@ -13,10 +13,7 @@ from typing import Any
 from ..language.literals import string_literal
 from ..semantics.expr import compile_expr
 from ..semantics.values import to_number
-
-PRECEDENCE = {"or": 1, "and": 2, "not": 3, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "in": 4,
-              "not_in": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
-SYMBOLS = {"not_in": "not in", "*": "×", "/": "÷"}
+from ..semantics.vocabulary import IF, OPERATORS, is_aggregate
 
 
 def value_text(value: Any) -> str:
@@ -47,38 +44,35 @@ def cell_text(value: Any) -> str:
 
 def expr_text(tree: dict, env=None, constants: dict | None = None) -> str:
     """The expression as written; with `env`, names, fields and aggregates replaced by their values."""
-    return _text(tree, env, constants or {}, 0)
+    return _text(tree, env, constants or {}, IF)
 
 
-def _text(tree, env, constants, outer: int) -> str:
+def _text(tree, env, constants, slot: int) -> str:
+    """`slot`: the binding strength the place of this expression needs (looser is put in parentheses)."""
     if env is not None and ("field" in tree or "param" in tree or "let" in tree or
-                            ("call" in tree and tree["call"] in ("count", "sum", "average", "minimum", "maximum"))):
+                            ("call" in tree and is_aggregate(tree["call"]))):
         return cell_text(compile_expr(tree, constants)(env))
     if "lit" in tree:
         return value_text(tree["lit"])
     if "date" in tree:
         return str(tree["date"])
     if "list" in tree:
-        return "[" + ", ".join(_text(item, env, constants, 0) for item in tree["list"]) + "]"
+        return "[" + ", ".join(_text(item, env, constants, IF) for item in tree["list"]) + "]"
     if "param" in tree or "let" in tree:
         return tree.get("param", tree.get("let"))
     if "field" in tree:
         return ".".join(tree["field"])
     if "call" in tree:
-        return f"{tree['call']}(" + ", ".join(_text(a, None, constants, 0) if tree["call"] in
-                                              ("sum", "average", "minimum", "maximum") else
-                                              _text(a, env, constants, 0) for a in tree["args"]) + ")"
+        inner = None if is_aggregate(tree["call"]) else env  # an aggregate's argument is each deal's
+        return f"{tree['call']}(" + ", ".join(_text(a, inner, constants, IF) for a in tree["args"]) + ")"
     if "if" in tree:
-        text = (f"if {_text(tree['if'], env, constants, 0)} then {_text(tree['then'], env, constants, 0)} "
-                f"else {_text(tree['else'], env, constants, 0)}")
-        return f"({text})" if outer else text
-    op = tree["op"]
-    level = PRECEDENCE[op]
-    if op in ("not", "neg"):
-        operand = _text(tree["args"][0], env, constants, level)
-        text = f"not {operand}" if op == "not" else f"-{operand}"
+        text = (f"if {_text(tree['if'], env, constants, IF)} then {_text(tree['then'], env, constants, IF)} "
+                f"else {_text(tree['else'], env, constants, IF)}")
+        return f"({text})" if slot > IF else text
+    operator = OPERATORS[tree["op"]]
+    parts = [_text(arg, env, constants, part_slot) for arg, part_slot in zip(tree["args"], operator.slots())]
+    if operator.arity == 1:
+        text = operator.prefix(parts[0])
     else:
-        left = _text(tree["args"][0], env, constants, level)
-        right = _text(tree["args"][1], env, constants, level + 1)
-        text = f"{left} {SYMBOLS.get(op, op)} {right}"
-    return f"({text})" if level < outer else text
+        text = f"{parts[0]} {operator.shown or operator.written} {parts[1]}"
+    return f"({text})" if operator.level < slot else text

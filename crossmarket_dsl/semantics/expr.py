@@ -1,8 +1,6 @@
-"""IR expression trees → Python closures, with the null semantics of SPEC §3.5.
+"""IR expression trees → Python closures. What each operator and function does is in `operations.py`,
+named by `vocabulary.py`; this module only wires an expression's parts together.
 
-Table cells are text until an operator needs a number, date or boolean. Anything that cannot be
-converted, a missing cell or a division by zero is `None` (null); a comparison with null is false;
-`and`/`or`/`not` use three-valued logic so that a null `require` fails closed.
 Compiling once and calling the closure per deal keeps the row loop cheap.
 """
 
@@ -10,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Callable
 
-from .values import to_bool, to_date, to_number
+from .operations import truth
+from .vocabulary import FUNCTIONS, OPERATORS, call_problem
 
 Fn = Callable[["Env"], Any]
 
@@ -88,167 +86,21 @@ def _conditional(condition: Fn, then: Fn, otherwise: Fn) -> Fn:
     return run
 
 
-# ---- operators ---------------------------------------------------------------------------------
-
-
-def truth(value) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    return to_bool(value)
-
-
-def number(value) -> Decimal | None:
-    """`to_number`, short-cut for values that are already exact numbers (results of arithmetic)."""
-    return value if type(value) is Decimal else to_number(value)
-
-
-def _arith(op: str) -> Callable[[Any, Any], Any]:
-    def run(a, b):
-        a, b = number(a), number(b)
-        if a is None or b is None:
-            return None
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if b == 0:
-            return None
-        try:
-            return a / b
-        except InvalidOperation:
-            return None
-
-    return run
-
-
-def coerce_pair(a, b):
-    """Bring two values to one comparable type, or return None when that is impossible."""
-    if a is None or b is None:
-        return None
-    for kind, convert in ((Decimal, to_number), (date, to_date), (bool, truth)):
-        if isinstance(a, kind) or isinstance(b, kind):
-            if kind is Decimal and (isinstance(a, bool) or isinstance(b, bool)):
-                continue
-            a2, b2 = convert(a), convert(b)
-            return None if a2 is None or b2 is None else (a2, b2)
-    return str(a).strip(), str(b).strip()
-
-
-_COMPARE = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-}
-
-
-def compare(op: str, a, b) -> bool:
-    pair = coerce_pair(a, b)
-    if pair is None:
-        return False
-    try:
-        return _COMPARE[op](*pair)
-    except TypeError:
-        return False
-
-
-def member(a, items) -> bool | None:
-    if a is None or not isinstance(items, list):
-        return None
-    return any(compare("==", a, item) for item in items)
+# ---- operators, calls and aggregates --------------------------------------------------------------
 
 
 def _operator(op: str, args: list[Fn]) -> Fn:
-    if op == "not":
+    operator = OPERATORS.get(op)
+    if operator is None or operator.arity != len(args):
+        raise ExprError(f"unknown operator `{op}` with {len(args)} operands")
+    apply = operator.apply
+    if operator.arity == 1:
         (inner,) = args
-        return lambda env: _not(truth(inner(env)))
-    if op == "neg":
-        (inner,) = args
-        return lambda env: _negate(inner(env))
+        return lambda env: apply(inner(env))
     left, right = args
-    if op == "and":
-        return lambda env: _and(truth(left(env)), lambda: truth(right(env)))
-    if op == "or":
-        return lambda env: _or(truth(left(env)), lambda: truth(right(env)))
-    if op in _COMPARE:
-        return lambda env: compare(op, left(env), right(env))
-    if op == "in":
-        return lambda env: member(left(env), right(env))
-    if op == "not_in":
-        return lambda env: _not(member(left(env), right(env)))
-    if op in "+-*/":
-        run = _arith(op)
-        return lambda env: run(left(env), right(env))
-    raise ExprError(f"unknown operator `{op}`")
-
-
-def _not(value):
-    return None if value is None else not value
-
-
-def _negate(value):
-    number = to_number(value)
-    return None if number is None else -number
-
-
-def _kleene(dominant: bool):
-    """Three-valued `and` (dominant False) and `or` (dominant True): the dominant value decides even
-    against null; otherwise a null operand makes the result null. The right side is evaluated lazily."""
-    def combine(left, right):
-        if left is dominant:
-            return dominant
-        other = right()
-        if other is dominant:
-            return dominant
-        return None if left is None or other is None else not dominant
-    return combine
-
-
-_and, _or = _kleene(False), _kleene(True)
-
-
-# ---- calls and aggregates ----------------------------------------------------------------------
-
-
-def _numbers(values):
-    if set(map(type, values)) <= {Decimal}:  # already numbers (`deal.quantity`, results): nothing to convert
-        return values
-    numbers = [v if type(v) is Decimal else to_number(v) for v in values]
-    return None if None in numbers else numbers
-
-
-def _round(value, places):
-    number, digits = to_number(value), to_number(places)
-    if number is None or digits is None or digits != digits.to_integral_value():
-        return None
-    return number.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
-
-
-def _abs(value):
-    number = to_number(value)
-    return None if number is None else abs(number)
-
-
-SCALAR = {
-    "min": lambda *xs: None if _numbers(xs) is None else min(_numbers(xs)),
-    "max": lambda *xs: None if _numbers(xs) is None else max(_numbers(xs)),
-    "round": _round,
-    "abs": _abs,
-}
-
-
-def _sum(values):
-    numbers = _numbers(values)
-    return None if numbers is None else sum(numbers, Decimal(0))
-
-
-AGGREGATE = {
-    "sum": _sum,
-    "average": lambda vs: None if not vs or _sum(vs) is None else _sum(vs) / len(vs),
-    "minimum": lambda vs: None if not vs or _numbers(vs) is None else min(_numbers(vs)),
-    "maximum": lambda vs: None if not vs or _numbers(vs) is None else max(_numbers(vs)),
-}
+    if operator.lazy:
+        return lambda env: apply(left(env), lambda: right(env))
+    return lambda env: apply(left(env), right(env))
 
 
 def _member_values(group: list, name: str) -> list:
@@ -258,17 +110,18 @@ def _member_values(group: list, name: str) -> list:
 
 
 def _call(name: str, arg_trees: list[dict], constants) -> Fn:
+    problem = call_problem(name, len(arg_trees))
+    if problem is not None:
+        raise ExprError(problem)
+    function = FUNCTIONS[name]
     args = [compile_expr(arg, constants) for arg in arg_trees]
-    if name == "count":
-        return lambda env: Decimal(len(env.group))
-    if name in AGGREGATE:
-        (inner,) = args
-        combine = AGGREGATE[name]
-        if "field" in arg_trees[0] and arg_trees[0]["field"][0] == "deal":  # `sum(deal.x)`: read it directly
-            name = arg_trees[0]["field"][1]  # (an empty cell is null to `_numbers` too)
-            return lambda env: combine(_member_values(env.group, name))
-        return lambda env: combine([inner(member_env) for member_env in env.group])
-    if name in SCALAR:
-        function = SCALAR[name]
-        return lambda env: function(*(arg(env) for arg in args))
-    raise ExprError(f"unknown function `{name}`")
+    apply = function.apply
+    if not function.aggregate:
+        return lambda env: apply(*(arg(env) for arg in args))
+    if not args:  # `count()`: the group itself
+        return lambda env: apply(env.group)
+    (inner,) = args
+    if "field" in arg_trees[0] and arg_trees[0]["field"][0] == "deal":  # `sum(deal.x)`: read it directly
+        field_name = arg_trees[0]["field"][1]  # (an empty cell is null to `numbers` too)
+        return lambda env: apply(_member_values(env.group, field_name))
+    return lambda env: apply([inner(member_env) for member_env in env.group])

@@ -1,0 +1,73 @@
+"""Where each expression stands: what it must be, and which fields it may read there."""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+
+from ...semantics.vocabulary import BOOL, NUMBER
+from .. import ast
+
+EXPR_TYPES = typing.get_args(ast.Expr)
+
+
+@dataclass(frozen=True)
+class Place:
+    """An expression together with what may stand in it."""
+
+    expr: ast.Expr
+    role: str  # for messages: "target criterion `优质上市公司`"
+    expect: str | None  # NUMBER, BOOL or None (anything)
+    sees: frozenset[str] = frozenset()  # fields visible outside aggregates: "client.*", "outlet.name"
+    group: frozenset[str] | None = None  # fields visible inside aggregates; None: no aggregates here
+    gate_scope: str | None = None
+
+
+POINTS_FIELDS = frozenset({"deal.*", "client.*", "project.*", "product.*", "outlet.name"})
+SCOPE_FIELDS = {"deal": "deal.*", "client": "client.*", "project": "project.*", "product": "product.*",
+                "department": "department.name", "outlet": "outlet.name"}
+
+
+def places_of(decl) -> list[Place]:
+    if isinstance(decl, ast.Binding):
+        return [Place(decl.value, f"the value of `{decl.keyword} {decl.name.text}`", None)]
+    if isinstance(decl, ast.Product):
+        return _product_places(decl)
+    if isinstance(decl, ast.Targets):
+        return [Place(c.expr, f"target criterion `{c.label}`", BOOL, frozenset({"client.*"}))
+                for c in decl.criteria]
+    if isinstance(decl, ast.Gate):
+        return gate_places(decl)
+    if isinstance(decl, ast.Block):
+        return [Place(value, f"`{s.key}` in `{decl.keyword}`", NUMBER) for s in decl.items
+                if isinstance(s, ast.Setting) for value in s.values if isinstance(value, EXPR_TYPES)]
+    if isinstance(decl, ast.Attribution):
+        return [Place(c.expr, f"outlet attribution `{c.label}`", NUMBER, frozenset({"deal.*"}))
+                for c in decl.items]
+    return []
+
+
+def _product_places(decl: ast.Product) -> list[Place]:
+    name = decl.name.text
+    found = []
+    for item in decl.items:
+        if isinstance(item, ast.Points):
+            found.append(Place(item.expr, f"the points of `{name}`", NUMBER, POINTS_FIELDS))
+            if item.when is not None:
+                found.append(Place(item.when, f"the `when` of `{name}`'s points", BOOL, POINTS_FIELDS))
+        elif isinstance(item, ast.Setting):
+            found += [Place(v, f"the target of `{name}`", NUMBER, frozenset({"product.*"})) for v in item.values]
+    return found
+
+
+def gate_places(gate: ast.Gate) -> list[Place]:
+    own = {SCOPE_FIELDS[gate.scope]} | ({"product.*"} if gate.product else set())
+    sees, group = frozenset(own), frozenset(own | {"deal.*"})
+    role = f"gate `{gate.name.text}`"
+    found = []
+    for item in gate.items:
+        if isinstance(item, ast.Clause):
+            found += [Place(e, role, BOOL, sees, group, gate.scope) for e in (item.when, item.require) if e]
+        elif isinstance(item, ast.Otherwise) and item.factor is not None:
+            found.append(Place(item.factor, f"the `otherwise scale` of {role}", NUMBER))
+    return found
