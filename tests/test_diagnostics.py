@@ -166,7 +166,7 @@ def test_a_schema_alone_builds_on_the_shipped_ir_schema(tmp_path, panjin):
 def test_long_expressions_validate(tmp_path):
     text = (ROOT / "policies" / "branches" / "panjin.xm").read_text(encoding="utf-8")
     rules = tmp_path / "long.xm"
-    rules.write_text(text + "\nlet 很长 = " + " + ".join(["1"] * 250) + "\nset publish_days = 很长\n",
+    rules.write_text(text + "\nlet 很长 = " + " + ".join(["0.1"] * 250) + "\nset publish_days = 很长\n",
                      encoding="utf-8")
     assert check(rules).report.diagnostics == []
 

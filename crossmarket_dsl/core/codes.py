@@ -79,6 +79,14 @@ CODES = _catalogue(
     Code("E508", "a product without `points`"),
     Code("E509", "a percentage outside 0–100%"),
     Code("E510", "a value that must be positive"),
+    Code("E511", "a reward pool that is not a whole number of rounding units", "第二十二条",
+         "pool 350万  rounding 1000000", "choose a unit that divides the pool, e.g. `rounding 1`"),
+    Code("E512", "a rounding unit that is not a whole number of fens, or a pool beyond 1亿亿", "第二十二条",
+         "rounding 1 / 3", "round to 0.01, 1 or a larger unit; write the pool in yuan"),
+    Code("E513", "a constant with more than 30 digits before the point", None,
+         "let 大 = 1亿 * 1亿 * 1亿 * 1亿", "amounts need at most 30 digits: look for a repeated factor"),
+    Code("E514", "a pool, unit, share, scale or number of days that is empty or not a number", None,
+         "otherwise scale null", "write a number, e.g. `80%`"),
     # ---- W… warnings ----
     Code("W201", "a declaration that nothing uses"),
     # ---- R… rejected ledger rows ----

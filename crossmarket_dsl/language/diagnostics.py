@@ -138,8 +138,10 @@ def render_report_json(report: Report) -> str:
 
 
 def plain_number(value: Decimal) -> str:
-    """`2E+2` → `200`, `0.850` → `0.85`: how a number is shown in a message."""
-    return f"{value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize():f}"
+    """`2E+2` → `200`, `0.850` → `0.85`: how a number is shown in a message. Digits are only ever dropped
+    as trailing zeros, so a number of any length is shown exactly (no rounding to the context's precision)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def percent(value: Decimal) -> str:

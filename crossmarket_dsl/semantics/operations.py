@@ -9,7 +9,7 @@ evaluator (`expr.py`) calls them through it.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, Overflow, localcontext
 
 from .values import to_bool, to_date, to_number
 
@@ -36,7 +36,11 @@ def _arithmetic(combine):
             return None
         try:
             return combine(a, b)
-        except (InvalidOperation, ZeroDivisionError):
+        except Overflow:  # past 10^999999 (a chain of squarings): ±infinity, which checks and the row loop refuse
+            with localcontext() as context:
+                context.traps[Overflow] = False
+                return combine(a, b)
+        except (InvalidOperation, ZeroDivisionError):  # infinity minus infinity
             return None
     return run
 

@@ -25,7 +25,8 @@ PASSES: list[Callable[[CheckContext], Iterable[Diagnostic]]] = [
     types.type_errors,
     scopes.field_scopes,
     policy.non_corporate_targets, policy.effective_period, policy.gate_targets, policy.product_points,
-    amounts.shares_add_up, amounts.shares_in_range, amounts.positive_amounts,
+    amounts.shares_add_up, amounts.shares_in_range, amounts.positive_amounts, amounts.pool_in_units,
+    amounts.constants_in_range, amounts.numbers_known,
     unused.unused_lets,
 ]
 
