@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from crossmarket_dsl.language.checks import plain_number
+from crossmarket_dsl.language.diagnostics import plain_number
 from crossmarket_dsl.semantics.expr import evaluate_constant
 
 
@@ -31,3 +31,14 @@ def test_numbers_in_messages_keep_every_digit():
     assert plain_number(Decimal("999999999999999999999999999900")) == "999999999999999999999999999900"
     assert plain_number(Decimal("2E+2")) == "200"
     assert plain_number(Decimal("0.850")) == "0.85"
+
+
+def test_a_boolean_cell_and_a_number_cell_are_never_one_key(tmp_path):
+    """`True == 1` in Python: as keys of remembered points they were one, and row order decided both."""
+    from crossmarket_dsl.io.tables import read_table
+    path = tmp_path / "deals.jsonl"
+    path.write_text('{"deal_id": "D1", "amount": 1}\n{"deal_id": "D2", "amount": true}\n'
+                    '{"deal_id": "D3", "amount": false}\n', encoding="utf-8")
+    cells = [row["amount"] for row in read_table(str(path)).rows]
+    assert cells == [1, "true", "false"]
+    assert len({(cell,) for cell in cells}) == 3

@@ -126,8 +126,11 @@ FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["te
                              show_default=True, help="text for people, json for tools")
 
 
-def table_failure(error) -> Failure:
+def table_failure(error) -> Failure | UserError:
     """A `TableError` as the user reads it: file, row and column first."""
+    if error.code:
+        return UserError(error.code, error.message, help=error.help, file=error.file, row=error.row,
+                         column=error.column, exit_status=EXIT_USAGE if error.missing else EXIT_INPUT)
     where = ":".join(str(part) for part in (error.file, error.row) if part)
     column = f" (column `{error.column}`)" if error.column else ""
     prefix = f"{where}{column}: " if where else ""

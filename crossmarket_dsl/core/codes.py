@@ -106,4 +106,9 @@ CODES = _catalogue(
     Code("U101", "a month that is not a calendar month", example="`--month 2026-13`", fix="write it as YYYY-MM"),
     Code("U102", "`test` given a file that is not a policy test", example="`crossmarket test rules.xm`",
          fix="give the `*.test.yaml` file or the folder holding it"),
+    # ---- T… tables and workspaces ----
+    Code("T101", "a quoted cell runs past the end of its line", None, '2026-03-01,"王五,个人理财',
+         "remove the stray `\"` or close it on the same line; a cell cannot hold a line break"),
+    Code("T102", "a CSV cell of more than 16 MiB (16,777,216 characters)", None, "",
+         "look for a `\"` that opens a cell on this line and never closes"),
 )

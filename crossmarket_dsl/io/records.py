@@ -21,13 +21,14 @@ class TableError(Exception):
     """A table that cannot be used.
 
     `missing` is set when the file cannot be read at all (the CLI exits 2); otherwise the table's
-    content is at fault (exit 1). `row` is a spreadsheet row (a line for JSON Lines); `column` is the
+    content is at fault (exit 1). With a `code`, the message does not repeat the file and row. `row` is a spreadsheet row (a line for JSON Lines); `column` is the
     column's name when it has one, else its letter.
     """
 
     def __init__(self, message: str, *, help: str | None = None, file: str | None = None,
-                 row: int | None = None, column: str | None = None, missing: bool = False):
+                 row: int | None = None, column: str | None = None, missing: bool = False, code: str | None = None):
         super().__init__(message)
+        self.code = code  # a T… code of the registry; the CLI shows the file and row in front of the message
         self.message = message
         self.help = help
         self.file = file
@@ -235,6 +236,17 @@ def _fit(cells: Sequence[object], width: int, file: str, where: str, number: int
              "remove any title row above the header, and unmerge header cells",
         file=file, row=number, column=column_letter(used),
     )
+
+
+def plain_boolean(value: object) -> object:
+    """A boolean cell (JSON `true`, Excel TRUE) as its text `true`/`false`, which converts the same way.
+
+    As Python values `True == 1` and `False == 0`, with equal hashes: kept as booleans, a cell `true` and a
+    cell `1` would be one key wherever results are remembered by the cells they come from, and the first
+    of them in the file would decide both (`amount: 1` then `amount: true` accepted both)."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return value
 
 
 Row = Mapping[str, object] | Sequence[object]

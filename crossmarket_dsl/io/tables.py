@@ -16,12 +16,12 @@ import os
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import IO, Callable, Iterable, Iterator, Sequence
 
 from ..semantics.values import to_number, to_text
 from .files import replacing
-from .records import (CHUNK_ROWS, Row, Table, TableError, parse_records, record_chunks, row_values, stream_records,
-                      unreadable)
+from .records import (CHUNK_ROWS, Row, Table, TableError, parse_records, plain_boolean, record_chunks, row_values,
+                      stream_records, unreadable)
 from .workbook import Book
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -123,13 +123,69 @@ def _undecodable(file: str, data: bytes, error: UnicodeDecodeError, encoding: st
     )
 
 
+MAX_CELL = 1 << 24
+"""Characters a CSV cell may hold (16 MiB; Python's default of 128 KiB refused a long note). A `"` that
+opens a cell and never closes reaches it on a large file; the error then names the line it opened on."""
+csv.field_size_limit(MAX_CELL)
+
+
 def _read_csv(file: str, encoding: str | None) -> tuple[list[str], list[dict], list[int]]:
-    records = csv.reader(io.StringIO(_read_text(file, encoding), newline=""))
-    try:
-        return parse_records(enumerate(records, 1), file, f"`{file}`")  # blank lines counted too
-    except csv.Error as error:
-        raise TableError(f"`{file}` line {records.line_num} cannot be read as CSV ({error})",
-                         file=file, row=records.line_num) from None
+    text = _read_text(file, encoding)
+    lines = _csv_lines(lambda: io.StringIO(text, newline=""), file)
+    return parse_records(((start + i, record) for start, block in lines for i, record in enumerate(block)),
+                         file, f"`{file}`")
+
+
+def _csv_lines(open_text: Callable[[], IO[str]], file: str) -> Iterator[tuple[int, list[list[str]]]]:
+    """(line of the first record, records) `CHUNK_ROWS` at a time; blank lines are records too.
+
+    Every record is one line. A quoted cell that runs past the end of its line is a `"` typed at the start
+    of a cell (`"王五`): CSV would read every line after it, up to the next `"`, as that one cell, and the
+    deals on those lines would vanish. It is an error naming the line the quote opened on."""
+    with open_text() as handle:
+        reader = csv.reader(handle)
+        start = 1
+        while True:
+            try:
+                block = list(islice(reader, CHUNK_ROWS))
+            except csv.Error:
+                raise _runaway_quote(open_text, file) from None
+            if not block:
+                return
+            if reader.line_num != start + len(block) - 1:
+                raise _runaway_quote(open_text, file)
+            yield start, block
+            start += len(block)
+
+
+def _runaway_quote(open_text: Callable[[], IO[str]], file: str) -> TableError:
+    """The error of the first record that spans lines, found by reading the file again record by record
+    (only when something is wrong: the usual pass reads a thousand records at a time)."""
+    with open_text() as handle:
+        reader = csv.reader(handle)
+        line, cells = 0, []
+        try:
+            for cells in reader:
+                if reader.line_num != line + 1:
+                    break
+                line = reader.line_num
+        except csv.Error:  # the only error of a reader opened with newline="": a cell over the limit
+            return TableError(f"a cell starting on this line holds more than {MAX_CELL:,} characters",
+                              code="T102", file=file, row=line + 1, help=_QUOTE_HELP)
+    opened = next((cell for cell in cells if "\n" in cell or "\r" in cell), "")
+    shown = opened.splitlines()[0][:30] if opened.strip() else ""
+    return TableError(
+        f"a cell opens with `\"`{f' (`{shown}`)' if shown else ''} and does not close on its line: "
+        f"{_lines(line + 2, reader.line_num)} would be read as part of it",
+        code="T101", file=file, row=line + 1, help=_QUOTE_HELP)
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first} to {last}"
+
+
+_QUOTE_HELP = ("remove the stray `\"` at the start of the cell, or close it on the same line; "
+               "a cell of a table cannot hold a line break")
 
 
 def _streamed_csv(table: str, path: str, file: str, encoding: str | None) -> Table:
@@ -137,17 +193,7 @@ def _streamed_csv(table: str, path: str, file: str, encoding: str | None) -> Tab
     where = f"`{file}`"
 
     def blocks() -> Iterator[tuple[int, list[list[str]]]]:
-        """(number of the first record, records) `CHUNK_ROWS` at a time; blank lines are records too."""
-        with open(file, encoding=encoding, newline="") as handle:
-            reader = csv.reader(handle)
-            start = 1
-            try:
-                while block := list(islice(reader, CHUNK_ROWS)):
-                    yield start, block
-                    start += len(block)
-            except csv.Error as error:
-                raise TableError(f"`{file}` line {reader.line_num} cannot be read as CSV ({error})",
-                                 file=file, row=reader.line_num) from None
+        return _csv_lines(lambda: open(file, encoding=encoding, newline=""), file)
 
     def records():
         for start, block in blocks():
@@ -223,7 +269,7 @@ def _json_cell(value: object) -> object:
         return to_text(value)
     if isinstance(value, dict):
         return ";".join(f"{key}:{to_text(item) or ''}" for key, item in value.items())
-    return value
+    return plain_boolean(value)
 
 
 def _json_object(line: str, file: str, number: int) -> dict:

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..language.diagnostics import display_width
 from ..semantics.values import to_date, to_number, to_text
 from .files import replacing
-from .records import TableError, parse_records, unreadable
+from .records import TableError, parse_records, plain_boolean, unreadable
 from .workbook import FORMATS, Book, Column, Sheet
 
 _CORRUPT_XLSX = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError, EOFError)
@@ -77,12 +77,12 @@ def _header_row(sheet) -> int:
 
 
 def _xlsx_value(value: object) -> object:
-    """Floats become exact decimals (0.1 stays 0.1); date-only datetimes become dates."""
+    """Floats become exact decimals (0.1 stays 0.1); date-only datetimes become dates; TRUE and FALSE text."""
     if isinstance(value, float):
         return to_number(value)
     if isinstance(value, datetime) and value.time() == time():
         return value.date()
-    return value
+    return plain_boolean(value)
 
 
 # ---- writing: every sheet in the one style of `workbook.py` ----

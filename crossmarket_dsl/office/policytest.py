@@ -30,6 +30,7 @@ import yaml
 from ..engine.evaluate import Result, evaluate
 from ..engine.inputs import TABLE_ROLES, load_from_tables
 from ..engine.plan import build_plan, required_deal_columns
+from ..io.records import plain_boolean
 from ..io.tables import Table, TableError
 from ..io.workspace import TextDateLoader
 from ..language.pipeline import Compiled, load
@@ -155,9 +156,10 @@ def _with_all_columns(plan, tables: dict[str, Table]) -> dict[str, Table]:
 
 
 def _cell(value):
-    """YAML numbers become exact text (a YAML float is binary); dates stay dates."""
+    """YAML numbers become exact text (a YAML float is binary), booleans their text as other tables give
+    them (`records.plain_boolean`); dates stay dates."""
     if isinstance(value, bool) or value is None:
-        return value
+        return plain_boolean(value)
     if isinstance(value, (int, float)):
         return repr(value)
     return str(value)
