@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from crossmarket_dsl.cli import cli
@@ -49,6 +50,17 @@ def test_completion_chart_marks_the_floor_and_colours_by_it():
     assert "—" in texts(svg)
 
 
+def test_a_monthly_completion_chart_measures_against_the_floor_pro_rated_and_draws_no_red():
+    svg = completion_chart("完成率", [("贵宾客户", D("0.1")), ("信用卡", D("0.2"))], D("0.5"), pace=D(3) / 12)
+    root = parsed(svg)
+    assert "按进度下限 12.5%（全年 50.0%）" in texts(svg)
+    assert [rect.get("fill") for rect in root.iter(f"{SVG}rect")] == ["#d9822b", "#2e8b57"]  # behind pace, on pace
+    marker = next(line for line in root.iter(f"{SVG}line") if line.get("stroke-dasharray"))
+    bar = next(iter(root.iter(f"{SVG}rect")))
+    scale = float(bar.get("width")) / 0.1
+    assert float(marker.get("x1")) == pytest.approx(float(bar.get("x")) + 0.125 * scale, abs=0.1)
+
+
 def test_line_chart_one_line_per_series_with_a_legend():
     months = [f"{m}月" for m in range(1, 13)]
     series = {"公司业务部": [D(m) for m in range(12)], "机构业务部": [D(0)] * 12}
@@ -70,4 +82,5 @@ def test_evaluate_report_has_the_three_charts_and_no_script(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.count("<svg") == 3
     assert "<script" not in html.lower() and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
-    assert "各部门月度积分走势" in html and "3月" in html and "下限 50.0%" in html
+    assert "各部门月度积分走势" in html and "3月" in html
+    assert "按进度下限 12.5%（全年 50.0%）" in html  # after March, a quarter of the year's floor

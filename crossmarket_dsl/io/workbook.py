@@ -27,6 +27,7 @@ from typing import Iterable, Mapping, Sequence
 
 FORMATS = {
     "text": None,
+    "name": None,  # an id, a code, a date as text, a short name: never broken across lines on a page
     "row": "0",  # a spreadsheet row number: no thousands separator
     "count": "#,##0",
     "number": "General",  # quantities: as many places as they have

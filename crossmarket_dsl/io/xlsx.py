@@ -144,7 +144,8 @@ def _write_sheet(ws, book: Book, sheet: Sheet) -> None:
         ws.append([_like(ws, template, value) for template, value in zip(templates, row)])
     for index, column in enumerate(columns, 1):
         if column.choices:
-            ws.data_validations.append(_choices(column, get_column_letter(index), first, first + max(len(rows), 1) - 1))
+            last = first + max(len(rows), 1) - 1
+            ws.data_validations.append(_choices(column, get_column_letter(index), first, last))
 
 
 def _stored(kind: str, value: object) -> object:
@@ -192,7 +193,8 @@ def _widths(columns: Sequence[Column], rows: list[list], keys: bool) -> list[int
     low, high = _WIDTHS
     widths = []
     for index, column in enumerate(columns):
-        texts = [column.label, column.key if keys else "", *(_shown(column.kind, row[index]) for row in rows[:_WIDTH_SAMPLE])]
+        texts = [column.label, column.key if keys else "",
+                 *(_shown(column.kind, row[index]) for row in rows[:_WIDTH_SAMPLE])]
         widest = max(map(display_width, texts))
         widths.append(min(max(widest + widest // 8 + 2, low, column.width), high))  # a little room: fonts differ
     return widths
@@ -206,8 +208,9 @@ def _lines(text: str, width: int, size: int) -> int:
 def _choices(column: Column, letter: str, first: int, last: int) -> DataValidation:
     listed = "、".join(column.choices)
     validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle=column.label, error=f"请从列表中选择：{listed}",
-                                showInputMessage=True, promptTitle=column.label, prompt=f"请选择：{listed}")
+                                showErrorMessage=True, errorTitle=column.label,
+                                error=f"请从列表中选择：{listed}", showInputMessage=True, promptTitle=column.label,
+                                prompt=f"请选择：{listed}")
     validation.add(f"{letter}{first}:{letter}{last}")
     return validation
 

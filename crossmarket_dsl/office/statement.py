@@ -33,8 +33,7 @@ GATE_COLUMNS = [Column("gate", "门槛"), Column("cite", "条款"), Column("scop
 PRINT_CSS = """
 @page{size:A4 landscape;margin:1cm}
 .window{font-size:1.1em;font-weight:bold}
-td{white-space:nowrap}
-@media print{body{margin:0;font-size:10pt} table{font-size:8pt} thead{display:table-header-group} tr{break-inside:avoid}}
+@media print{table{font-size:8pt}}
 """
 
 
@@ -127,12 +126,27 @@ def statement_html(statement: Statement) -> str:
     parts = [f"<h1>{escape(statement.title)}</h1>", f"<p class='window'>{escape(heading[0])}</p>",
              *(f"<p class='muted'>{escape(line)}</p>" for line in heading[1:-1]),
              f"<p class='note'>{escape(PROVISIONAL)}</p>"]
+    departments = statement.result.department_points
     for index, (name, columns, rows) in enumerate(_sections(statement)):
+        columns, rows = _shares_in_one_column(columns, rows, departments)
         if rows or index == 0:
-            numeric = {i for i, column in enumerate(columns) if column.kind != "text"}
+            numeric = {i for i, column in enumerate(columns) if column.kind not in ("text", "name")}
+            names = {i for i, column in enumerate(columns) if column.kind == "name"}
             parts.append(f"<h2>{escape(name)}</h2>")
             parts.append(table([column.label for column in columns],
-                               [[to_text(row.get(column.key)) or "" for column in columns] for row in rows], numeric))
+                               [[to_text(row.get(column.key)) or "" for column in columns] for row in rows],
+                               numeric, names))
         if index == 0:  # the charts belong with the points, before the long list of deals
             parts.append(charts_section(chart_data(statement.result), "本月部门积分 Points this month"))
     return page(statement.title, "".join(parts), PRINT_CSS)
+
+
+def _shares_in_one_column(columns: list[Column], rows: list[dict], departments) -> tuple[list[Column], list[dict]]:
+    """The deal table's department columns as one column of the shares a deal has: a column for each
+    department makes the table too wide for a screen or a page, and most of its cells empty."""
+    kept = [column for column in columns if column.key not in departments]
+    if len(kept) == len(columns):
+        return columns, rows
+    return [*kept, Column("shares", "部门分配")], [
+        {**row, "shares": "；".join(f"{dept} {points_text(row[dept])}" for dept in departments if dept in row)}
+        for row in rows]

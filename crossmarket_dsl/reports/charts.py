@@ -23,7 +23,7 @@ ROW_PX = 24
 BAR_PX = 16
 PLOT_PX = 360
 TITLE_PX = 28
-GOOD, SHORT = "#2e8b57", "#b03a48"
+GOOD, SHORT, BEHIND = "#2e8b57", "#b03a48", "#d9822b"
 
 
 def bar_chart(title: str, items: Sequence[tuple[str, Decimal]]) -> str:
@@ -32,15 +32,22 @@ def bar_chart(title: str, items: Sequence[tuple[str, Decimal]]) -> str:
     return _horizontal_bars(title, rows, _domain([value for _, value in items]))
 
 
-def completion_chart(title: str, items: Sequence[tuple[str, Decimal | None]], floor: Decimal) -> str:
-    """Completion ratios as bars against a marked floor line (art. 22): below it in red, at or above in green.
+def completion_chart(title: str, items: Sequence[tuple[str, Decimal | None]], floor: Decimal,
+                     pace: Decimal = Decimal(1)) -> str:
+    """Completion ratios as bars against a marked floor line (art. 22).
 
+    At year end (`pace` 1) a bar below the floor is red, at or above it green. During the year the line
+    is the floor pro-rated for the part of the period elapsed (`pace`, e.g. 3/12 after March), and a
+    bar behind that pace is amber, not red: year-end gates do not apply yet, so nothing has failed.
     A product with no target has no ratio: its row shows `—` and no bar."""
+    line = floor * pace
+    short = SHORT if pace >= 1 else BEHIND
     rows = [(label, ratio, percent_text(None if ratio is None else str(ratio)),
-             SHORT if ratio is not None and ratio < floor else GOOD) for label, ratio in items]
+             short if ratio is not None and ratio < line else GOOD) for label, ratio in items]
     ratios = [ratio for _, ratio in items if ratio is not None]
-    return _horizontal_bars(title, rows, _domain([*ratios, floor, Decimal(1)]),
-                            marker=(floor, f"下限 {percent_text(str(floor))}"))
+    caption = f"下限 {percent_text(str(floor))}" if pace >= 1 else \
+        f"按进度下限 {percent_text(str(line))}（全年 {percent_text(str(floor))}）"
+    return _horizontal_bars(title, rows, _domain([*ratios, floor, Decimal(1)]), marker=(line, caption))
 
 
 def line_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[Decimal]]) -> str:
@@ -62,7 +69,8 @@ def line_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[
     parts = [_axis_grid(left, plot_w, lo, hi, step, y)]
     label_px = (max((display_width(label) for label in labels), default=0) + 2) * COLUMN_PX
     every = max(1, math.ceil(label_px * len(labels) / plot_w))  # skip labels that would overlap
-    parts += [_text(x(i), top + plot_h + 18, label, "middle") for i, label in enumerate(labels) if i % every == 0]
+    parts += [_text(x(i), top + plot_h + 22, label, "middle")  # below the y axis's lowest figure
+              for i, label in enumerate(labels) if i % every == 0]
     for n, (name, points) in enumerate(series.items()):
         color = PALETTE[n % len(PALETTE)]
         coords = " ".join(f"{x(i):.1f},{y(float(v)):.1f}" for i, v in enumerate(points))
@@ -96,13 +104,14 @@ def _horizontal_bars(title: str, rows, domain: tuple[float, float], marker=None)
         if value is not None:
             parts.append(f'<rect x="{min(zero, end):.1f}" y="{row_y + 4}" width="{abs(end - zero):.1f}" '
                          f'height="{BAR_PX}" fill="{color}"><title>{escape(label)}: {escape(text)}</title></rect>')
-        parts.append(_text(max(zero, end) + 6, row_y + 16, text))
+        parts.append(_text(width - 4, row_y + 16, text, "end"))  # a column of its own: no bar or line crosses it
     if marker:
         at, caption = marker
         mark = x(float(at))
         parts.append(f'<line x1="{mark:.1f}" y1="{top}" x2="{mark:.1f}" y2="{height - 4}" '
                      'stroke="#a40000" stroke-width="1.5" stroke-dasharray="5,3"/>')
-        parts.append(_text(mark, TITLE_PX + 14, caption, "middle", fill="#a40000"))
+        anchor = "start" if mark < label_w + PLOT_PX / 2 else "end"  # the caption stays inside the chart
+        parts.append(_text(mark, TITLE_PX + 14, caption, anchor, fill="#a40000"))
     return _svg(title, width, height, "".join(parts))
 
 

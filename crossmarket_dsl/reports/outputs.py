@@ -17,17 +17,18 @@ from ..io.workbook import Book, Column, Sheet, title_lines
 from .render import cite_text, number_text, points_text, to_json
 from .report_html import ChartData, charts_section, result_html
 
-DEAL_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号"), Column("date", "日期", "date"),
-                Column("product", "产品"), Column("client_id", "客户编号"), Column("project_id", "楼盘项目"),
-                Column("outlet", "网点"), Column("quantity", "数量", "number"), Column("points", "积分", "points"),
+DEAL_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号", "name"), Column("date", "日期", "date"),
+                Column("product", "产品", "name"), Column("client_id", "客户编号", "name"),
+                Column("project_id", "楼盘项目", "name"), Column("outlet", "网点", "name"),
+                Column("quantity", "数量", "number"), Column("points", "积分", "points"),
                 Column("factor", "门槛系数", "number"), Column("gated_points", "计分积分", "points"),
                 Column("gates", "未通过门槛")]
-REJECTED_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号"), Column("code", "代码"),
+REJECTED_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号", "name"), Column("code", "代码"),
                     Column("reason", "原因")]
-DEPARTMENT_COLUMNS = [Column("department", "部门"), Column("points", "积分", "points"),
+DEPARTMENT_COLUMNS = [Column("department", "部门", "name"), Column("points", "积分", "points"),
                       Column("reward", "奖励（元）", "money")]
-PRODUCT_COLUMNS = [Column("product", "产品"), Column("code", "代码"), Column("quantity", "数量", "number"),
-                   Column("target", "目标", "number"), Column("completion", "完成率", "percent"),
+PRODUCT_COLUMNS = [Column("product", "产品", "name"), Column("code", "代码", "name"),
+                   Column("quantity", "数量", "number"), Column("target", "目标", "number"), Column("completion", "完成率", "percent"),
                    Column("points", "积分", "points"), Column("counted", "计入")]
 
 
@@ -75,7 +76,15 @@ def chart_data(result: Result) -> ChartData:
     completion = [(p.plan.name, quantities.get(p.plan.name, Decimal(0)) / p.target
                    if p.target is not None and p.target > 0 else None) for p in result.products]
     return ChartData(list(result.department_points.items()), _month_labels(months), trend, completion,
-                     Decimal(result.plan.constants["completion_floor"]))
+                     Decimal(result.plan.constants["completion_floor"]), _pace(result, len(months)))
+
+
+def _pace(result: Result, elapsed: int) -> Decimal:
+    """The part of the period a provisional result has seen, in months (3/12 after March); 1 at year end,
+    when the floor applies whole."""
+    if not result.provisional:
+        return Decimal(1)
+    return min(Decimal(elapsed) / len(_months(result.window.period_from, result.window.period_to)), Decimal(1))
 
 
 def _months(start: date, end: date) -> list[str]:

@@ -14,14 +14,19 @@ from .charts import bar_chart, completion_chart, line_chart
 from .render import percent_text
 
 STYLE = """
+@page{size:A4;margin:1.5cm 1.2cm}
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:2em;color:#222}
 h1{font-size:1.4em;margin-bottom:.2em} h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5em 0} th,td{border:1px solid #bbb;padding:.25em .6em}
-th{background:#f0f0f0} td.n{text-align:right;font-variant-numeric:tabular-nums}
+h1,h2{break-after:avoid;page-break-after:avoid}
+h2+*{break-before:avoid;page-break-before:avoid}
+table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
+th,td{border:1px solid #bbb;padding:.25em .5em;vertical-align:top}
+th{background:#f0f0f0;word-break:keep-all} td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} td.k{white-space:nowrap}
+thead{display:table-header-group} tr{break-inside:avoid}
 .note{background:#fff6d5;border:1px solid #e5c76b;padding:.5em .8em;margin:.8em 0}
 .fail{color:#a40000} .muted{color:#666}
 figure{margin:.8em 0;break-inside:avoid} figure svg{max-width:100%;height:auto}
-@media print{body{margin:1cm} .note{border-color:#999}}
+@media print{body{margin:0;font-size:10pt} .note{border-color:#999}}
 """
 
 
@@ -34,14 +39,15 @@ class ChartData:
     trend: dict[str, list[Decimal]]  # department → points of each month
     completion: list[tuple[str, Decimal | None]]  # product → quantity to date / target
     floor: Decimal
+    pace: Decimal  # the part of the period elapsed, for a provisional result; else 1
 
 
 def charts_section(data: ChartData, points_title: str) -> str:
     """The three charts, each in a `<figure>` so that a printed page never cuts one in half."""
     charts = [bar_chart(points_title, data.departments),
               line_chart("各部门月度积分走势 Points by month", data.months, data.trend),
-              completion_chart("产品完成率（年初至今）与下限（第二十二条）Completion to date",
-                               data.completion, data.floor)]
+              completion_chart("产品完成率（年初至今）与按进度折算的下限（第二十二条）" if data.pace < 1 else
+                               "产品完成率与下限（第二十二条）Completion", data.completion, data.floor, data.pace)]
     return "<h2>图表 Charts</h2>" + "".join(f"<figure>{chart}</figure>" for chart in charts)
 
 
@@ -61,10 +67,13 @@ def grouped(cell) -> str:
     return f"{whole[: len(whole) - len(digits)]}{int(digits):,}{dot}{fraction}"
 
 
-def table(header: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
+def table(header: list[str], rows: list[list], numeric: set[int] = frozenset(), names: set[int] = frozenset()) -> str:
+    """Figures (`numeric` columns) right-aligned and grouped; ids and names (`names`) never broken across
+    lines; any other text wraps, so that the table keeps to the page's width."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(
-        f'<td class="n">{escape(grouped(cell))}</td>' if i in numeric else f"<td>{escape(str(cell))}</td>"
+        f'<td class="n">{escape(grouped(cell))}</td>' if i in numeric else
+        f'<td class="k">{escape(str(cell))}</td>' if i in names else f"<td>{escape(str(cell))}</td>"
         for i, cell in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -82,11 +91,13 @@ def result_html(document: dict, extra_sections: str = "") -> str:
     parts.append(f"<p>交易 {deals['rows']} 笔：受理 {deals['accepted']}，剔除 {deals['rejected']}</p>")
     parts.append("<h2>部门积分与奖励 Departments</h2>")
     parts.append(table(["部门", "积分", "奖励"],
-                        [[d["department"], d["points"], d["reward"] or "—"] for d in document["departments"]], {1, 2}))
+                       [[d["department"], d["points"], d["reward"] or "—"] for d in document["departments"]],
+                       {1, 2}, {0}))
     parts.append("<h2>产品完成情况 Products</h2>")
     parts.append(table(["产品", "代码", "数量", "目标", "完成率", "积分", "计入"],
                         [[p["product"], p["code"], p["quantity"], p["target"] or "—", percent_text(p["completion"]),
-                          p["points"], "是" if p["counted"] else "否"] for p in document["products"]], {2, 3, 4, 5}))
+                          p["points"], "是" if p["counted"] else "否"] for p in document["products"]],
+                       {2, 3, 4, 5}, {0, 1}))
     parts.append(extra_sections)
     if document["gates"]:
         parts.append("<h2>未通过的门槛 Failing gates</h2>")
@@ -102,7 +113,7 @@ def result_html(document: dict, extra_sections: str = "") -> str:
         parts.append("<h2>剔除记录 Rejected rows</h2>")
         parts.append(table(["行号", "交易编号", "代码", "原因"],
                             [[r["row"], r["deal_id"], f"{r['code']} {REASONS[r['code']]}", r["reason"]]
-                             for r in document["rejected"]]))
+                             for r in document["rejected"]], {0}, {1}))
     reward = document["reward"]
     parts.append(f"<p>奖励总额 {escape(str(reward['pool'] or '—'))}，已分配 {escape(str(reward['allocated']))}"
                  + (f"（{escape(reward['note'])}）" if reward.get("note") else "") + "</p>")
