@@ -11,19 +11,12 @@ from ..io.jsonout import dumps, yaml_dumps
 from ..language.diagnostics import Report
 from ..language.pipeline import Compiled, load
 from ..language.source import UnreadableFile
-from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Failure, print_report
+from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, print_report, show_user_error
 
 MEASURE_OPTION = click.option("--measure", type=click.Path(dir_okay=False, path_type=Path),
                               help="the measure file (default: found by name and version under policies/)")
 SCHEMA_OPTION = click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
                              help="head office's schema (default: the one the measure names, under schemas/)")
-
-
-def load_or_fail(path: Path, measure: Path | None, schema: Path | None) -> Compiled:
-    try:
-        return load(path, measure=measure, schema=schema)
-    except UnreadableFile as exc:
-        raise Failure(str(exc), exit_code=EXIT_USAGE) from None
 
 
 @click.command("check")
@@ -41,15 +34,15 @@ def check_command(files, measure, schema, output_format):
         try:
             compiled = load(path, measure=measure, schema=schema)
         except UnreadableFile as exc:
-            unreadable.append(str(exc))
+            unreadable.append(exc)
             continue
         report.extend(compiled.report.diagnostics)
         sources.update(compiled.sources)
     print_report(report, sources, output_format)
     if output_format == "text" and not report.diagnostics and not unreadable:
         click.echo(f"ok: {len(files)} file{'s' if len(files) != 1 else ''} checked, no problems")
-    for message in unreadable:
-        click.echo(f"error: {message}", err=True)
+    for error in unreadable:
+        show_user_error(error)
     if unreadable:
         raise click.exceptions.Exit(EXIT_USAGE)
     if report.errors:
@@ -68,7 +61,7 @@ def compile_command(file, output, as_yaml, measure, schema):
 
     The document carries a source map: every JSON Pointer of the IR → file:line:column.
     """
-    compiled = load_or_fail(file, measure, schema)
+    compiled = load(file, measure=measure, schema=schema)
     if not compiled.ok:
         print_report(compiled.report, compiled.sources, "text")
         raise click.exceptions.Exit(EXIT_INPUT)

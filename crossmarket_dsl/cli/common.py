@@ -12,34 +12,41 @@ import click
 
 from ..core.errors import UserError
 from ..engine.session import MONTH, RulesHaveErrors, open_session
-from ..io.tables import TableError
-from ..io.workspace import WorkspaceError
 from ..language.diagnostics import Report, render_report_json, render_report_text
-from ..language.source import SourceFile, UnreadableFile
+from ..language.source import SourceFile
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
-class Failure(click.ClickException):
-    """A problem with the user's input, with optional advice, and its exit code."""
+class CodedUsageError(click.UsageError):
+    """A command-line mistake (click's own words), shown like every other error: code, message, help."""
 
-    def __init__(self, message: str, help: str | None = None, exit_code: int = EXIT_INPUT):
-        super().__init__(message)
-        self.help = help
-        self.exit_code = exit_code
+    code = "U100"
 
     def show(self, file=None) -> None:
         file = file or sys.stderr
-        click.echo(f"error: {self.message}", file=file)
-        if self.help:
-            click.echo(f"  = help: {self.help}", file=file)
+        message = self.format_message().rstrip(".")
+        click.echo(f"error[{self.code}]: {message[:1].lower()}{message[1:]}", file=file)
+        if self.ctx is not None:
+            click.echo(f"  = help: `{self.ctx.command_path} --help` lists its arguments and options", file=file)
+
+
+
+def _coded(exc: click.UsageError) -> CodedUsageError:
+    return exc if isinstance(exc, CodedUsageError) else CodedUsageError(exc.message, exc.ctx)
 
 
 class Commands(click.Group):
     """A group whose commands' `UserError`s are printed and exit with their status (so also when the group
     is invoked without `guard`, as tests do), and whose help lists each command with the whole first
     paragraph of its help: click cuts it at about 45 characters (and at the first full stop, as in `art. 24`),
-    which leaves descriptions meaningless."""
+    which leaves descriptions meaningless. Click's usage errors get a code and a help line too."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _coded(exc) from None
 
     def invoke(self, ctx: click.Context):
         try:
@@ -47,6 +54,8 @@ class Commands(click.Group):
         except UserError as exc:
             show_user_error(exc)
             raise click.exceptions.Exit(exc.exit_status) from None
+        except click.UsageError as exc:
+            raise _coded(exc) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
@@ -68,9 +77,6 @@ def guard(command: click.Command, argv=None) -> int:
     try:
         # Without standalone mode click returns the code of `Exit` instead of raising it.
         code = command.main(args=argv, prog_name="crossmarket", standalone_mode=False)
-    except UserError as exc:
-        show_user_error(exc)
-        return exc.exit_status
     except click.Abort:
         click.echo("aborted", err=True)
         return EXIT_INPUT
@@ -97,7 +103,7 @@ def show_user_error(exc: UserError, file=None) -> None:
     if where and exc.row is not None:
         where += f":{exc.row}"
     if where and exc.column is not None:
-        where += f" (column {exc.column})"
+        where += f" (column `{exc.column}`)"
     click.echo(f"{where + ': ' if where else ''}error[{exc.code}]: {exc.message}", file=file)
     if exc.help:
         click.echo(f"  = help: {exc.help}", file=file)
@@ -126,28 +132,11 @@ FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["te
                              show_default=True, help="text for people, json for tools")
 
 
-def table_failure(error) -> Failure | UserError:
-    """A `TableError` as the user reads it: file, row and column first."""
-    if error.code:
-        return UserError(error.code, error.message, help=error.help, file=error.file, row=error.row,
-                         column=error.column, exit_status=EXIT_USAGE if error.missing else EXIT_INPUT)
-    where = ":".join(str(part) for part in (error.file, error.row) if part)
-    column = f" (column `{error.column}`)" if error.column else ""
-    prefix = f"{where}{column}: " if where else ""
-    return Failure(prefix + error.message, error.help, EXIT_USAGE if error.missing else EXIT_INPUT)
-
 
 def open_workspace(workspace, **options):
-    """`session.open_session` with every user-caused problem turned into a `Failure` or diagnostics."""
+    """`session.open_session`, with the rules' diagnostics printed when they have errors."""
     try:
         return open_session(workspace, **options)
-    except WorkspaceError as exc:
-        location = f"{exc.file}:{exc.line}: " if exc.file and exc.line else (f"{exc.file}: " if exc.file else "")
-        raise Failure(location + exc.message, exc.help, EXIT_USAGE if exc.missing else EXIT_INPUT) from None
-    except UnreadableFile as exc:
-        raise Failure(str(exc), exit_code=EXIT_USAGE) from None
-    except TableError as exc:
-        raise table_failure(exc) from None
     except RulesHaveErrors as exc:
         print_report(exc.compiled.report, exc.compiled.sources, "text")
         raise click.exceptions.Exit(EXIT_INPUT) from None
@@ -177,12 +166,3 @@ def session_options(rules, measure, schema, encoding, tables) -> dict:
         pairs[role.strip()] = path.strip()
     return {"rules": rules, "measure": measure, "schema": schema, "encoding": encoding, "tables": pairs}
 
-
-def evaluate_or_fail(session, month: str | None):
-    """`Session.evaluate` with a bad month or a table problem found mid-run turned into a `Failure`."""
-    try:
-        return session.evaluate(month)
-    except WorkspaceError as exc:
-        raise Failure(exc.message, exc.help) from None
-    except TableError as exc:
-        raise table_failure(exc) from None

@@ -8,10 +8,10 @@ import click
 
 from ..io.jsonout import dumps
 from ..language.diagnostics import Report
-from ..language.pipeline import Compiled, sha256_of
+from ..language.pipeline import Compiled, load, sha256_of
 from ..office.ruldiff import Side, effect, rules_diff, to_text
-from .check import MEASURE_OPTION, SCHEMA_OPTION, load_or_fail
-from .common import EXIT_INPUT, FORMAT_OPTION, evaluate_or_fail, open_workspace, print_report
+from .check import MEASURE_OPTION, SCHEMA_OPTION
+from .common import EXIT_INPUT, FORMAT_OPTION, open_workspace, print_report
 
 
 @click.command("diff")
@@ -28,11 +28,11 @@ def diff_command(old, new, workspace, measure, schema, output_format):
     Each change shows its source line in both versions. With --workspace, both versions are evaluated on
     the same ledgers: every department's points and reward before and after, and the deals that moved most.
     """
-    versions = [load_or_fail(path, measure, schema) for path in (old, new)]
+    versions = [load(path, measure=measure, schema=schema) for path in (old, new)]
     stop_on_errors(versions, output_format)
     document = rules_diff(*(side_of(compiled) for compiled in versions))
     if workspace is not None:
-        results = [evaluate_or_fail(open_workspace(workspace, rules=path, measure=measure, schema=schema), None)
+        results = [open_workspace(workspace, rules=path, measure=measure, schema=schema).evaluate()
                    for path in (old, new)]
         document["effect"] = effect(*results, workspace=str(workspace))
     print_diff(document, output_format)

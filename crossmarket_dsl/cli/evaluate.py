@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import UserError
 from ..io.jsonout import dumps
 from ..reports.explain import explain_deal
 from ..reports.outputs import write_outputs
 from ..reports.render import to_json, to_text
-from .common import (EXIT_INPUT, FORMAT_OPTION, Failure, evaluate_or_fail, month_option, open_workspace, session_options,
-                     workspace_options)
+from .common import EXIT_INPUT, FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
 
 MONTH_OPTION = month_option("a monthly statement: that month's deals, gates over the period up to its end")
 
@@ -28,7 +28,7 @@ MONTH_OPTION = month_option("a monthly statement: that month's deals, gates over
 def evaluate_command(workspace, month, output_format, out_dir, strict, **options):
     """Evaluate a workspace: every department's points and reward, every rejected row, every failing gate."""
     session = open_workspace(workspace, **session_options(**options))
-    result = evaluate_or_fail(session, month)
+    result = session.evaluate(month)
     rules = session.rules_info()
     if output_format == "json":
         click.echo(dumps(to_json(result, rules)))
@@ -49,9 +49,9 @@ def evaluate_command(workspace, month, output_format, out_dir, strict, **options
 def explain_command(workspace, deal_id, month, **options):
     """One deal's path to its points: validation, points, split, gates with their articles, final shares."""
     session = open_workspace(workspace, **session_options(**options))
-    result = evaluate_or_fail(session, month)
+    result = session.evaluate(month)
     text = explain_deal(session, result, deal_id)
     if text is None:
-        raise Failure(f"there is no deal `{deal_id}` in the ledger",
-                      help="deal ids are in the `deal_id` column of the deals table")
+        raise UserError("U101", f"there is no deal `{deal_id}` in the ledger",
+                        help="deal ids are in the `deal_id` column of the deals table")
     click.echo(text, nl=False)

@@ -15,6 +15,7 @@ import click
 from ..language.diagnostics import DiagnosticError, Report, render_report_text
 from ..language.fmt import format_source
 from ..language.source import UnreadableFile, read_source
+from .common import show_user_error
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -34,7 +35,7 @@ def _format_file(path: Path, check: bool) -> int:
         source = read_source(path)
         formatted = format_source(source)
     except UnreadableFile as exc:
-        click.echo(f"error: {exc}", err=True)
+        show_user_error(exc)
         return EXIT_USAGE
     except DiagnosticError as exc:
         click.echo(render_report_text(Report(list(exc.diagnostics)), {source.name: source}))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..language.source import UnreadableFile
+from ..core.errors import EXIT_USAGE, UserError
 from ..office.init import InitError, find_measure, load_measure, rules_text, write_new
-from .common import EXIT_INPUT, EXIT_USAGE, Failure, print_report
+from .common import print_report
 
 
 @click.command("init")
@@ -29,21 +29,19 @@ def init_command(branch, output, measure, force):
     """
     branch = branch.strip()
     if not branch or any(ch in branch for ch in '"\\\n'):
-        raise Failure(f"`{branch}` is not a branch name", help="give the branch's name, e.g. 鞍山分行",
-                      exit_code=EXIT_USAGE)
+        raise UserError("U102", f"`{branch}` is not a branch name", help="give the branch's name, e.g. 鞍山分行",
+                        exit_status=EXIT_USAGE)
     output = output or Path(f"{branch}.xm")
     try:
         compiled = load_measure(measure or find_measure(Path.cwd()))
         write_new(output, rules_text(branch, compiled), force)
-    except UnreadableFile as exc:
-        raise Failure(str(exc), exit_code=EXIT_USAGE) from None
     except InitError as exc:
         if exc.compiled is not None:
             print_report(exc.compiled.report, exc.compiled.sources, "text")
-        raise Failure(exc.message, exc.help, EXIT_USAGE if exc.usage else EXIT_INPUT) from None
+        raise
     except OSError as exc:
-        raise Failure(f"`{output}` cannot be written ({(exc.strerror or str(exc)).lower()})",
-                      exit_code=EXIT_USAGE) from None
+        raise UserError("U103", f"`{output}` cannot be written ({(exc.strerror or str(exc)).lower()})",
+                        exit_status=EXIT_USAGE) from None
     click.echo(f"wrote {output}")
     hint = f" --measure {compiled.path}" if measure else ""
     click.echo(f"next: write the target criteria (第九条), then `crossmarket check {output}{hint}`", err=True)

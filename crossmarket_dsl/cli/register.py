@@ -8,13 +8,15 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import UserError
 from ..io.jsonout import dumps, loads
 from ..language.diagnostics import Diagnostic, Report, render_report_text
+from ..language.pipeline import load
 from ..language.source import SourceFile, Span
-from ..office.register import DEFAULT_PATH, Filing, RegisterError, draft_filing, open_register
+from ..office.register import DEFAULT_PATH, Filing, draft_filing, open_register
 from ..office.ruldiff import Side, rules_diff
-from .check import MEASURE_OPTION, SCHEMA_OPTION, ir_document, load_or_fail
-from .common import EXIT_INPUT, Commands, EXIT_USAGE, FORMAT_OPTION, Failure, print_report
+from .check import MEASURE_OPTION, SCHEMA_OPTION, ir_document
+from .common import EXIT_INPUT, FORMAT_OPTION, Commands, print_report
 from .diff import print_diff
 
 REGISTER_OPTION = click.option("--register", "register_path", type=click.Path(path_type=Path), default=DEFAULT_PATH,
@@ -35,11 +37,8 @@ def register_group():
 @contextmanager
 def opened(path: Path, create: bool = False):
     """The register at `path`, with its problems as the user reads them."""
-    try:
-        with open_register(path, create) as register:
-            yield register
-    except RegisterError as exc:
-        raise Failure(exc.message, exc.help, EXIT_USAGE if exc.file_level else EXIT_INPUT) from None
+    with open_register(path, create) as register:
+        yield register
 
 
 @register_group.command("file")
@@ -56,10 +55,10 @@ def file_command(rules, filed_by, measure, schema, register_path):
     """
     if not filed_by.strip():
         raise click.BadParameter("give the name of the person filing", param_hint="--by")
-    compiled = load_or_fail(rules, measure, schema)
+    compiled = load(rules, measure=measure, schema=schema)
     if compiled.program is not None and compiled.program.kind == "measure":
-        raise Failure(f"`{rules}` is head office's measure, not a branch's rules",
-                      help="the register records branches' implementing rules (art. 24)")
+        raise UserError("F111", f"`{rules}` is head office's measure, not a branch's rules",
+                        help="the register records branches' implementing rules (art. 24)")
     print_report(compiled.report, compiled.sources, "text")
     ir_json = dumps(ir_document(compiled)) if compiled.lowered is not None else None
     draft = draft_filing(compiled, filed_by.strip(), ir_json)
@@ -120,8 +119,8 @@ def show_command(record_id, part, output_format, register_path):
         click.echo(record.source, nl=False)
     elif part == "ir":
         if record.ir is None:
-            raise Failure(f"record {record_id} has no IR: the file did not compile",
-                          help=f"`crossmarket register show {record_id}` shows why")
+            raise UserError("F112", f"record {record_id} has no IR: the file did not compile",
+                            help=f"`crossmarket register show {record_id}` shows why")
         click.echo(record.ir)
     elif output_format == "json":
         click.echo(dumps({**_listed(record), "diagnostics": json.loads(record.diagnostics)["diagnostics"]}))
@@ -132,8 +131,8 @@ def show_command(record_id, part, output_format, register_path):
 def _record(register, record_id: int) -> Filing:
     record = register.get(record_id)
     if record is None:
-        raise Failure(f"there is no record {record_id} in `{register.path}`",
-                      help="`crossmarket register list` shows the records")
+        raise UserError("F113", f"there is no record {record_id} in `{register.path}`",
+                        help="`crossmarket register list` shows the records")
     return record
 
 
@@ -179,8 +178,8 @@ def diff_command(old_id, new_id, output_format, register_path):
 def _side(record: Filing) -> Side:
     """A filed version as the diff sees it: its IR as filed, not recompiled against today's measure."""
     if record.ir is None:
-        raise Failure(f"record {record.id} has no IR to compare: the file did not compile",
-                      help=f"`crossmarket register show {record.id}` shows why")
+        raise UserError("F112", f"record {record.id} has no IR to compare: the file did not compile",
+                        help=f"`crossmarket register show {record.id}` shows why")
     ir = loads(record.ir)
     source_map = ir.pop("source_map")
     return Side.from_source_map(ir, source_map, {"file": record.file, "record": record.id, "sha256": record.sha256})

@@ -7,9 +7,8 @@ from pathlib import Path
 import click
 
 from ..io.jsonout import dumps
-from ..io.workspace import WorkspaceError
-from ..office.sample import SampleError, draw, sample_text, to_json, write_sheets
-from .common import FORMAT_OPTION, Failure, month_option, open_workspace, session_options, workspace_options
+from ..office.sample import draw, sample_text, to_json, write_sheets
+from .common import FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
 
 
 @click.command("sample")
@@ -27,10 +26,7 @@ def sample_command(workspace, month, output_format, out_dir, **options):
     (confirmed/rejected) and `note` in the audit sheet and name it as the workspace's `audit` table.
     """
     session = open_workspace(workspace, **session_options(**options))
-    try:
-        sample = draw(session, month)
-    except (SampleError, WorkspaceError) as exc:
-        raise Failure(exc.message, exc.help) from None
+    sample = draw(session, month)
     rules = session.rules_info()
     click.echo(dumps(to_json(sample, rules)) if output_format == "json" else sample_text(sample, rules),
                nl=output_format == "json")

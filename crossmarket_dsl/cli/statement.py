@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..io.tables import TableError
-from ..io.workspace import WorkspaceError
-from .common import Failure, month_option, open_workspace, session_options, table_failure, workspace_options
+from .common import month_option, open_workspace, session_options, workspace_options
 
 
 @click.command("statement")
@@ -27,12 +25,7 @@ def statement_command(workspace, month, out_dir, **options):
     # the statement's workbook needs openpyxl, a tenth of a second to import: not for the other commands
     from ..office.statement import build, statement_text, write_files
     session = open_workspace(workspace, **session_options(**options))
-    try:
-        statement = build(session, month)
-    except WorkspaceError as exc:
-        raise Failure(exc.message, exc.help) from None
-    except TableError as exc:
-        raise table_failure(exc) from None
+    statement = build(session, month)
     click.echo(statement_text(statement), nl=False)
     if out_dir is not None:
         written = write_files(out_dir, statement)

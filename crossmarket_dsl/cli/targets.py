@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from ..io.jsonout import dumps
-from ..io.tables import TableError
 from ..office.targets import require_criteria_columns, review, review_text, to_json, write_files
-from .common import FORMAT_OPTION, open_workspace, session_options, table_failure, workspace_options
+from .common import FORMAT_OPTION, open_workspace, session_options, workspace_options
 
 
 @click.command("targets")
@@ -30,10 +29,7 @@ def targets_command(workspace, on_day, output_format, out_dir, **options):
     clients no longer meet a criterion of their department (art. 8: the list is adjusted regularly).
     """
     session = open_workspace(workspace, **session_options(**options))
-    try:
-        require_criteria_columns(session)
-    except TableError as exc:
-        raise table_failure(exc) from None
+    require_criteria_columns(session)
     start, end = session.period
     on = min(max(on_day.date() if on_day else date.today(), start), end)
     document = to_json(review(session, on), session.rules_info(), session.plan.criteria)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import UserError
+from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
 from ..language.source import UnreadableFile
 from ..office.policytest import PolicyTestError, find_test_files, run_file
 from .check import MEASURE_OPTION, SCHEMA_OPTION
-from .common import EXIT_INPUT, EXIT_USAGE, Failure, print_report
+from .common import print_report, show_user_error
 
 
 @click.command("test")
@@ -23,21 +23,21 @@ def test_command(path, measure, schema):
     Exits 1 when any test fails or a test file has errors.
     """
     if not path.exists():
-        raise Failure(f"`{path}` does not exist", exit_code=EXIT_USAGE)
+        raise UserError("U104", f"`{path}` does not exist", exit_status=EXIT_USAGE)
     if path.is_file() and not path.name.endswith(".test.yaml"):
-        raise UserError("U102", f"`{path}` is not a policy-test file: `test` runs `*.test.yaml` files",
+        raise UserError("U106", f"`{path}` is not a policy-test file: `test` runs `*.test.yaml` files",
                         help=f"give the test file (e.g. `{path.with_suffix('.test.yaml').name}`) or its folder; "
                              "to check the rules themselves, use `crossmarket check`", exit_status=EXIT_USAGE)
     files = find_test_files(path)
     if not files:
-        raise Failure(f"no `*.test.yaml` files under `{path}`",
-                      help="policy tests are YAML files named like `panjin.test.yaml` beside the rules")
+        raise UserError("U105", f"no `*.test.yaml` files under `{path}`",
+                        help="policy tests are YAML files named like `panjin.test.yaml` beside the rules")
     passed = failed = 0
     for file in files:
         try:
             outcome = run_file(file, measure, schema)
         except (PolicyTestError, UnreadableFile) as exc:
-            click.echo(f"error: {exc}", err=True)
+            show_user_error(exc)
             failed += 1
             continue
         click.echo(f"{file}")

@@ -159,7 +159,7 @@ def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
     """An audit verdict about a deal the ledger does not have is a mistake in the audit sheet."""
     for deal_id, (_, _, row) in inputs.audit.items():
         if deal_id not in outcome.ids:
-            raise TableError(f"the audit sheet has a verdict for deal `{deal_id}`, which is not in the ledger",
+            raise TableError("T210", f"the audit sheet has a verdict for deal `{deal_id}`, which is not in the ledger",
                              row=row, column="deal_id", help="check the deal id against the ledger")
 
 

@@ -42,7 +42,7 @@ def load_from_tables(plan: Plan, tables: dict[str, Table]) -> Inputs:
     """Check columns before rows, then index the lookup tables."""
     deals = tables.get("deals")
     if deals is None:
-        raise TableError("the workspace names no `deals` table (the ledger)",
+        raise TableError("T201", "the workspace names no `deals` table (the ledger)",
                          help="add `deals: deals.csv` under `tables:` in workspace.yaml")
     deals.require(required_deal_columns(plan))
     inputs = Inputs(deals)
@@ -64,14 +64,14 @@ def _require_lookup(plan: Plan, inputs: Inputs, paths: dict) -> None:
         used = plan.fields.get(scope)
         if used and role not in paths:
             name, why = next(iter(used.items()))
-            raise TableError(f"the rules read `{scope}.{name}` ({why}) but the workspace names no `{role}` table",
+            raise TableError("T202", f"the rules read `{scope}.{name}` ({why}) but the workspace names no `{role}` table",
                              help=f"add `{role}: {role}.csv` under `tables:` in workspace.yaml")
     if inputs.target_list is None and "clients" not in paths:
-        raise TableError("the workspace names neither a `target_list` nor a `clients` register",
+        raise TableError("T203", "the workspace names neither a `target_list` nor a `clients` register",
                          help="the target list (art. 8) is either given as `target_list` or derived from the "
                               "`clients` register by the rules' criteria")
     if "indicator" in plan.fields.get("product", {}) and "indicators" not in paths:
-        raise TableError("the rules read `product.indicator` but the workspace names no `indicators` table",
+        raise TableError("T204", "the rules read `product.indicator` but the workspace names no `indicators` table",
                          help="add `indicators: indicators.csv` (columns `product`, `indicator`) under `tables:`")
 
 
@@ -86,7 +86,7 @@ def _keyed(table: Table | None, key: str, columns: dict[str, str]) -> dict[str, 
         if not value:
             continue
         if value in rows:
-            raise TableError(f"`{key}` `{value}` appears twice in the {table.name} table (rows {first_row[value]} "
+            raise TableError("T205", f"`{key}` `{value}` appears twice in the {table.name} table (rows {first_row[value]} "
                              f"and {number})", help="each client or project must have exactly one row",
                              file=table.path, row=number, column=key)
         rows[value], first_row[value] = row, number
@@ -102,7 +102,7 @@ def _indicators(table: Table | None, plan: Plan) -> dict[str, Decimal | None]:
         name = str(row.get("product") or "").strip()
         product = plan.products.get(name)
         if product is None:
-            raise TableError(f"the indicators table names product `{name}`, which these rules do not configure",
+            raise TableError("T206", f"the indicators table names product `{name}`, which these rules do not configure",
                              file=table.path, row=number, column="product")
         found[product.name] = to_number(row.get("indicator"))
     return found
@@ -118,7 +118,7 @@ def _target_list(table: Table | None, plan: Plan):
         client = str(row.get("client_id") or "").strip()
         department = str(row.get("department") or "").strip()
         if plan.departments.get(department) != "corporate":
-            raise TableError(f"the target list puts client `{client}` under `{department}`, which is not a "
+            raise TableError("T207", f"the target list puts client `{client}` under `{department}`, which is not a "
                              "corporate department", file=table.path, row=number, column="department",
                              help="target clients belong to 公司业务部, 机构业务部 or 房地产信贷部 (art. 7)")
         start, end = _dated(row, "from", table, number), _dated(row, "to", table, number)
@@ -132,7 +132,7 @@ def _dated(row: dict, column: str, table: Table, number: int) -> date | None:
         return None
     value = to_date(raw)
     if value is None:
-        raise TableError(f"`{raw}` in column `{column}` of the target list is not a date", file=table.path,
+        raise TableError("T208", f"`{raw}` in column `{column}` of the target list is not a date", file=table.path,
                          row=number, column=column, help="write dates as YYYY-MM-DD, or leave the cell empty")
     return value
 
@@ -149,7 +149,7 @@ def _audit(table: Table | None) -> dict[str, tuple[str, str, int]]:
             continue  # not audited yet
         verdict = VERDICTS.get(raw.lower())
         if verdict is None:
-            raise TableError(f"verdict `{raw}` for deal `{deal_id}` is neither `confirmed` nor `rejected`",
+            raise TableError("T209", f"verdict `{raw}` for deal `{deal_id}` is neither `confirmed` nor `rejected`",
                              file=table.path, row=number, column="verdict",
                              help="write `confirmed` (确认) or `rejected` (驳回), or leave it empty")
         verdicts[deal_id] = (verdict, str(row.get("note") or "").strip(), number)

@@ -50,10 +50,10 @@ def check_month(month: str | None, period: tuple[date, date]) -> str | None:
         return None
     match = MONTH.match(month.strip())
     if match is None:
-        raise WorkspaceError(f"`{month}` is not a month", help="write the month as YYYY-MM, e.g. 2026-03")
+        raise WorkspaceError("S125", f"`{month}` is not a month", help="write the month as YYYY-MM, e.g. 2026-03")
     first = date(int(match.group(1)), int(match.group(2)), 1)
     if not (period[0].replace(day=1) <= first <= period[1]):
-        raise WorkspaceError(f"month `{month}` is outside the period {period[0]} to {period[1]}",
+        raise WorkspaceError("S126", f"month `{month}` is outside the period {period[0]} to {period[1]}",
                              help="choose a month inside the rules' effective period")
     return month.strip()
 
@@ -70,7 +70,7 @@ def open_session(workspace_path: str | Path, *, rules: Path | None = None, measu
     if not compiled.ok:
         raise RulesHaveErrors(compiled)
     if compiled.ir["kind"] != "rules":
-        raise WorkspaceError(f"`{workspace.rules}` is a measure, not a branch's rules",
+        raise WorkspaceError("S127", f"`{workspace.rules}` is a measure, not a branch's rules",
                              help="point `rules:` in workspace.yaml at the branch's rules file")
     plan = build_plan(compiled.ir)
     period = _period(workspace, compiled.ir)
@@ -85,7 +85,7 @@ def _period(workspace: Workspace, ir: dict) -> tuple[date, date]:
         return rules_period
     start, end = workspace.period
     if start < rules_period[0] or end > rules_period[1]:
-        raise WorkspaceError(f"the workspace period {start} to {end} is not inside the rules' effective period "
+        raise WorkspaceError("S128", f"the workspace period {start} to {end} is not inside the rules' effective period "
                              f"{rules_period[0]} to {rules_period[1]}",
                              help="shorten `period:` in workspace.yaml, or leave it out to use the rules' period")
     return start, end

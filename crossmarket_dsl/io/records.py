@@ -14,26 +14,22 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
+from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
 from ..semantics.values import to_text
 
 
-class TableError(Exception):
+class TableError(UserError):
     """A table that cannot be used.
 
-    `missing` is set when the file cannot be read at all (the CLI exits 2); otherwise the table's
-    content is at fault (exit 1). With a `code`, the message does not repeat the file and row. `row` is a spreadsheet row (a line for JSON Lines); `column` is the
-    column's name when it has one, else its letter.
+    `missing` is set when the file cannot be read at all (exit 2); otherwise the table's content is at
+    fault (exit 1). `row` is a spreadsheet row (a line for JSON Lines); `column` is the column's name
+    when it has one, else its letter.
     """
 
-    def __init__(self, message: str, *, help: str | None = None, file: str | None = None,
-                 row: int | None = None, column: str | None = None, missing: bool = False, code: str | None = None):
-        super().__init__(message)
-        self.code = code  # a T… code of the registry; the CLI shows the file and row in front of the message
-        self.message = message
-        self.help = help
-        self.file = file
-        self.row = row
-        self.column = column
+    def __init__(self, code: str, message: str, *, help: str | None = None, file: str | None = None,
+                 row: int | None = None, column: str | None = None, missing: bool = False):
+        super().__init__(code, message, help=help, file=file, row=row, column=column,
+                         exit_status=EXIT_USAGE if missing else EXIT_INPUT)
         self.missing = missing
 
 
@@ -86,7 +82,7 @@ class Table:
             return
         listed = ", ".join(f"`{column}` ({why})" for column, why in missing.items())
         noun = "column" if len(missing) == 1 else "columns"
-        raise TableError(
+        raise TableError("T101", 
             f"the {self.name} table `{self.path}` has no {noun} {listed}",
             help=self._columns_help(missing),
             file=self.path,
@@ -102,7 +98,7 @@ class Table:
 
 
 def unreadable(file: str, error: OSError) -> TableError:
-    return TableError(f"`{file}` cannot be read ({(error.strerror or str(error)).lower()})",
+    return TableError("T102", f"`{file}` cannot be read ({(error.strerror or str(error)).lower()})",
                       file=file, missing=True)
 
 
@@ -156,7 +152,7 @@ def _find_header(numbered, file: str, where: str) -> tuple[list[str], int]:
     for header_row, cells in numbered:
         if not _blank(cells):
             return _header(cells, file, where, header_row), header_row
-    raise TableError(f"{where} is empty: it needs a header row", file=file,
+    raise TableError("T103", f"{where} is empty: it needs a header row", file=file,
                      help="the first row names the columns, e.g. `deal_id,date,product,amount`")
 
 
@@ -211,12 +207,12 @@ def _header(cells: Sequence[object], file: str, where: str, row: int) -> list[st
     for index, name in enumerate(names, 1):
         cell = f"{column_letter(index)}{row}"
         if not name:
-            raise TableError(f"{where}: header cell {cell} is empty", file=file, row=row,
+            raise TableError("T104", f"{where}: header cell {cell} is empty", file=file, row=row,
                              column=column_letter(index),
                              help="give every column a name; if header cells are merged, unmerge them")
         if name in seen:
             first = f"{column_letter(seen[name])}{row}"
-            raise TableError(f"{where}: header cells {first} and {cell} are both named `{name}`",
+            raise TableError("T105", f"{where}: header cells {first} and {cell} are both named `{name}`",
                              file=file, row=row, column=name, help="every column needs its own name")
         seen[name] = index
     return names
@@ -229,7 +225,7 @@ def _fit(cells: Sequence[object], width: int, file: str, where: str, number: int
     if _blank(cells[width:]):
         return list(cells[:width])
     used = max(index for index, cell in enumerate(cells, 1) if cell is not None and cell != "")
-    raise TableError(
+    raise TableError("T106", 
         f"{where} row {number} has a value in column {column_letter(used)}, "
         f"but the header (row {header_row}) names only {width} column{'s' if width != 1 else ''}",
         help="every value needs a named column: put a value that contains a comma in double quotes, "

@@ -56,7 +56,7 @@ def read_table(path: str, *, encoding: str | None = None, table: str = "deals", 
     elif suffix in JSONL_SUFFIXES:
         columns, rows, numbers = _read_jsonl(file, _read_text(file, encoding))
     else:
-        raise TableError(
+        raise TableError("T107", 
             f"`{file}` is not a table crossmarket can read",
             help="save it as CSV (`.csv`), Excel workbook (`.xlsx`) or JSON Lines (`.jsonl`)",
             file=file,
@@ -68,10 +68,10 @@ def read_table(path: str, *, encoding: str | None = None, table: str = "deals", 
 
 def _check_exists(file: str) -> None:
     if os.path.isdir(file):
-        raise TableError(f"`{file}` is a folder, not a table", file=file, missing=True)
+        raise TableError("T108", f"`{file}` is a folder, not a table", file=file, missing=True)
     if not os.path.exists(file):
         nearby = similar_file(file)
-        raise TableError(f"`{file}` does not exist", file=file, missing=True,
+        raise TableError("T109", f"`{file}` does not exist", file=file, missing=True,
                          help=f"did you mean `{nearby}`?" if nearby else None)
 
 
@@ -92,7 +92,7 @@ def _read_text(file: str, encoding: str | None) -> str:
     except OSError as error:
         raise unreadable(file, error) from None
     if data.startswith(b"PK\x03\x04"):
-        raise TableError(f"`{file}` is an Excel workbook, not a text table", file=file,
+        raise TableError("T110", f"`{file}` is an Excel workbook, not a text table", file=file,
                          help="rename it to end in `.xlsx`, or save it from Excel as CSV")
     try:
         if encoding:
@@ -103,7 +103,7 @@ def _read_text(file: str, encoding: str | None) -> str:
             except UnicodeDecodeError:
                 text = data.decode("gb18030")
     except LookupError:
-        raise TableError(f"`{encoding}` is not a known encoding", file=file, help=ENCODING_HELP) from None
+        raise TableError("T111", f"`{encoding}` is not a known encoding", file=file, help=ENCODING_HELP) from None
     except UnicodeDecodeError as error:
         raise _undecodable(file, data, error, encoding) from None
     return text.removeprefix("\ufeff")
@@ -115,7 +115,7 @@ def _undecodable(file: str, data: bytes, error: UnicodeDecodeError, encoding: st
     before = data[max(line_start, error.start - 30):error.start].decode(error.encoding, "replace")
     after = f" after `{before}`" if before.strip() else ""
     what = f"`{encoding}` text" if encoding else "UTF-8 or GB18030 text"
-    return TableError(
+    return TableError("T112", 
         f"`{file}` is not {what}: byte {error.start + 1} (0x{data[error.start]:02x}) "
         f"on line {line}{after} cannot be decoded",
         help="save it from Excel as `CSV UTF-8`, or name its encoding with `--encoding`, e.g. `--encoding big5`",
@@ -170,14 +170,14 @@ def _runaway_quote(open_text: Callable[[], IO[str]], file: str) -> TableError:
                     break
                 line = reader.line_num
         except csv.Error:  # the only error of a reader opened with newline="": a cell over the limit
-            return TableError(f"a cell starting on this line holds more than {MAX_CELL:,} characters",
-                              code="T102", file=file, row=line + 1, help=_QUOTE_HELP)
+            return TableError("T123", f"a cell starting on this line holds more than {MAX_CELL:,} characters",
+                              file=file, row=line + 1, help=_QUOTE_HELP)
     opened = next((cell for cell in cells if "\n" in cell or "\r" in cell), "")
     shown = opened.splitlines()[0][:30] if opened.strip() else ""
     return TableError(
-        f"a cell opens with `\"`{f' (`{shown}`)' if shown else ''} and does not close on its line: "
+        "T122", f"a cell opens with `\"`{f' (`{shown}`)' if shown else ''} and does not close on its line: "
         f"{_lines(line + 2, reader.line_num)} would be read as part of it",
-        code="T101", file=file, row=line + 1, help=_QUOTE_HELP)
+        file=file, row=line + 1, help=_QUOTE_HELP)
 
 
 def _lines(first: int, last: int) -> str:
@@ -213,7 +213,7 @@ def _detect_encoding(file: str, encoding: str | None) -> str:
             head = handle.read(4)
             handle.seek(0)
             if head.startswith(b"PK\x03\x04"):
-                raise TableError(f"`{file}` is an Excel workbook, not a text table", file=file,
+                raise TableError("T115", f"`{file}` is an Excel workbook, not a text table", file=file,
                                  help="rename it to end in `.xlsx`, or save it from Excel as CSV")
             candidates = [encoding] if encoding else ["utf-8", "gb18030"]
             for index, candidate in enumerate(candidates):
@@ -229,7 +229,7 @@ def _decodes(handle, encoding: str, file: str, last: bool) -> bool:
     try:
         decoder = codecs.getincrementaldecoder(encoding)()
     except LookupError:
-        raise TableError(f"`{encoding}` is not a known encoding", file=file, help=ENCODING_HELP) from None
+        raise TableError("T116", f"`{encoding}` is not a known encoding", file=file, help=ENCODING_HELP) from None
     offset = 0
     while True:
         chunk = handle.read(1 << 20)
@@ -258,7 +258,7 @@ def _read_jsonl(file: str, text: str) -> tuple[list[str], list[dict], list[int]]
         rows.append(record)
         numbers.append(number)
     if not rows:
-        raise TableError(f"`{file}` is empty: it needs one JSON object a line", file=file)
+        raise TableError("T117", f"`{file}` is empty: it needs one JSON object a line", file=file)
     return list(columns), rows, numbers
 
 
@@ -279,11 +279,11 @@ def _json_object(line: str, file: str, number: int) -> dict:
     except ValueError as error:
         problem = getattr(error, "msg", str(error))
         where = f" at column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
-        raise TableError(f"`{file}` line {number} is not valid JSON ({problem[:1].lower()}{problem[1:]}{where})",
+        raise TableError("T118", f"`{file}` line {number} is not valid JSON ({problem[:1].lower()}{problem[1:]}{where})",
                          help=f"each line must hold one JSON object, {example}", file=file, row=number) from None
     if not isinstance(record, dict):
         kind = {list: "list", str: "string", bool: "boolean", type(None): "null"}.get(type(record), "number")
-        raise TableError(f"`{file}` line {number} is a JSON {kind}, not an object",
+        raise TableError("T119", f"`{file}` line {number} is a JSON {kind}, not an object",
                          help=f"each line must hold one JSON object, {example}", file=file, row=number)
     return record
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
 from ..semantics.values import to_date
 from .tables import ENCODING_HELP, similar_file, split_sheet
 
@@ -41,20 +42,17 @@ _YAML_TOKENS = {  # PyYAML's token names, in words
 }
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(UserError):
     """A workspace that cannot be used.
 
-    `missing` is set when a file or folder cannot be found or read (the CLI exits 2); otherwise
-    `workspace.yaml` says something wrong (exit 1).
+    `missing` is set when a file or folder cannot be found or read (exit 2); otherwise `workspace.yaml`
+    says something wrong (exit 1). The message names the file and line itself.
     """
 
-    def __init__(self, message: str, help: str | None = None, *, missing: bool = False,
+    def __init__(self, code: str, message: str, help: str | None = None, *, missing: bool = False,
                  file: str | None = None, line: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.help = help
+        super().__init__(code, message, help=help, exit_status=EXIT_USAGE if missing else EXIT_INPUT)
         self.missing = missing
-        self.file = file
         self.line = line
 
 
@@ -84,10 +82,10 @@ def _workspace_file(path: Path) -> Path:
     if path.is_dir():
         file = path / FILE_NAME
         if not file.is_file():
-            raise WorkspaceError(f"`{path}` has no `{FILE_NAME}`",
+            raise WorkspaceError("S120", f"`{path}` has no `{FILE_NAME}`",
                                  f"a `{FILE_NAME}` names the rules file and the tables, {EXAMPLE}", missing=True)
         return file
-    raise WorkspaceError(f"`{path}` does not exist", "give the workspace folder or its `workspace.yaml`",
+    raise WorkspaceError("S121", f"`{path}` does not exist", "give the workspace folder or its `workspace.yaml`",
                          missing=True)
 
 
@@ -95,10 +93,10 @@ def _read(file: Path) -> str:
     try:
         return file.read_bytes().decode("utf-8-sig")
     except OSError as error:
-        raise WorkspaceError(f"`{file}` cannot be read ({(error.strerror or str(error)).lower()})",
+        raise WorkspaceError("S122", f"`{file}` cannot be read ({(error.strerror or str(error)).lower()})",
                              missing=True, file=str(file)) from None
     except UnicodeDecodeError as error:
-        raise WorkspaceError(f"`{file}` is not UTF-8 text (byte {error.start + 1} cannot be decoded)",
+        raise WorkspaceError("S123", f"`{file}` is not UTF-8 text (byte {error.start + 1} cannot be decoded)",
                              "save it as UTF-8", missing=True, file=str(file)) from None
 
 
@@ -131,17 +129,17 @@ class _Reader:
             problem = error.problem or error.context or "it cannot be parsed"
             for token, words in _YAML_TOKENS.items():
                 problem = problem.replace(token, words)
-            raise self._error(f"YAML syntax error: {problem}", "check the indentation and the `key: value` pairs",
+            raise self._error("S101", f"YAML syntax error: {problem}", "check the indentation and the `key: value` pairs",
                               line=mark.line + 1 if mark else None) from None
         except yaml.reader.ReaderError as error:  # a control character, e.g. pasted from another program
-            raise self._error(f"YAML syntax error: character U+{error.character:04X} is not allowed",
+            raise self._error("S102", f"YAML syntax error: character U+{error.character:04X} is not allowed",
                               "delete it, or retype the line", line=text.count("\n", 0, error.position) + 1) from None
 
-    def _error(self, message: str, help: str | None = None, *, key: tuple = (), line: int | None = None,
+    def _error(self, code: str, message: str, help: str | None = None, *, key: tuple = (), line: int | None = None,
                missing: bool = False) -> WorkspaceError:
         line = line or self._line(key)
         where = f"`{self.file}` line {line}" if line else f"`{self.file}`"
-        return WorkspaceError(f"{where}: {message}", help, missing=missing, file=str(self.file), line=line)
+        return WorkspaceError(code, f"{where}: {message}", help, missing=missing, file=str(self.file), line=line)
 
     def _line(self, key: tuple) -> int | None:
         """The line of the last key of `key` (a path of mapping keys), if there is one."""
@@ -159,10 +157,10 @@ class _Reader:
     def workspace(self) -> Workspace:
         if not isinstance(self.data, dict):
             what = "the file is empty" if self.data is None else "the file is not a list of `key: value` settings"
-            raise self._error(f"{what}; it should name the rules file and the tables", EXAMPLE)
+            raise self._error("S103", f"{what}; it should name the rules file and the tables", EXAMPLE)
         self._check_keys(self.data, KEYS, ())
         if "rules" not in self.data:
-            raise self._error("no `rules` file is named", f"add a line like `{FILE_EXAMPLES['rules']}`")
+            raise self._error("S104", "no `rules` file is named", f"add a line like `{FILE_EXAMPLES['rules']}`")
         return Workspace(
             folder=self.folder,
             file=self.file,
@@ -179,7 +177,7 @@ class _Reader:
             if key not in known:
                 close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
                 guess = f"did you mean `{close[0]}`? " if close else ""
-                raise self._error(f"unknown {what} `{key}`",
+                raise self._error("S105", f"unknown {what} `{key}`",
                                   f"{guess}known: {', '.join(f'`{k}`' for k in known)}", key=(*where, key))
 
     def _file(self, value: object, key: tuple) -> Path:
@@ -187,12 +185,12 @@ class _Reader:
         label = ".".join(map(str, key))
         if not isinstance(value, str) or not value.strip():
             example = FILE_EXAMPLES.get(key[-1], f"{key[-1]}: {key[-1]}.csv")
-            raise self._error(f"`{label}` should be a file path", f"e.g. `{example}`", key=key)
+            raise self._error("S106", f"`{label}` should be a file path", f"e.g. `{example}`", key=key)
         path = Path(os.path.normpath(self.folder / value.strip()))
         if not path.is_file():
             what = "is a folder, not a file" if path.is_dir() else "does not exist"
             nearby = None if path.is_dir() else similar_file(path)
-            raise self._error(f"`{label}` is `{value}`, but `{path}` {what}",
+            raise self._error("S107", f"`{label}` is `{value}`, but `{path}` {what}",
                               f"did you mean `{nearby}`?" if nearby else "paths are relative to the workspace folder",
                               key=key, missing=True)
         return path
@@ -204,11 +202,11 @@ class _Reader:
         tables = self.data.get("tables")
         if not isinstance(tables, dict):
             problem = "no `tables` are named" if tables is None else "`tables` should map table names to files"
-            raise self._error(problem, EXAMPLE, key=("tables",))
+            raise self._error("S108", problem, EXAMPLE, key=("tables",))
         self._check_keys(tables, TABLE_ROLES, ("tables",), "table")
         for role in REQUIRED_ROLES:
             if role not in tables:
-                raise self._error(f"no `{role}` table is named", f"add it under `tables:`, e.g. `{role}: {role}.csv`",
+                raise self._error("S109", f"no `{role}` table is named", f"add it under `tables:`, e.g. `{role}: {role}.csv`",
                                   key=("tables",))
         return {role: self._table_path(role, value) for role, value in tables.items()}
 
@@ -222,19 +220,19 @@ class _Reader:
         if period is None:
             return None
         if not isinstance(period, dict):
-            raise self._error("`period` should have a start and an end", PERIOD_EXAMPLE, key=("period",))
+            raise self._error("S110", "`period` should have a start and an end", PERIOD_EXAMPLE, key=("period",))
         self._check_keys(period, ("from", "to"), ("period",), "period bound")
         start, end = (self._period_date(period, bound) for bound in ("from", "to"))
         if start > end:
-            raise self._error(f"`period` starts on {start}, after it ends on {end}", PERIOD_EXAMPLE, key=("period",))
+            raise self._error("S111", f"`period` starts on {start}, after it ends on {end}", PERIOD_EXAMPLE, key=("period",))
         return start, end
 
     def _period_date(self, period: dict, bound: str) -> date:
         if bound not in period:
-            raise self._error(f"`period` has no `{bound}` date", PERIOD_EXAMPLE, key=("period",))
+            raise self._error("S112", f"`period` has no `{bound}` date", PERIOD_EXAMPLE, key=("period",))
         day = to_date(period[bound])
         if day is None:
-            raise self._error(f"`period.{bound}` is `{period[bound]}`, not a date",
+            raise self._error("S113", f"`period.{bound}` is `{period[bound]}`, not a date",
                               "dates are written `2026-01-01`", key=("period", bound))
         return day
 
@@ -245,6 +243,6 @@ class _Reader:
         try:
             codecs.lookup(str(encoding))
         except LookupError:
-            raise self._error(f"`encoding` is `{encoding}`, not a known encoding", ENCODING_HELP,
+            raise self._error("S114", f"`encoding` is `{encoding}`, not a known encoding", ENCODING_HELP,
                               key=("encoding",)) from None
         return str(encoding)

@@ -53,7 +53,7 @@ def read_workbook(file: str, sheet_name: str | None) -> tuple[list[str], list[di
 
 
 def _not_a_workbook(file: str) -> TableError:
-    return TableError(f"`{file}` is not a valid Excel workbook", file=file,
+    return TableError("T120", f"`{file}` is not a valid Excel workbook", file=file,
                       help="open it in Excel and save it again as `.xlsx`")
 
 
@@ -65,7 +65,7 @@ def _pick_sheet(workbook, file: str, name: str | None):
         if sheet.title == name:
             return sheet
     listed = ", ".join(f"`{sheet.title}`" for sheet in sheets)
-    raise TableError(f"`{file}` has no sheet `{name}`", help=f"its sheets are {listed}", file=file)
+    raise TableError("T121", f"`{file}` has no sheet `{name}`", help=f"its sheets are {listed}", file=file)
 
 
 def _header_row(sheet) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.errors import EXIT_USAGE, UserError
+
 
 @dataclass(frozen=True)
 class Span:
@@ -43,8 +45,11 @@ class SourceFile:
         return Span(self.name, len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 1)
 
 
-class UnreadableFile(Exception):
-    """A file that cannot be read as UTF-8 text; the CLI maps it to exit code 2."""
+class UnreadableFile(UserError):
+    """A file that cannot be read as UTF-8 text (exit 2)."""
+
+    def __init__(self, code: str, message: str, help: str | None = None):
+        super().__init__(code, message, help=help, exit_status=EXIT_USAGE)
 
 
 def read_source(path: str | Path, display_name: str | None = None) -> SourceFile:
@@ -54,17 +59,17 @@ def read_source(path: str | Path, display_name: str | None = None) -> SourceFile
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UnreadableFile(f"{name}: no such file") from None
+        raise UnreadableFile("S130", f"{name}: no such file") from None
     except IsADirectoryError:
-        raise UnreadableFile(f"{name}: is a folder, not a rules file") from None
+        raise UnreadableFile("S131", f"{name}: is a folder, not a rules file") from None
     except OSError as exc:
-        raise UnreadableFile(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        raise UnreadableFile("S132", f"{name}: cannot be read ({exc.strerror or exc})") from None
     if b"\x00" in data:
-        raise UnreadableFile(f"{name}: is a binary file, not a rules file")
+        raise UnreadableFile("S133", f"{name}: is a binary file, not a rules file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(
+        raise UnreadableFile("S134", 
             f"{name}: is not UTF-8 text (byte {exc.start + 1} cannot be decoded); "
             "save it as UTF-8 and try again"
         ) from None

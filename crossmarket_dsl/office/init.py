@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
 from ..io.files import atomic_write_text
 from ..language import ast
 from ..language.fmt import expression
@@ -35,15 +36,13 @@ ART9 = {  # head office's suggested standards (art. 9) and one criterion written
 GENERIC_EXAMPLE = '"标准名称": client.字段 == "值" cite "第九条"'
 
 
-class InitError(Exception):
+class InitError(UserError):
     """Why no file was written. `usage` is set when the command line is at fault (no measure to be found,
-    the file exists): the CLI exits 2; `compiled` holds a measure's diagnostics when it has errors."""
+    the file exists): exit 2; `compiled` holds a measure's diagnostics when it has errors."""
 
-    def __init__(self, message: str, help: str | None = None, *, usage: bool = False,
+    def __init__(self, code: str, message: str, help: str | None = None, *, usage: bool = False,
                  compiled: Compiled | None = None):
-        super().__init__(message)
-        self.message = message
-        self.help = help
+        super().__init__(code, message, help=help, exit_status=EXIT_USAGE if usage else EXIT_INPUT)
         self.usage = usage
         self.compiled = compiled
 
@@ -55,7 +54,7 @@ def find_measure(folder: Path) -> Path:
     measures = measures or sorted(declared_measures(PACKAGED_MEASURES))
     if len(measures) != 1:
         listed = ", ".join(f"`{path.name}`" for path in measures) or "none"
-        raise InitError(f"there are {len(measures)} measures to start from ({listed}), not one",
+        raise InitError("I101", f"there are {len(measures)} measures to start from ({listed}), not one",
                         help="name the measure to start from with `--measure FILE`", usage=True)
     return measures[0]
 
@@ -63,10 +62,10 @@ def find_measure(folder: Path) -> Path:
 def load_measure(path: Path) -> Compiled:
     compiled = load(path)
     if compiled.program is not None and compiled.program.kind != "measure":
-        raise InitError(f"`{path}` is a branch's rules file, not head office's measure",
+        raise InitError("I103", f"`{path}` is a branch's rules file, not head office's measure",
                         help="name the measure with `--measure FILE`, e.g. `policies/measure/2026.xm`")
     if not compiled.ok:
-        raise InitError(f"the measure `{path}` has errors", compiled=compiled)
+        raise InitError("I104", f"the measure `{path}` has errors", compiled=compiled)
     return compiled
 
 
@@ -81,7 +80,7 @@ def rules_text(branch: str, measure: Compiled) -> str:
 def write_new(path: Path, text: str, force: bool) -> None:
     """Create the file; an existing one is replaced only with `force` (and then whole, via a rename)."""
     if path.exists() and not force:
-        raise InitError(f"`{path}` already exists", help="choose another file with `-o FILE`, or replace it with --force",
+        raise InitError("I105", f"`{path}` already exists", help="choose another file with `-o FILE`, or replace it with --force",
                         usage=True)
     atomic_write_text(path, text)
 

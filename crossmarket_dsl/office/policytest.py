@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from ..core.errors import UserError
 from ..engine.evaluate import Result, evaluate
 from ..engine.inputs import TABLE_ROLES, load_from_tables
 from ..engine.plan import build_plan, required_deal_columns
@@ -41,8 +42,11 @@ TEST_KEYS = {"name", "cite", "month", "expect", "period", *TABLE_ROLES}
 EXPECT_KEYS = {"departments", "rewards", "gates", "products", "rejected", "outlets", "deals"}
 
 
-class PolicyTestError(Exception):
+class PolicyTestError(UserError):
     """A test file that cannot be run: says which file, which test and which key."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(code, message)
 
 
 @dataclass
@@ -74,13 +78,13 @@ def run_file(path: Path, measure: Path | None = None, schema: Path | None = None
     document = _read(path)
     rules = document.get("rules")
     if not isinstance(rules, str):
-        raise PolicyTestError(f"{path}: the key `rules` must name the rules file, e.g. `rules: panjin.xm`")
+        raise PolicyTestError("P101", f"{path}: the key `rules` must name the rules file, e.g. `rules: panjin.xm`")
     compiled = load(path.parent / rules, measure=measure, schema=schema)
     if not compiled.ok:
         return FileOutcome(path, compiled, [])
     tests = document.get("tests")
     if not isinstance(tests, list) or not tests:
-        raise PolicyTestError(f"{path}: the key `tests` must be a list of tests")
+        raise PolicyTestError("P102", f"{path}: the key `tests` must be a list of tests")
     return FileOutcome(path, compiled, [run_test(path, compiled, i, test) for i, test in enumerate(tests, 1)])
 
 
@@ -88,38 +92,38 @@ def _read(path: Path) -> dict:
     try:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=TextDateLoader)  # a safe loader
     except OSError as exc:
-        raise PolicyTestError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise PolicyTestError("P103", f"{path}: cannot be read ({exc.strerror})") from None
     except UnicodeDecodeError:
-        raise PolicyTestError(f"{path}: is not UTF-8 text") from None
+        raise PolicyTestError("P104", f"{path}: is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
-        raise PolicyTestError(f"{path}{where}: is not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise PolicyTestError("P105", f"{path}{where}: is not valid YAML ({getattr(exc, 'problem', exc)})") from None
     if not isinstance(document, dict):
-        raise PolicyTestError(f"{path}: must be a mapping with `rules` and `tests`")
+        raise PolicyTestError("P106", f"{path}: must be a mapping with `rules` and `tests`")
     return document
 
 
 def run_test(path: Path, compiled: Compiled, number: int, test) -> Outcome:
     if not isinstance(test, dict):
-        raise PolicyTestError(f"{path}: test {number} must be a mapping with `name`, tables and `expect`")
+        raise PolicyTestError("P107", f"{path}: test {number} must be a mapping with `name`, tables and `expect`")
     name = str(test.get("name") or f"test {number}")
     where = f"{path}: test `{name}`"
     unknown = sorted(set(test) - TEST_KEYS)
     if unknown:
-        raise PolicyTestError(f"{where}: unknown key `{unknown[0]}` (known: {', '.join(sorted(TEST_KEYS))})")
+        raise PolicyTestError("P108", f"{where}: unknown key `{unknown[0]}` (known: {', '.join(sorted(TEST_KEYS))})")
     expect = test.get("expect")
     if not isinstance(expect, dict) or not expect:
-        raise PolicyTestError(f"{where}: needs an `expect` mapping")
+        raise PolicyTestError("P109", f"{where}: needs an `expect` mapping")
     unknown = sorted(set(expect) - EXPECT_KEYS)
     if unknown:
-        raise PolicyTestError(f"{where}: unknown key `expect.{unknown[0]}` (known: {', '.join(sorted(EXPECT_KEYS))})")
+        raise PolicyTestError("P110", f"{where}: unknown key `expect.{unknown[0]}` (known: {', '.join(sorted(EXPECT_KEYS))})")
     plan = build_plan(compiled.ir)
     try:
         inputs = load_from_tables(plan, _with_all_columns(plan, _tables(where, test)))
         result = evaluate(plan, inputs, _period(where, compiled.ir, test), _month(where, test))
     except TableError as exc:
-        raise PolicyTestError(f"{where}: {exc.message}") from None
+        raise PolicyTestError("P111", f"{where}: {exc.message}") from None
     outcome = Outcome(name, str(test["cite"]) if test.get("cite") else None)
     outcome.failures = compare(where, expect, result)
     return outcome
@@ -132,7 +136,7 @@ def _tables(where: str, test: dict) -> dict[str, Table]:
         if rows is None:
             continue
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
-            raise PolicyTestError(f"{where}: `{role}` must be a list of rows, e.g. [{{deal_id: D1, …}}]")
+            raise PolicyTestError("P112", f"{where}: `{role}` must be a list of rows, e.g. [{{deal_id: D1, …}}]")
         columns = list(dict.fromkeys(key for row in rows for key in row))
         clean = [{str(k): _cell(v) for k, v in row.items()} for row in rows]
         tables[role] = Table(role, f"{role} of the test", [str(c) for c in columns], clean,
@@ -174,7 +178,7 @@ def _period(where: str, ir: dict, test: dict) -> tuple[date, date]:
         return start, end
     given = (to_date(period.get("from")), to_date(period.get("to"))) if isinstance(period, dict) else (None, None)
     if None in given or not start <= given[0] <= given[1] <= end:
-        raise PolicyTestError(f"{where}: `period` must be `{{from: YYYY-MM-DD, to: YYYY-MM-DD}}` inside the rules' "
+        raise PolicyTestError("P113", f"{where}: `period` must be `{{from: YYYY-MM-DD, to: YYYY-MM-DD}}` inside the rules' "
                               f"effective period {start} to {end}")
     return given
 
@@ -185,7 +189,7 @@ def _month(where: str, test: dict) -> str | None:
         return None
     text = str(month)
     if len(text) != 7 or text[4] != "-":
-        raise PolicyTestError(f"{where}: `month` must be written YYYY-MM in quotes, e.g. month: \"2026-03\"")
+        raise PolicyTestError("P114", f"{where}: `month` must be written YYYY-MM in quotes, e.g. month: \"2026-03\"")
     return text
 
 
@@ -227,7 +231,7 @@ def _compare_amounts(section: str, expected, actual: dict, where: str) -> list[s
     if expected is None:
         return []
     if not isinstance(expected, dict):
-        raise PolicyTestError(f"{where}: `expect.{section}` must map names to figures")
+        raise PolicyTestError("P115", f"{where}: `expect.{section}` must map names to figures")
     failures = []
     for key, value in expected.items():
         if key not in actual:
@@ -242,7 +246,7 @@ def _compare_rows(section: str, expected, actual: list[dict], where: str) -> lis
     if expected is None:
         return []
     if not isinstance(expected, list) or not all(isinstance(row, dict) for row in expected):
-        raise PolicyTestError(f"{where}: `expect.{section}` must be a list of mappings")
+        raise PolicyTestError("P116", f"{where}: `expect.{section}` must be a list of mappings")
     failures = []
     for row in expected:
         if not any(all(key in item and _same(value, item[key]) for key, value in row.items()) for item in actual):

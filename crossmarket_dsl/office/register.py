@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
 from ..language import ast
 from ..language.diagnostics import render_report_json
 from ..language.pipeline import Compiled
@@ -55,13 +56,11 @@ CREATE INDEX filings_by_text ON filings (sha256, branch);
 """
 
 
-class RegisterError(Exception):
+class RegisterError(UserError):
     """The register cannot be used. `file_level`: the file itself is wrong (exit 2), not its content (exit 1)."""
 
-    def __init__(self, message: str, help: str | None = None, file_level: bool = True):
-        super().__init__(message)
-        self.message = message
-        self.help = help
+    def __init__(self, code: str, message: str, help: str | None = None, file_level: bool = True):
+        super().__init__(code, message, help=help, exit_status=EXIT_USAGE if file_level else EXIT_INPUT)
         self.file_level = file_level
 
 
@@ -218,11 +217,11 @@ class Register:
         try:
             yield
         except sqlite3.IntegrityError as exc:
-            raise RegisterError(f"`{self.path}` is damaged: {exc}", file_level=False,
+            raise RegisterError("F101", f"`{self.path}` is damaged: {exc}", file_level=False,
                                 help="run `crossmarket register verify` to see which records were touched") from None
         except sqlite3.OperationalError as exc:
             if _busy(exc):
-                raise RegisterError(f"`{self.path}` is busy: another filing held it for over "
+                raise RegisterError("F102", f"`{self.path}` is busy: another filing held it for over "
                                     f"{BUSY_TIMEOUT_SECONDS} seconds", help="try again") from None
             raise _unusable(self.path, exc) from None
         except (sqlite3.DatabaseError, KeyError, ValueError, TypeError) as exc:
@@ -262,9 +261,9 @@ def _records(first: int, last: int) -> str:
 def _unusable(path: Path, exc: Exception) -> RegisterError:
     reason = str(exc)
     if "not a database" in reason:
-        return RegisterError(f"`{path}` is not a register: it is not an SQLite database",
+        return RegisterError("F103", f"`{path}` is not a register: it is not an SQLite database",
                              help="name the register with `--register PATH`")
-    return RegisterError(f"`{path}` cannot be used as a register: {reason}",
+    return RegisterError("F104", f"`{path}` cannot be used as a register: {reason}",
                          help="restore the register from a backup, then run `crossmarket register verify`")
 
 
@@ -272,17 +271,17 @@ def open_register(path: Path = DEFAULT_PATH, create: bool = False) -> Register:
     """Open (with `create`, make) a register, checking that the file is one and of this format version."""
     path = Path(path)
     if path.is_dir():
-        raise RegisterError(f"`{path}` is a folder, not a register",
+        raise RegisterError("F105", f"`{path}` is a folder, not a register",
                             help="name the register file with `--register PATH`")
     if not create and not path.exists():
-        raise RegisterError(f"there is no register at `{path}`",
+        raise RegisterError("F106", f"there is no register at `{path}`",
                             help="file rules first with `crossmarket register file RULES --by NAME`, "
                                  "or name the register with `--register PATH`")
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}", uri=True,
                                      timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as exc:
-        raise RegisterError(f"`{path}` cannot be opened: {exc}", help="check the path and its permissions") from None
+        raise RegisterError("F107", f"`{path}` cannot be opened: {exc}", help="check the path and its permissions") from None
     connection.row_factory = sqlite3.Row
     register = Register(path, connection)
     try:
@@ -336,13 +335,13 @@ def _check_format(path: Path, connection: sqlite3.Connection) -> None:
     tables = _tables(connection)
     if not {"meta", "filings"} <= tables:
         what = "an empty SQLite database" if not tables else "an SQLite database of something else"
-        raise RegisterError(f"`{path}` is not a register: it is {what} (no `meta` and `filings` tables)",
+        raise RegisterError("F108", f"`{path}` is not a register: it is {what} (no `meta` and `filings` tables)",
                             help="name the register with `--register PATH`")
     meta = dict(connection.execute("SELECT key, value FROM meta"))
     if meta.get("format") != FORMAT:
-        raise RegisterError(f"`{path}` is not a register: its format is `{meta.get('format')}`, not `{FORMAT}`",
+        raise RegisterError("F109", f"`{path}` is not a register: its format is `{meta.get('format')}`, not `{FORMAT}`",
                             help="name the register with `--register PATH`")
     if meta.get("version") != VERSION:
-        raise RegisterError(f"`{path}` is a register of format version `{meta.get('version')}`; "
+        raise RegisterError("F110", f"`{path}` is a register of format version `{meta.get('version')}`; "
                             f"this crossmarket reads version `{VERSION}`",
                             help="use the crossmarket version that wrote it")

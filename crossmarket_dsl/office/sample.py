@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
+from ..core.errors import UserError
 from ..engine.deals import Deal
 from ..engine.evaluate import evaluate
 from ..engine.plan import Plan
@@ -31,11 +32,9 @@ COLUMNS = [Column("deal_id", "交易编号"), Column("date", "日期", "date"), 
 """The audit sheet; 内控合规部 fills in `verdict` (from a drop-down list) and `note`."""
 
 
-class SampleError(ValueError):
-    def __init__(self, message: str, help: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.help = help
+class SampleError(UserError):
+    def __init__(self, code: str, message: str, help: str | None = None):
+        super().__init__(code, message, help=help)
 
 
 @dataclass
@@ -57,11 +56,11 @@ def audit_settings(plan: Plan) -> tuple[Decimal, str]:
     audit = plan.audit
     example = 'add `audit { spot_check 10%  seed "…" }` to the rules (art. 21)'
     if audit is None:
-        raise SampleError("these rules have no `audit` block, so there is no spot-check ratio or seed", example)
+        raise SampleError("A101", "these rules have no `audit` block, so there is no spot-check ratio or seed", example)
     if audit.spot_check is None:
-        raise SampleError("the rules' `audit` block has no `spot_check` ratio", example)
+        raise SampleError("A102", "the rules' `audit` block has no `spot_check` ratio", example)
     if not audit.seed:
-        raise SampleError("the rules' `audit` block has no `seed`", example)
+        raise SampleError("A103", "the rules' `audit` block has no `seed`", example)
     return audit.spot_check, audit.seed
 
 

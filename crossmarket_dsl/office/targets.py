@@ -59,7 +59,7 @@ def require_criteria_columns(session) -> None:
     session itself does not read them); the error names the criterion that needs each column."""
     path = session.workspace.tables.get("clients")
     if not path:
-        raise TableError("the workspace names no `clients` register, which the target criteria are tested on",
+        raise TableError("T211", "the workspace names no `clients` register, which the target criteria are tested on",
                          help="add `clients: clients.csv` under `tables:` in workspace.yaml (art. 8)")
     read_table(str(path), encoding=session.workspace.encoding, table="clients").require(
         {"client_id": "each client is found by `client_id`", **session.plan.criteria_fields.get("client", {})})
