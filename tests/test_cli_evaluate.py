@@ -201,7 +201,7 @@ def test_workspace_naming_a_missing_file(workspace):
 
 
 def test_unknown_option_and_missing_workspace():
-    _expect(run("evaluate", "examples/panjin-2026", "--bogus"), 2, "error[U100]: no such option `--bogus`".replace("`", "'"), "--help")
+    _expect(run("evaluate", "examples/panjin-2026", "--bogus"), 2, "error[U100]: no such option '--bogus'", "--help")
     _expect(run("evaluate", "/nowhere/at/all"), 2, "does not exist")
 
 
