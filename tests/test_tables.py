@@ -100,7 +100,7 @@ def test_a_quote_that_runs_past_its_line_names_the_line_it_opened_on(tmp_path, s
     path = write(tmp_path / "deals.csv", HEADER + rows.replace("D7,", 'D7,"', 1))
     with pytest.raises(TableError) as caught:
         read_table(path, stream=stream).record_chunks().__next__()
-    assert (caught.value.code, caught.value.row) == ("T101", 8)
+    assert (caught.value.code, caught.value.row) == ("T122", 8)
     assert "lines 9 to 40" in caught.value.message
 
 
@@ -108,7 +108,7 @@ def test_a_quoted_line_break_is_refused_and_a_long_cell_is_read(tmp_path):
     path = write(tmp_path / "deals.csv", HEADER + 'D1,2026-03-01,"个人\n理财",5\nD2,,,\n')
     with pytest.raises(TableError) as caught:
         read_table(path)
-    assert (caught.value.code, caught.value.row) == ("T101", 2)
+    assert (caught.value.code, caught.value.row) == ("T122", 2)
     note = "备注" * 100_000  # 200,000 characters: more than Python's CSV reader takes by default
     path = write(tmp_path / "long.csv", HEADER + f"D1,2026-03-01,{note},5\n")
     assert read_table(path).rows[0]["product"] == note
@@ -178,7 +178,7 @@ def test_a_cell_over_the_limit_names_the_line_it_starts_on(tmp_path, monkeypatch
         error = raises(path)
     finally:
         csv.field_size_limit(previous)
-    assert (error.code, error.row) == ("T102", 3) and "more than 1,000 characters" in error.message
+    assert (error.code, error.row) == ("T123", 3) and "more than 1,000 characters" in error.message
 
 
 # ---- files that cannot be read at all ----

@@ -52,6 +52,6 @@ def explain_command(workspace, deal_id, month, **options):
     result = session.evaluate(month)
     text = explain_deal(session, result, deal_id)
     if text is None:
-        raise UserError("U101", f"there is no deal `{deal_id}` in the ledger",
+        raise UserError("U107", f"there is no deal `{deal_id}` in the ledger",
                         help="deal ids are in the `deal_id` column of the deals table")
     click.echo(text, nl=False)

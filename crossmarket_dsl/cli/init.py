@@ -29,7 +29,7 @@ def init_command(branch, output, measure, force):
     """
     branch = branch.strip()
     if not branch or any(ch in branch for ch in '"\\\n'):
-        raise UserError("U102", f"`{branch}` is not a branch name", help="give the branch's name, e.g. 鞍山分行",
+        raise UserError("U108", f"`{branch}` is not a branch name", help="give the branch's name, e.g. 鞍山分行",
                         exit_status=EXIT_USAGE)
     output = output or Path(f"{branch}.xm")
     try:

@@ -25,7 +25,7 @@ def test_command(path, measure, schema):
     if not path.exists():
         raise UserError("U104", f"`{path}` does not exist", exit_status=EXIT_USAGE)
     if path.is_file() and not path.name.endswith(".test.yaml"):
-        raise UserError("U106", f"`{path}` is not a policy-test file: `test` runs `*.test.yaml` files",
+        raise UserError("U102", f"`{path}` is not a policy-test file: `test` runs `*.test.yaml` files",
                         help=f"give the test file (e.g. `{path.with_suffix('.test.yaml').name}`) or its folder; "
                              "to check the rules themselves, use `crossmarket check`", exit_status=EXIT_USAGE)
     files = find_test_files(path)

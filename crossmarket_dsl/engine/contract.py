@@ -46,17 +46,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from ..core.codes import CODES
 from ..io.records import Table
 from .deals import Deal, Tally
 from .inputs import TargetTest
 from .plan import Plan
 
-REASONS = {
-    "R001": "duplicate deal_id", "R002": "bad or missing date", "R003": "outside the effective period",
-    "R004": "unknown or unconfigured product", "R005": "bad quantity", "R006": "client not on the target list",
-    "R007": "no participating department", "R008": "unknown participant or host named as participant", "R009": "declared shares invalid",
-    "R010": "rejected by audit", "R011": "points not computable", "R012": "points condition false",
-}
+REASONS = {code: entry.meaning for code, entry in CODES.items() if code.startswith("R")}
+"""Reason codes of rejected rows, as the registry words them."""
 
 
 @dataclass

@@ -11,17 +11,7 @@ a span), worded from annotations in the schema itself:
 - `x-format`: `percent` or `days`, how values and limits are printed;
 - `x-message`, `x-help`: templates over `{name}`, `{item}`, `{value}`, `{limit}`, `{missing}`, `{article}`.
 
-| code | problem |
-|------|---------|
-| E401 | a value below or above head office's bound |
-| E402 | a value head office fixes exactly |
-| E403 | a product outside head office's catalogue |
-| E404 | a corporate department without target criteria |
-| E405 | no reward pool |
-| E406 | a mandated gate of the measure missing |
-| E407 | any other violation (the IR's structure: a hand-made IR or a bug) |
-| E408 | an IR too deeply nested to validate |
-| E409 | a schema file that cannot be used |
+The codes (E401–E409) and their meanings are in the registry, `core/codes.py`.
 """
 
 from __future__ import annotations
