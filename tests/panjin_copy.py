@@ -16,19 +16,15 @@ MEASURE = ROOT / "policies" / "measure" / "2026.xm"
 
 
 def copy_panjin(tmp_path: Path, rules_text: str | None = None) -> Path:
-    """The example workspace under `tmp_path`, its rules named by absolute path (or replaced by `rules_text`,
-    written beside it and checked against the repository's measure)."""
+    """The example workspace under `tmp_path` with a copy of its rules (or `rules_text`) beside the tables, as
+    a workspace's files lie inside it; the measure is head office's, as shipped."""
     folder = tmp_path / "panjin-2026"
     shutil.copytree(PANJIN, folder)
-    rules = RULES
-    extra = ""
-    if rules_text is not None:
-        rules = folder / "rules.xm"
-        rules.write_text(rules_text, encoding="utf-8")
-        extra = f"measure: {MEASURE}\n"
+    rules = folder / "rules.xm"
+    rules.write_text(RULES.read_text(encoding="utf-8") if rules_text is None else rules_text, encoding="utf-8")
     text = (folder / "workspace.yaml").read_text(encoding="utf-8")
     (folder / "workspace.yaml").write_text(
-        text.replace("rules: ../../policies/branches/panjin.xm", f"rules: {rules}\n{extra}"), encoding="utf-8")
+        text.replace("rules: ../../policies/branches/panjin.xm", "rules: rules.xm"), encoding="utf-8")
     return folder
 
 

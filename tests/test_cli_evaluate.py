@@ -22,7 +22,8 @@ def workspace(tmp_path) -> Path:
     target = tmp_path / "panjin"
     shutil.copytree(ROOT / "examples/panjin-2026", target)
     text = (target / "workspace.yaml").read_text(encoding="utf-8")
-    rules = (ROOT / "policies/branches/panjin.xm").as_posix()
+    shutil.copy(ROOT / "policies/branches/panjin.xm", target / "panjin.xm")  # a workspace's files lie inside it
+    rules = "panjin.xm"
     (target / "workspace.yaml").write_text(text.replace("../../policies/branches/panjin.xm", rules), encoding="utf-8")
     return target
 

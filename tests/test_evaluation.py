@@ -71,7 +71,8 @@ def _copy_example(tmp_path: Path, name: str = "panjin-2026") -> Path:
     target = tmp_path / name
     shutil.copytree(ROOT / "examples" / name, target)
     text = (target / "workspace.yaml").read_text(encoding="utf-8")
-    rules = (ROOT / "policies/branches/panjin.xm").as_posix()
+    shutil.copy(ROOT / "policies/branches/panjin.xm", target / "panjin.xm")  # a workspace's files lie inside it
+    rules = "panjin.xm"
     (target / "workspace.yaml").write_text(text.replace("../../policies/branches/panjin.xm", rules), encoding="utf-8")
     return target
 
@@ -145,7 +146,8 @@ row_strategy = st.fixed_dictionaries({
 @pytest.fixture(scope="module")
 def generated_workspace(tmp_path_factory):
     folder = tmp_path_factory.mktemp("generated")
-    rules = (ROOT / "policies/branches/panjin.xm").as_posix()
+    shutil.copy(ROOT / "policies/branches/panjin.xm", folder / "panjin.xm")  # a workspace's files lie inside it
+    rules = "panjin.xm"
     (folder / "workspace.yaml").write_text(
         f"rules: {rules}\ntables:\n  deals: deals.csv\n  clients: clients.csv\n  projects: projects.csv\n"
         "  indicators: indicators.csv\n  target_list: target_list.csv\n", encoding="utf-8")

@@ -3,10 +3,21 @@ checks that refuse constants no bank counts. (The fuzzers themselves are in `tes
 
 from __future__ import annotations
 
+import shutil
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
+
+from crossmarket_dsl.cli import cli
+from crossmarket_dsl.cli.common import guard
+from crossmarket_dsl.io import xlsx
+from crossmarket_dsl.io.tables import read_table
 from crossmarket_dsl.language.diagnostics import plain_number
 from crossmarket_dsl.semantics.expr import evaluate_constant
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def const(tree: dict):
@@ -35,10 +46,98 @@ def test_numbers_in_messages_keep_every_digit():
 
 def test_a_boolean_cell_and_a_number_cell_are_never_one_key(tmp_path):
     """`True == 1` in Python: as keys of remembered points they were one, and row order decided both."""
-    from crossmarket_dsl.io.tables import read_table
     path = tmp_path / "deals.jsonl"
     path.write_text('{"deal_id": "D1", "amount": 1}\n{"deal_id": "D2", "amount": true}\n'
                     '{"deal_id": "D3", "amount": false}\n', encoding="utf-8")
     cells = [row["amount"] for row in read_table(str(path)).rows]
     assert cells == [1, "true", "false"]
     assert len({(cell,) for cell in cells}) == 3
+
+
+# ---- workspaces: aliases, paths outside, files that are not what they are named as ----
+
+
+def crossmarket(capsys, *args) -> tuple[int, str]:
+    """The command as a user runs it (through `guard`): exit status and everything printed."""
+    status = guard(cli, [str(arg) for arg in args])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def laughs(indent: str = "") -> str:
+    lines = [f"{indent}a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{indent}a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_aliases_are_refused_in_workspaces_and_policy_tests(tmp_path, capsys):
+    (tmp_path / "workspace.yaml").write_text("rules: rules.xm\n" + laughs(), encoding="utf-8")
+    status, output = crossmarket(capsys, "evaluate", tmp_path)
+    assert status == 1 and "error[S135]" in output and "workspace.yaml` line 3" in output
+    test_file = tmp_path / "bomb.test.yaml"
+    test_file.write_text("rules: rules.xm\ntests:\n  - name: x\n" + laughs("    "), encoding="utf-8")
+    status, output = crossmarket(capsys, "test", test_file)
+    assert status == 1 and "error[P117]" in output and "bomb.test.yaml:5" in output
+
+
+@pytest.fixture
+def confined(tmp_path) -> Path:
+    """A workspace with its own rules, and a secret beside it (outside it)."""
+    folder = tmp_path / "ws"
+    shutil.copytree(ROOT / "examples" / "panjin-2026", folder)
+    shutil.copy(ROOT / "policies" / "branches" / "panjin.xm", folder / "rules.xm")
+    (tmp_path / "secrets.env").write_text("PASSWORD=hunter2\n", encoding="utf-8")
+    return folder
+
+
+def _rules_line(folder: Path, line: str) -> None:
+    text = (folder / "workspace.yaml").read_text(encoding="utf-8")
+    (folder / "workspace.yaml").write_text(text.replace("rules: ../../policies/branches/panjin.xm", line),
+                                           encoding="utf-8")
+
+
+@pytest.mark.parametrize("line", ["rules: ../secrets.env", "rules: {secret}", "rules: link.xm"])
+def test_workspace_files_stay_inside_the_workspace(confined, capsys, line):
+    (confined / "link.xm").symlink_to(confined.parent / "secrets.env")
+    _rules_line(confined, line.format(secret=confined.parent / "secrets.env"))
+    status, output = crossmarket(capsys, "evaluate", confined)
+    assert status == 1 and "error[S136]" in output and "hunter2" not in output
+    status, output = crossmarket(capsys, "evaluate", confined, "--rules", confined / "rules.xm")
+    assert status == 0, output  # the command line may name any file
+
+
+def test_only_rules_files_are_read_as_rules(confined, capsys):
+    shutil.copy(confined.parent / "secrets.env", confined / "secrets.env")
+    _rules_line(confined, "rules: secrets.env")
+    status, output = crossmarket(capsys, "evaluate", confined)
+    assert status == 1 and "error[S137]" in output and "hunter2" not in output
+
+
+def test_control_characters_of_a_ledger_never_reach_the_terminal(confined, capsys):
+    deal = "X\x1b]0;owned\x07\x1b[2J\x1b[31mRED\u202e"
+    header = "deal_id,date,product,quantity,amount,client_id,participants,outlet,project_id,activated," \
+             "fee_income,new_deposits\n"
+    (confined / "deals.csv").write_text(
+        header + f"{deal},2026-03-01,信用卡,1,,KH21110006,公司业务部,兴隆台支行,,是,,\n", encoding="utf-8")
+    (confined / "audit.csv").write_text("deal_id,verdict,note\n", encoding="utf-8")
+    _rules_line(confined, "rules: rules.xm")
+    status, output = crossmarket(capsys, "explain", confined, "--deal", deal)
+    assert status == 0 and "deal XRED (row 2" in output
+    assert not any(ord(c) < 32 and c not in "\n\t" or c == "\u202e" for c in output)
+
+
+def test_an_audit_verdict_for_an_unknown_deal_names_the_audit_file(confined, capsys):
+    _rules_line(confined, "rules: rules.xm")
+    lines = (confined / "deals.csv").read_text(encoding="utf-8-sig").splitlines()
+    (confined / "deals.csv").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    status, output = crossmarket(capsys, "evaluate", confined)
+    assert status == 1 and "audit.csv:2 (column `deal_id`): error[T210]" in output
+
+
+def test_a_workbook_is_refused_by_the_sizes_it_declares(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(xlsx, "MAX_UNPACKED", 1 << 20)
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (2 << 20))
+    status, output = crossmarket(capsys, "evaluate", ROOT / "examples" / "panjin-2026", "--table", f"deals={path}")
+    assert status == 1 and "error[T124]" in output and path.stat().st_size < 10_000

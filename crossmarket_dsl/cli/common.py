@@ -14,6 +14,7 @@ from ..core.errors import UserError
 from ..engine.session import MONTH, RulesHaveErrors, open_session
 from ..language.diagnostics import Report, render_report_json, render_report_text
 from ..language.source import SourceFile
+from .terminal import printable_output
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -74,6 +75,11 @@ def _first_paragraph(text: str) -> str:
 
 def guard(command: click.Command, argv=None) -> int:
     """Run a click command; turn anything unexpected into one readable line instead of a traceback."""
+    with printable_output():
+        return _guarded(command, argv)
+
+
+def _guarded(command: click.Command, argv) -> int:
     try:
         # Without standalone mode click returns the code of `Exit` instead of raising it.
         code = command.main(args=argv, prog_name="crossmarket", standalone_mode=False)

@@ -193,6 +193,8 @@ CODES = _catalogue(
          "remove the stray `\"` or close it on the same line; a cell cannot hold a line break"),
     Code("T123", "a CSV cell of more than 16 MiB (16,777,216 characters)", None, "a `\"` that opens a cell and never closes",
          "look for a `\"` that opens a cell on this line and never closes"),
+    Code("T124", "a workbook whose sheets would unpack to more than 1 GiB", None,
+         "150 KB of zip declaring 2.9 GB of sheets", "save a ledger this large as CSV, which is read as it streams"),
     # ---- T2xx a table's content ----
     Code("T201", "the workspace names no ledger", None, "`tables:` without `deals`", "add `deals: deals.csv` under `tables:`"),
     Code("T202", "the rules read a table the workspace does not name", None, "rules reading `project.dev_loan` without `projects`",
@@ -249,6 +251,12 @@ CODES = _catalogue(
     Code("S133", "a binary file where a rules file is expected", None, "a Word document named `rules.xm`",
          "rules are plain text; copy the text into a `.xm` file"),
     Code("S134", "a rules file that is not UTF-8 text", None, "a rules file saved as GB18030", "save it as UTF-8"),
+    Code("S135", "a YAML alias in workspace.yaml", None, "`deals: *ledger`",
+         "write the value out again; a few aliases of aliases expand to billions of values"),
+    Code("S136", "a file named in workspace.yaml lies outside the workspace and its repository", None,
+         "`rules: ../../secrets.env`", "move the file into the workspace, or name it on the command line"),
+    Code("S137", "a rules, measure or schema file in workspace.yaml that is not one by its name", None,
+         "`rules: notes.txt`", "rules and measures end in `.xm`, schemas in `.json`"),
     # ---- P… policy tests ----
     Code("P101", "a test file without its rules file", None, "no `rules:` key", "add `rules: panjin.xm`"),
     Code("P102", "`tests` is not a list", None, "`tests: {…}`", "write `tests:` followed by `- name: …` items"),
@@ -268,6 +276,8 @@ CODES = _catalogue(
     Code("P115", "an `expect` section that should map names to figures", None, "`departments: [...]`",
          'write `departments: {个人金融部: "12.5"}`'),
     Code("P116", "an `expect` section that should be a list", None, "`gates: {…}`", "write `gates: [{gate: …, key: …}]`"),
+    Code("P117", "a YAML alias in a test file", None, "`deals: *march`",
+         "write the rows out again; a few aliases of aliases expand to billions of values"),
     # ---- I… init ----
     Code("I101", "no single measure to start from", None, "two measure files under `policies/measure/`",
          "name the measure to start from with `--measure FILE`"),

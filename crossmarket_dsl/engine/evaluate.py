@@ -160,7 +160,8 @@ def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
     for deal_id, (_, _, row) in inputs.audit.items():
         if deal_id not in outcome.ids:
             raise TableError("T210", f"the audit sheet has a verdict for deal `{deal_id}`, which is not in the ledger",
-                             row=row, column="deal_id", help="check the deal id against the ledger")
+                             file=inputs.audit_path, row=row, column="deal_id",
+                             help="check the deal id against the ledger")
 
 
 def department_points(plan: Plan, deals: list[Deal]) -> dict[str, Decimal]:

@@ -29,6 +29,7 @@ class Inputs:
     indicators: dict[str, Decimal | None] = field(default_factory=dict)
     target_list: dict[str, list[tuple[str, date | None, date | None]]] | None = None
     audit: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # deal_id → (verdict, note, row)
+    audit_path: str | None = None  # where the verdicts' rows are
 
 
 def load_inputs(plan: Plan, paths: dict[str, str], encoding: str | None = None) -> Inputs:
@@ -54,6 +55,7 @@ def load_from_tables(plan: Plan, tables: dict[str, Table]) -> Inputs:
     inputs.projects = _keyed(tables.get("projects"), "project_id", dict(plan.fields.get("project", {})))
     inputs.indicators = _indicators(tables.get("indicators"), plan)
     inputs.audit = _audit(tables.get("audit"))
+    inputs.audit_path = tables["audit"].path if "audit" in tables else None
     _require_lookup(plan, inputs, tables)
     return inputs
 

@@ -62,7 +62,8 @@ def open_session(workspace_path: str | Path, *, rules: Path | None = None, measu
                  schema: Path | None = None, encoding: str | None = None,
                  tables: dict[str, str] | None = None) -> Session:
     """Load the workspace, check its rules and read its tables; command-line values override the file."""
-    workspace = load_workspace(workspace_path)
+    given = {name for name, value in (("rules", rules), ("measure", measure), ("schema", schema)) if value}
+    workspace = load_workspace(workspace_path, frozenset(given | {f"tables.{role}" for role in tables or {}}))
     workspace = replace(workspace, rules=rules or workspace.rules, measure=measure or workspace.measure,
                         schema=schema or workspace.schema, encoding=encoding or workspace.encoding,
                         tables={**workspace.tables, **(tables or {})})

@@ -69,11 +69,27 @@ class Workspace:
     encoding: str | None = None
 
 
-def load_workspace(workspace: str | os.PathLike) -> Workspace:
-    """Load a workspace given as its folder or as its `workspace.yaml`."""
+def load_workspace(workspace: str | os.PathLike, given: frozenset[str] = frozenset()) -> Workspace:
+    """Load a workspace given as its folder or as its `workspace.yaml`. `given` names the entries the command
+    line gives instead (`rules`, `measure`, `schema`, `tables.deals` …): the file's are not looked at."""
     file = _workspace_file(Path(workspace))
     text = _read(file)
-    return _Reader(file, text).workspace()
+    return _Reader(file, text, given).workspace()
+
+
+def home_of(folder: Path) -> Path:
+    """The folder a workspace's files must lie in: the repository it belongs to (the nearest folder above
+    holding `.git` or `policies/`), else the workspace folder itself."""
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists() or (candidate / "policies").is_dir():
+            return candidate
+    return folder
+
+
+SUFFIXES = {"rules": (".xm",), "measure": (".xm",), "schema": (".json",)}
+"""What a file named in `workspace.yaml` must be: a message may quote a rules file's or a table's lines,
+so nothing else (`rules: ../secrets.env`) is ever opened as one."""
 
 
 def _workspace_file(path: Path) -> Path:
@@ -100,19 +116,39 @@ def _read(file: Path) -> str:
                              "save it as UTF-8", missing=True, file=str(file)) from None
 
 
+class AliasRefused(yaml.composer.ComposerError):
+    """A YAML alias (`*name`). A few aliases of aliases expand to billions of values (1.4 KB took gigabytes),
+    and nothing a workspace or a policy test says needs one."""
+
+
 class TextDateLoader(yaml.SafeLoader):
-    """`yaml.SafeLoader` with dates kept as text: PyYAML raises on `2026-02-30`; `to_date` says no."""
+    """`yaml.SafeLoader` with dates kept as text (PyYAML raises on `2026-02-30`; `to_date` says no) and no
+    aliases (`AliasRefused`)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise AliasRefused(None, None, "an alias (`*name`) repeats another value", self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+ALIAS_HELP = "write the value out again where it is needed; aliases (`&name`, `*name`) are not read"
 
 
 TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
+def _option(key: tuple) -> str:
+    """The command-line option that names a workspace file instead: `--rules FILE`, `--table deals=FILE`."""
+    return f"--table {key[-1]}=FILE" if key[0] == "tables" else f"--{key[0]} FILE"
+
+
 class _Reader:
     """Checks one parsed `workspace.yaml`, keeping its YAML nodes to say which line is wrong."""
 
-    def __init__(self, file: Path, text: str):
+    def __init__(self, file: Path, text: str, given: frozenset[str] = frozenset()):
         self.file = file
         self.folder = file.parent
+        self.given = given
         self.node: yaml.Node | None = None  # until parsed, errors have only the parser's line
         self.data, self.node = self._parse(text)
 
@@ -124,6 +160,8 @@ class _Reader:
                 return (loader.construct_document(node) if node is not None else None), node
             finally:
                 loader.dispose()
+        except AliasRefused as error:
+            raise self._error("S135", error.problem, ALIAS_HELP, line=error.problem_mark.line + 1) from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             problem = error.problem or error.context or "it cannot be parsed"
@@ -187,6 +225,9 @@ class _Reader:
             example = FILE_EXAMPLES.get(key[-1], f"{key[-1]}: {key[-1]}.csv")
             raise self._error("S106", f"`{label}` should be a file path", f"e.g. `{example}`", key=key)
         path = Path(os.path.normpath(self.folder / value.strip()))
+        if label in self.given:
+            return path  # the command line names another file; this one is not opened
+        self._confine(path, label, value, key)
         if not path.is_file():
             what = "is a folder, not a file" if path.is_dir() else "does not exist"
             nearby = None if path.is_dir() else similar_file(path)
@@ -194,6 +235,19 @@ class _Reader:
                               f"did you mean `{nearby}`?" if nearby else "paths are relative to the workspace folder",
                               key=key, missing=True)
         return path
+
+    def _confine(self, path: Path, label: str, value: str, key: tuple) -> None:
+        """S136: a path (followed through links) outside the workspace's home; S137: a rules, measure or schema
+        file by its name's ending, before it is opened."""
+        home = home_of(self.folder)
+        if not path.resolve().is_relative_to(home):
+            raise self._error("S136", f"`{label}` is `{value}`, which lies outside `{home}`",
+                              "put the file in the workspace or its repository, or name it on the command line "
+                              f"(`{_option(key)}`)", key=key)
+        suffixes = SUFFIXES.get(key[-1])
+        if suffixes and path.suffix.lower() not in suffixes:
+            raise self._error("S137", f"`{label}` is `{value}`, which is not a {key[-1]} file (`{suffixes[0]}`)",
+                              f"name the {key[-1]} file, e.g. `{FILE_EXAMPLES[key[-1]]}`", key=key)
 
     def _optional_file(self, name: str) -> Path | None:
         return self._file(self.data[name], (name,)) if name in self.data else None

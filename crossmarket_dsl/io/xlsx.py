@@ -35,6 +35,7 @@ _CORRUPT_XLSX = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError,
 
 def read_workbook(file: str, sheet_name: str | None) -> tuple[list[str], list[dict], list[int]]:
     try:
+        _check_unpacked_size(file)
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except OSError as error:
         raise unreadable(file, error) from None
@@ -50,6 +51,22 @@ def read_workbook(file: str, sheet_name: str | None) -> tuple[list[str], list[di
         raise _not_a_workbook(file) from None
     finally:
         workbook.close()
+
+
+MAX_UNPACKED = 1 << 30
+"""Bytes a workbook may unpack to (1 GiB: a million-row ledger is a few hundred MB). A workbook is a zip
+file; 150 KB of zip can declare 2.9 GB of sheets, which would be unpacked before a row is read."""
+
+
+def _check_unpacked_size(file: str) -> None:
+    """Refuse a workbook by the sizes its zip directory declares, before anything is decompressed (Python's
+    zip reader never gives more bytes than an entry declares, so the declared sizes are what it costs)."""
+    with zipfile.ZipFile(file) as archive:
+        declared = sum(entry.file_size for entry in archive.infolist())
+    if declared > MAX_UNPACKED:
+        raise TableError("T124", f"the workbook would unpack to {declared / 2**30:,.1f} GiB, more than the "
+                         f"{MAX_UNPACKED // 2**30} GiB crossmarket reads", file=file,
+                         help="save a ledger this large as CSV (`.csv`), which is read as it streams")
 
 
 def _not_a_workbook(file: str) -> TableError:

@@ -33,7 +33,7 @@ from ..engine.inputs import TABLE_ROLES, load_from_tables
 from ..engine.plan import build_plan, required_deal_columns
 from ..io.records import plain_boolean
 from ..io.tables import Table, TableError
-from ..io.workspace import TextDateLoader
+from ..io.workspace import ALIAS_HELP, AliasRefused, TextDateLoader
 from ..language.pipeline import Compiled, load
 from ..reports.render import to_json
 from ..semantics.values import to_date
@@ -95,6 +95,8 @@ def _read(path: Path) -> dict:
         raise PolicyTestError("P103", f"{path}: cannot be read ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise PolicyTestError("P104", f"{path}: is not UTF-8 text") from None
+    except AliasRefused as exc:
+        raise PolicyTestError("P117", f"{path}:{exc.problem_mark.line + 1}: {exc.problem}; {ALIAS_HELP}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
