@@ -1,4 +1,5 @@
-"""`crossmarket sample`: the art. 21 spot-check sample, its audit sheet, and verdicts read back by `evaluate`."""
+"""`crossmarket sample`: the art. 21 spot-check sample drawn with internal control's committed secret, its
+audit sheet, and verdicts read back by `evaluate`."""
 
 from __future__ import annotations
 
@@ -12,13 +13,20 @@ import openpyxl
 
 from crossmarket_dsl.office.sample import sample_size
 
+from .offices import offices, refused
 from .panjin_copy import PANJIN, RULES, copy_panjin, lines_of, run
 
 MARCH = "2026-03"
 
 
-def sample_ids(workspace, month=MARCH) -> list[str]:
-    result = run("sample", workspace, "--month", month, "--format", "json")
+def drawn(workspace, folder, month=MARCH) -> dict:
+    """The month committed, sealed and drawn with a new secret in `folder`: the sample's JSON document."""
+    return json.loads(offices(folder).sealed(workspace, month, "--format", "json").stdout)
+
+
+def sample_ids(workspace, folder, month=MARCH) -> list[str]:
+    """The sample drawn again from the register in `folder`, by anyone, without the secret."""
+    result = run("sample", workspace, "--month", month, "--format", "json", "--register", folder / "register.sqlite")
     assert result.exit_code == 0, result.output
     return [deal["deal_id"] for deal in json.loads(result.stdout)["deals"]]
 
@@ -31,8 +39,8 @@ def rewrite_ledger(workspace, change) -> None:
         csv.writer(handle).writerows([header, *change(rows)])
 
 
-def test_size_is_the_ratio_of_the_months_deals_rounded_up():
-    document = json.loads(run("sample", PANJIN, "--month", MARCH, "--format", "json").stdout)
+def test_size_is_the_ratio_of_the_months_deals_rounded_up(tmp_path):
+    document = drawn(PANJIN, tmp_path)
     assert document["size"] == math.ceil(Decimal("0.1") * document["population"]) == len(document["deals"])
     assert document["population"] == 51
     assert all(deal["date"].startswith(MARCH) for deal in document["deals"])
@@ -47,37 +55,50 @@ def test_sample_size_rounds_up_and_takes_at_least_one():
     assert sample_size(Decimal("0.1"), 0) == 0
 
 
-def test_reproducible_and_stable_when_rows_are_shuffled(tmp_path):
-    first = sample_ids(PANJIN)
-    assert sample_ids(PANJIN) == first
+def test_drawn_again_from_the_register_and_stable_when_rows_are_shuffled(tmp_path):
+    first = sample_ids(PANJIN, _drawn_folder(PANJIN, tmp_path / "r"))
+    assert sample_ids(PANJIN, tmp_path / "r") == first
     workspace = copy_panjin(tmp_path)
     rewrite_ledger(workspace, lambda rows: random.Random(7).sample(rows, len(rows)))
-    assert sample_ids(workspace) == first
+    assert sample_ids(workspace, tmp_path / "r") == first  # the sealed ledger's hash ignores the rows' order
+
+
+def _drawn_folder(workspace, folder):
+    drawn(workspace, folder)
+    return folder
 
 
 def test_stable_when_rows_of_other_months_are_added(tmp_path):
-    first = sample_ids(PANJIN)
+    first = sample_ids(PANJIN, _drawn_folder(PANJIN, tmp_path / "r"))
     workspace = copy_panjin(tmp_path)
     extra = [[f"EXTRA-{n}", f"2026-0{month}-10", "信用卡", "1", "", "KH21110001", "", "公司业务部", "兴隆台支行", "",
               "是", "", "", "", ""] for n, month in enumerate([1, 2, 4, 5, 6] * 20)]
     rewrite_ledger(workspace, lambda rows: extra[:50] + rows + extra[50:])
-    assert sample_ids(workspace) == first
+    assert sample_ids(workspace, tmp_path / "r") == first
 
 
-def test_another_seed_draws_another_sample(tmp_path):
-    rules = RULES.read_text(encoding="utf-8").replace('seed "盘锦分行-2026"', 'seed "另一个密钥"')
-    assert sample_ids(copy_panjin(tmp_path, rules)) != sample_ids(PANJIN)
+def test_another_secret_draws_another_sample(tmp_path):
+    assert drawn(PANJIN, tmp_path / "a")["deals"] != drawn(PANJIN, tmp_path / "b")["deals"]
+
+
+def test_a_changed_ledger_of_the_month_is_not_drawn_again(tmp_path):
+    drawn(PANJIN, tmp_path / "r")
+    workspace = copy_panjin(tmp_path)
+    rewrite_ledger(workspace, lambda rows: [row for row in rows if row[0] != "PJ2026-00089"])
+    result = run("sample", workspace, "--month", MARCH, "--register", tmp_path / "r" / "register.sqlite")
+    assert "changed after the month was sealed" in refused(result, "A132")
 
 
 def test_audit_sheet_columns_and_a_rejected_verdict_changes_the_year_end(tmp_path):
     workspace = copy_panjin(tmp_path)
-    result = run("sample", workspace, "--month", MARCH, "--out", workspace)
+    fingerprint = offices(tmp_path / "r").sealed(workspace, MARCH).stdout.split("样本指纹 ")[1].split()[0]
+    result = run("sample", workspace, "--month", MARCH, "--out", workspace, "--register", tmp_path / "r" / "register.sqlite")
     assert result.exit_code == 0, result.output
     header, *rows = list(csv.reader(lines_of(workspace / f"audit-{MARCH}.csv")))
-    assert header == ["deal_id", "date", "product", "client_id", "departments", "points", "verdict", "note"]
-    assert rows and all(row[6] == row[7] == "" for row in rows)
+    assert header == ["deal_id", "date", "product", "client_id", "departments", "points", "verdict", "note", "sample"]
+    assert rows and all(row[6] == row[7] == "" and row[8] == fingerprint for row in rows)
     before = year_end(workspace)
-    rejected_id = rows[1][0]
+    rejected_id = rows[1][0]  # verdicts in the workspace's audit table, as before the register kept them
     with open(workspace / "audit.csv", "a", encoding="utf-8", newline="") as handle:  # the walk-through's step
         csv.writer(handle).writerow([rejected_id, "rejected", "2026-04-10", "回访客户否认办理"])
     after = year_end(workspace)
@@ -85,12 +106,12 @@ def test_audit_sheet_columns_and_a_rejected_verdict_changes_the_year_end(tmp_pat
     assert rejection["code"] == "R010" and "回访客户否认办理" in rejection["reason"]
     assert after["deals"]["accepted"] == before["deals"]["accepted"] - 1
     assert after["departments"] != before["departments"]
-    assert sample_ids(workspace) == [row[0] for row in rows]  # verdicts do not redraw the sample
+    assert sample_ids(workspace, tmp_path / "r") == [row[0] for row in rows]  # verdicts do not redraw the sample
 
 
 def test_the_xlsx_audit_sheet_is_read_back_too(tmp_path):
     out = tmp_path / "out"
-    run("sample", PANJIN, "--month", MARCH, "--out", out)
+    offices(tmp_path / "r").sealed(PANJIN, MARCH, "--out", out)
     path = out / f"audit-{MARCH}.xlsx"
     workbook = openpyxl.load_workbook(path)
     sheet = workbook.active
@@ -143,9 +164,9 @@ def test_rules_without_an_audit_block(tmp_path):
 def test_a_month_without_deals_says_so_and_writes_an_empty_sheet(tmp_path):
     workspace = copy_panjin(tmp_path)
     rewrite_ledger(workspace, lambda rows: [row for row in rows if not row[1].startswith("2026-04")])
+    (workspace / "audit.csv").write_text("deal_id,verdict,note\n", encoding="utf-8")  # its verdicts were on April's
     out = tmp_path / "out"
-    result = run("sample", workspace, "--month", "2026-04", "--out", out)
-    assert result.exit_code == 0, result.output
+    result = offices(tmp_path / "r").sealed(workspace, "2026-04", "--out", out)
     assert "has no accepted deals: nothing to sample" in result.stdout
     assert "empty audit sheet" in result.stderr
-    assert lines_of(out / "audit-2026-04.csv") == ["deal_id,date,product,client_id,departments,points,verdict,note"]
+    assert lines_of(out / "audit-2026-04.csv") == ["deal_id,date,product,client_id,departments,points,verdict,note,sample"]

@@ -12,7 +12,7 @@ import sys
 import click
 
 from .. import __version__
-from . import init, sample, statement, targets
+from . import approve, audit, init, keys, objection, sample, statement, targets
 from .check import check_command, compile_command
 from .common import Commands, guard
 from .diff import diff_command
@@ -23,7 +23,8 @@ from .test import test_command
 
 COMMANDS = [check_command, compile_command, fmt_command, evaluate_command, explain_command, test_command,
             targets.targets_command, sample.sample_command, statement.statement_command, init.init_command,
-            diff_command, register_group]
+            diff_command, register_group, keys.keys_group, audit.audit_group, objection.objection_group,
+            approve.approve_command]
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

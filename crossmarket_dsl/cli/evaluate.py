@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from ..core.errors import UserError
 from ..io.jsonout import dumps
+from ..office.approval import result_hash, standing, write_payout
+from ..office.seal import restated
+from ..office.verdicts import with_register_verdicts
 from ..reports.explain import explain_deal
 from ..reports.outputs import write_outputs
 from ..reports.render import to_json, to_text
 from .common import EXIT_INPUT, FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
+from .signed import records_at
 
 MONTH_OPTION = month_option("a monthly statement: that month's deals, gates over the period up to its end")
 
@@ -24,18 +29,41 @@ MONTH_OPTION = month_option("a monthly statement: that month's deals, gates over
               help="also write result.json, per-deal lines, rejected rows, the department statement "
                    "(CSV and XLSX) and an HTML report into this folder")
 @click.option("--strict", is_flag=True, help="exit 1 when any row is rejected")
+@click.option("--register", "register_path", type=click.Path(path_type=Path),
+              help="the register: its audit verdicts count, a sealed month that changed is restated, and the "
+                   "payout sheet names the committee's approval")
 @workspace_options
-def evaluate_command(workspace, month, output_format, out_dir, strict, **options):
-    """Evaluate a workspace: every department's points and reward, every rejected row, every failing gate."""
+def evaluate_command(workspace, month, output_format, out_dir, strict, register_path, **options):
+    """Evaluate a workspace: every department's points and reward, every rejected row, every failing gate.
+
+    A year-end evaluation with `--register` and `--out` also writes the payout sheet (兑现表) for 人力资源部
+    and 财务会计部, naming the committee's approval from the register; a result that differs from the
+    approved one is marked not to be paid.
+    """
     session = open_workspace(workspace, **session_options(**options))
-    result = session.evaluate(month)
-    rules = session.rules_info()
+    with records_at(register_path) if register_path else nullcontext() as records:
+        with_register_verdicts(session, records)
+        result = session.evaluate(month)
+        rules = session.rules_info()
+        document = to_json(result, rules)
+        changes = restated(session, records, [result.month]) if records is not None and result.month else []
+        state = standing(records, rules["branch"], document) if records is not None and not result.month else None
     if output_format == "json":
-        click.echo(dumps(to_json(result, rules)))
+        extra = {"restatements": [change.to_json() for change in changes]} if records is not None else {}
+        if state is not None:
+            extra["approval"] = {"approved": state.approved, "record": state.approval.id if state.approval else None,
+                                 "result_sha256": result_hash(document)}
+        click.echo(dumps({**document, **extra}))
     else:
         click.echo(to_text(result, rules), nl=False)
+        for line in [line for change in changes for line in change.lines()]:
+            click.echo(line)
+        if state is not None:
+            click.echo(state.text())
     if out_dir is not None:
         written = write_outputs(out_dir, session, result)
+        if state is not None:
+            written += write_payout(out_dir, document, state)
         click.echo(f"wrote {len(written)} files to {out_dir}", err=True)
     if strict and result.rejected:
         raise click.exceptions.Exit(EXIT_INPUT)

@@ -13,14 +13,16 @@ from ..io.jsonout import dumps, loads
 from ..language.diagnostics import Diagnostic, Report, render_report_text
 from ..language.pipeline import load
 from ..language.source import SourceFile, Span
-from ..office.register import DEFAULT_PATH, Filing, draft_filing, open_register
+from ..office.keys import read_trust
+from ..office.records import sign_filing, unsigned_filings
+from ..office.records import verify as verify_records
+from ..office.register import Filing, draft_filing, open_register
 from ..office.ruldiff import Side, rules_diff
 from .check import MEASURE_OPTION, SCHEMA_OPTION, ir_document
 from .common import EXIT_INPUT, FORMAT_OPTION, Commands, print_report
 from .diff import print_diff
+from .signed import KEY_OPTION, REGISTER_OPTION, records_at, signer
 
-REGISTER_OPTION = click.option("--register", "register_path", type=click.Path(path_type=Path), default=DEFAULT_PATH,
-                               show_default=True, help="the register file")
 LISTED = ("id", "filed_at", "branch", "rules_name", "measure_name", "measure_version", "schema_name", "file",
           "filed_by", "status", "sha256", "prev_hash", "hash")
 
@@ -47,12 +49,15 @@ def opened(path: Path, create: bool = False):
 @MEASURE_OPTION
 @SCHEMA_OPTION
 @REGISTER_OPTION
-def file_command(rules, filed_by, measure, schema, register_path):
+@KEY_OPTION
+def file_command(rules, filed_by, measure, schema, register_path, key_path):
     """File a branch's rules: check them fully and record the filing, accepted or rejected.
 
     Filing the same text again for the same branch stores nothing and names the earlier record.
+    With `--key` (省分行's signing key) the filing is signed, so that `register verify --trust` vouches for it.
     Exits 1 when the rules are rejected.
     """
+    key = signer(key_path, filed_by)[0] if key_path is not None else None
     if not filed_by.strip():
         raise click.BadParameter("give the name of the person filing", param_hint="--by")
     compiled = load(rules, measure=measure, schema=schema)
@@ -64,6 +69,9 @@ def file_command(rules, filed_by, measure, schema, register_path):
     draft = draft_filing(compiled, filed_by.strip(), ir_json)
     with opened(register_path, create=True) as register:
         record, stored = register.file(draft)
+    if key is not None and stored:
+        with records_at(register_path) as records:
+            sign_filing(records, record, key, filed_by.strip())
     if stored:
         click.echo(f"filed `{draft.file}` as record {record.id}: {record.status} ({_counts(record)})")
     else:
@@ -186,20 +194,35 @@ def _side(record: Filing) -> Side:
 
 
 @register_group.command("verify")
+@click.option("--trust", "trust_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="head office's trust file of offices' public keys: every signature is checked against it")
 @REGISTER_OPTION
-def verify_command(register_path):
-    """Check the hash chain: every record unchanged, none removed, none inserted outside crossmarket.
+def verify_command(trust_path, register_path):
+    """Check the register: every record's text against its hash, the hash chains, and with `--trust`
+    every signature (and that each record comes from the office entitled to make it).
 
     Exits 1 when the register was tampered with.
     """
+    trusted = read_trust(trust_path) if trust_path is not None else None
     with opened(register_path) as register:
         count, problems = register.verify()
         head_id, head_hash = register.head()
+        filings = register.records()
+    with records_at(register_path) as records:
+        signed = records.all()
+        problems += verify_records(signed, records.head(), trusted)
+    if trusted is not None:
+        problems += unsigned_filings(filings, signed)
+    elif signed:
+        problems.append(f"{len(signed)} signed records cannot be checked without head office's trust file")
     for problem in problems:
-        click.echo(f"error: {problem}", err=True)
+        click.echo(f"error[K113]: {problem}", err=True)
     if problems:
         click.echo(f"`{register_path}` was changed outside crossmarket: {len(problems)} "
                    f"problem{'s' if len(problems) != 1 else ''}", err=True)
+        if trusted is None and signed:
+            click.echo("  = help: name the trust file with `--trust FILE`", err=True)
         raise click.exceptions.Exit(EXIT_INPUT)
-    click.echo(f"ok: `{register_path}` is intact: {count} record{'s' if count != 1 else ''}, "
+    signatures = f" and {len(signed)} signed records, every signature trusted" if trusted is not None else ""
+    click.echo(f"ok: `{register_path}` is intact: {count} record{'s' if count != 1 else ''}{signatures}, "
                f"last record {head_id}, hash {head_hash}")

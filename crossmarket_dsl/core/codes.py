@@ -9,8 +9,9 @@
 | S… | `workspace.yaml`, the period and month of a run, a file that cannot be read |
 | P… | policy test files (`*.test.yaml`) |
 | I… | `init` |
-| A… | the spot-check sample and the audit (art. 21) |
+| A… | the spot-check sample and the audit, the sealed statement and its objections, the year's approval (art. 21, 23) |
 | F… | head office's register of filings (art. 24) |
+| K… | offices' signing keys, the trust file, and the signed records of the register (art. 24) |
 | U… | the command line |
 
 A code is added here before it is emitted anywhere: a test fails on any emitted code this catalogue
@@ -109,6 +110,8 @@ CODES = _catalogue(
     Code("E408", "expressions nested too deeply to check against the schema", None, "thousands of nested parentheses",
          "split the expression with `let` constants"),
     Code("E409", "the schema cannot be read", None, "`--schema broken.json`", "give head office's schema file"),
+    Code("E410", "a spot-check seed in a branch's rules", "第二十一条", '`audit { spot_check 10%  seed "盘锦-2026" }`',
+         "remove `seed`: 内控合规部 commits its own secret with `crossmarket audit commit`"),
     # ---- E5xx other semantic rules ----
     Code("E501", "target criteria for a department that is not corporate", "第九条", "`targets for 个人金融部 { … }`",
          "target clients belong to 公司业务部, 机构业务部 or 房地产信贷部"),
@@ -288,7 +291,46 @@ CODES = _catalogue(
     # ---- A… the audit ----
     Code("A101", "the rules have no audit block", "第二十一条", "rules without `audit { … }`", "add `audit { spot_check 10% }`"),
     Code("A102", "the audit block has no spot-check rate", "第二十一条", "`audit { }`", "add `spot_check 10%`"),
-    Code("A103", "the audit block has no seed", "第二十一条", "`audit { spot_check 10% }`", "add the seed internal control gives"),
+    Code("A120", "a second secret for a month", "第二十一条", "`audit commit` twice for 2026-03",
+         "draw with the secret committed first"),
+    Code("A121", "a commitment after the month was sealed", "第二十一条", "`audit commit` after `statement --seal`",
+         "commit before the seal"),
+    Code("A122", "no commitment to a secret for the month", "第二十一条", "`statement --seal` before `audit commit`",
+         "内控合规部 runs `crossmarket audit commit` first"),
+    Code("A123", "a secret that does not match its commitment", "第二十一条", "`sample --secret another-file`",
+         "use the secret file written by `audit commit`"),
+    Code("A124", "a secret file that cannot be used", "第二十一条", "`--secret` naming an existing or foreign file",
+         "name the file `audit commit` wrote, or a new file to commit"),
+    Code("A125", "the sample of a month is drawn once", "第二十一条", "two offices drawing at the same moment",
+         "run `sample` without `--secret` to draw it again from the register"),
+    Code("A126", "the recorded sample cannot be drawn again", "第二十一条", "a register whose sample was edited",
+         "run `crossmarket register verify`"),
+    Code("A127", "the month's sample has not been drawn yet", "第二十一条", "`sample` or `audit verdicts` before the draw",
+         "内控合规部 draws it with `sample --secret FILE` once the month is sealed"),
+    Code("A130", "a month is sealed once", "第二十一条", "`statement --seal` twice",
+         "corrections are restatements in the next statement"),
+    Code("A131", "the month is not sealed", "第二十一条", "`sample --secret` before `statement --seal`",
+         "the committee seals the month with `statement --seal`"),
+    Code("A132", "the ledger changed after the month was sealed", "第二十一条", "deals.csv edited after the seal",
+         "restore the sealed ledger; corrections are published as restatements"),
+    Code("A140", "an audit sheet of another month or sample", "第二十一条", "audit-2026-02.csv entered for 2026-03",
+         "enter the sheet written for this month's sample"),
+    Code("A141", "a verdict on a deal the sample does not hold", "第二十一条", "a row added to the audit sheet",
+         "enter verdicts for the sampled deals only"),
+    Code("A143", "a verdict that is neither confirmed nor rejected", "第二十一条", "verdict `存疑`",
+         "write `confirmed` (确认) or `rejected` (驳回)"),
+    Code("A150", "an objection outside the publication window", "第二十一条", "`objection file` after the week",
+         "raise the matter with the committee"),
+    Code("A151", "an objection or resolution without its text", "第二十一条", "`--reason ''`", "say why"),
+    Code("A152", "an objection resolved twice", "第二十一条", "`objection resolve 7` twice",
+         "a resolution stands; file a new objection"),
+    Code("A153", "no such objection", "第二十一条", "`objection resolve 99`", "`objection list` shows them"),
+    Code("A154", "no single branch sealed the month", "第二十一条", "`objection file` when two branches sealed 2026-03",
+         "name the branch with `--branch`"),
+    Code("A160", "an approval of a result that changed", "第二十三条", "`approve --result-sha256` of yesterday's result",
+         "review the new result and approve that one"),
+    Code("A161", "a monthly statement cannot be approved", "第二十三条", "approving a month's result",
+         "approve the year-end result"),
     # ---- F… the register of filings ----
     Code("F101", "the register is damaged", "第二十四条", "a register edited outside crossmarket", "restore it from a backup; `register verify` names the record"),
     Code("F102", "the register is busy", "第二十四条", "another filing holding it for over a minute", "try again"),
@@ -305,6 +347,21 @@ CODES = _catalogue(
     Code("F112", "a filing whose file did not compile has no IR", None, "`register show 3 ir` of a rejected filing",
          "`register show N` shows why it was rejected"),
     Code("F113", "no such record", None, "`register show 99`", "`register list` shows the records"),
+    # ---- K… keys and signed records ----
+    Code("K101", "a key file that cannot be read", "第二十四条", "`--key notes.txt`",
+         "make one with `crossmarket keys new --office NAME --key FILE`"),
+    Code("K102", "a key file is never overwritten", "第二十四条", "`keys new --key` naming an existing file",
+         "choose another file name"),
+    Code("K103", "an office that does not keep records", "第二十四条", "`--office 某某部`", "name one of the measure's offices"),
+    Code("K104", "a trust file that cannot be read", "第二十四条", "`--trust notes.txt`",
+         "list offices with `crossmarket keys new --office NAME --key FILE --trust FILE`"),
+    Code("K105", "a record without the person who makes it", "第二十四条", "`--by ''`", "give `--by NAME`"),
+    Code("K106", "a record without the office's key", "第二十四条", "`statement --seal` without `--key`",
+         "give the office's key with `--key FILE`"),
+    Code("K110", "a record signed by an office not entitled to make it", "第二十四条",
+         "a seal signed with 内控合规部's key", "sign with the key of the office that makes the record"),
+    Code("K113", "the register was changed outside crossmarket", "第二十四条",
+         "a record edited, removed, re-signed or signed by an unknown key", "restore the register from a backup"),
     # ---- U… the command line ----
     Code("U100", "a command-line mistake: an unknown option, a missing argument", None, "`crossmarket evaluate --bogus`",
          "`crossmarket COMMAND --help` lists its arguments and options"),

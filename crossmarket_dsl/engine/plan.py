@@ -96,10 +96,10 @@ class RewardPlan:
 
 @dataclass(frozen=True)
 class AuditPlan:
-    """Art. 21: the spot-check ratio and the seed of the sample (either may be missing: `sample` says so)."""
+    """Art. 21: the spot-check ratio (may be missing: `sample` says so). The draw's secret is internal
+    control's, committed in the register, never the rules'."""
 
     spot_check: Decimal | None
-    seed: str | None
 
 
 @dataclass
@@ -222,7 +222,7 @@ def _audit_plan(audit: dict | None) -> AuditPlan | None:
     if audit is None:
         return None
     ratio = audit.get("spot_check")
-    return AuditPlan(Decimal(ratio) if ratio is not None else None, str(audit["seed"]) if audit.get("seed") else None)
+    return AuditPlan(Decimal(ratio) if ratio is not None else None)
 
 
 def publish_days(ir: dict, constants: dict[str, Any]) -> int | None:

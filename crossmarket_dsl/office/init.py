@@ -73,7 +73,7 @@ def rules_text(branch: str, measure: Compiled) -> str:
     """The whole new rules file."""
     ir = measure.ir
     sections = [_header(branch, ir), _params(measure), _outlets(), _targets(measure), _products(ir), _split(),
-                _audit(branch, ir), _reward(), _attribution()]
+                _audit(), _reward(), _attribution()]
     return "\n\n".join(sections) + "\n"
 
 
@@ -209,14 +209,12 @@ def _split() -> str:
                       "# split { by declared }"])
 
 
-def _audit(branch: str, ir: dict) -> str:
-    year = _effective(ir)[0][:4]
+def _audit() -> str:
     return "\n".join([
-        "# 第二十一条：内控合规部月度审核与真实性抽查（crossmarket sample 按此抽样）。",
-        "# Art. 21: monthly spot checks; the seed keys the sample, so keep it with 内控合规部.",
+        "# 第二十一条：内控合规部月度审核与真实性抽查（crossmarket sample 按此比例抽样）。",
+        "# Art. 21: monthly spot checks; the draw's secret is 内控合规部's own (crossmarket audit commit), never the rules'.",
         "audit {",
         "  spot_check 10%  # 待定：抽查比例 (to decide)",
-        f"  seed {string_literal(f'{branch}-{year}')}  # 待定：抽样密钥，宜由内控合规部另定",
         '  cite "第二十一条"',
         "}",
     ])

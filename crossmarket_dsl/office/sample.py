@@ -1,20 +1,28 @@
 """The month's spot-check sample (art. 21): 内控合规部 audits the published figures with random checks.
 
-Each accepted deal of the month is keyed by HMAC-SHA256 of its `deal_id` under the rules' audit seed;
-the deals with the smallest keys are the sample, `spot_check` of them rounded up (at least one). A key
-depends only on the seed and the deal's own id, so reordering the ledger or adding rows of other months
-changes nothing, and anyone who has the seed can draw the same sample again.
+The draw is keyed by internal control's secret, committed to (its SHA-256 in the register) before the
+month is sealed and revealed when the sample is drawn: the branch cannot know the secret, and internal
+control cannot change it after seeing the ledger. Each accepted deal of the month gets the key
+HMAC-SHA256(secret, frozen ledger's hash + `:` + deal_id); the deals with the smallest keys are the
+sample, `spot_check` of them rounded up (at least one). Drawn by points (`points`), the key is turned into
+an exponential variate divided by the deal's points (Efraimidis–Spirakis), so a deal of twice the points is
+about twice as likely to be checked.
 
-The population is the month's accepted deals *before* any audit verdict: entering verdicts in the audit
-sheet and running `sample` again gives the same sample.
+The frozen ledger's hash (`ledger_hash`) covers the month's accepted deals and the cells the rules read,
+sorted by deal_id: reordering the ledger or adding rows of other months changes neither it nor the sample,
+and anyone who has the revealed secret draws the same sample again.
+
+The population is the month's accepted deals *before* any audit verdict: entering verdicts and running
+`sample` again gives the same sample.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass, replace
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, Context, Decimal
 from pathlib import Path
 
 from ..core.errors import UserError
@@ -28,8 +36,12 @@ from ..reports.render import number_text, points_text
 
 COLUMNS = [Column("deal_id", "交易编号"), Column("date", "日期", "date"), Column("product", "产品"),
            Column("client_id", "客户编号"), Column("departments", "主办与参与部门"), Column("points", "积分", "points"),
-           Column("verdict", "审核结论", choices=("确认", "驳回")), Column("note", "审核说明", width=40)]
-"""The audit sheet; 内控合规部 fills in `verdict` (from a drop-down list) and `note`."""
+           Column("verdict", "审核结论", choices=("确认", "驳回")), Column("note", "审核说明", width=40),
+           Column("sample", "样本指纹")]
+"""The audit sheet; 内控合规部 fills in `verdict` (from a drop-down list) and `note`; `sample` names the
+sample the sheet answers."""
+METHODS = {"uniform": "each deal equally likely", "points": "weighted by points"}
+_PRECISE = Context(prec=60)  # the weighted keys: the same digits on every machine, never a float
 
 
 class SampleError(UserError):
@@ -38,43 +50,83 @@ class SampleError(UserError):
 
 
 @dataclass
+class Population:
+    """The month's accepted deals before any verdict, and the frozen ledger's hash over them."""
+    month: str
+    deals: list[Deal]
+    ledger_hash: str
+
+
+@dataclass
 class Sample:
     month: str
     ratio: Decimal
     population: int
     deals: list[Deal]  # by date, then deal_id (not ledger row: the order must not depend on the file's)
+    ledger_hash: str
+    method: str
+    fingerprint: str  # names this sample: its month, ledger, method and deals (the audit sheet carries it)
 
     def rows(self) -> list[dict]:
         """The audit sheet: one line a sampled deal, `verdict` and `note` left for the auditor."""
         return [{"deal_id": deal.deal_id, "date": deal.date, "product": deal.product_plan.name,
                  "client_id": deal.client_id, "departments": departments_text(deal),
-                 "points": Decimal(points_text(deal.points)), "verdict": None, "note": None} for deal in self.deals]
+                 "points": Decimal(points_text(deal.points)), "verdict": None, "note": None,
+                 "sample": self.fingerprint} for deal in self.deals]
 
 
-def audit_settings(plan: Plan) -> tuple[Decimal, str]:
-    """The spot-check ratio and the seed, or a `SampleError` saying what the rules lack."""
+def spot_check(plan: Plan) -> Decimal:
+    """The spot-check ratio, or a `SampleError` saying what the rules lack."""
     audit = plan.audit
-    example = 'add `audit { spot_check 10%  seed "…" }` to the rules (art. 21)'
+    example = "add `audit { spot_check 10% }` to the rules (art. 21)"
     if audit is None:
-        raise SampleError("A101", "these rules have no `audit` block, so there is no spot-check ratio or seed", example)
+        raise SampleError("A101", "these rules have no `audit` block, so there is no spot-check ratio", example)
     if audit.spot_check is None:
         raise SampleError("A102", "the rules' `audit` block has no `spot_check` ratio", example)
-    if not audit.seed:
-        raise SampleError("A103", "the rules' `audit` block has no `seed`", example)
-    return audit.spot_check, audit.seed
+    return audit.spot_check
 
 
-def draw(session, month: str) -> Sample:
-    ratio, seed = audit_settings(session.plan)
+def population(session, month: str) -> Population:
     month = check_month(month, session.period)
     unaudited = replace(session.inputs, audit={})
     deals = evaluate(session.plan, unaudited, session.period, month).deals
-    chosen = sorted(deals, key=lambda deal: sample_key(seed, deal.deal_id))[:sample_size(ratio, len(deals))]
-    return Sample(month, ratio, len(deals), sorted(chosen, key=lambda deal: (deal.date, deal.deal_id)))
+    return Population(month, deals, ledger_hash(deals))
 
 
-def sample_key(seed: str, deal_id: str) -> bytes:
-    return hmac.new(seed.encode("utf-8"), deal_id.encode("utf-8"), hashlib.sha256).digest()
+def ledger_hash(deals: list[Deal]) -> str:
+    """SHA-256 of the deals by deal_id, each with its date, product, quantity and the cells the rules read."""
+    lines = sorted(json.dumps([deal.deal_id, str(deal.date), deal.product_plan.name, str(deal.quantity),
+                               sorted(zip(deal.layout, map(str, deal.cells)))], ensure_ascii=False)
+                   for deal in deals)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def draw(people: Population, ratio: Decimal, secret: bytes, method: str = "uniform") -> Sample:
+    """The sample of `people` under `secret`: the deals with the smallest keys."""
+    key = _weighted_key if method == "points" else _uniform_key
+    ranked = sorted(people.deals, key=lambda deal: key(secret, people.ledger_hash, deal))
+    chosen = sorted(ranked[:sample_size(ratio, len(ranked))], key=lambda deal: (deal.date, deal.deal_id))
+    facts = [people.month, people.ledger_hash, method, *(deal.deal_id for deal in chosen)]
+    fingerprint = hashlib.sha256("\n".join(facts).encode("utf-8")).hexdigest()[:16]
+    return Sample(people.month, ratio, len(ranked), chosen, people.ledger_hash, method, fingerprint)
+
+
+def sample_key(secret: bytes, ledger: str, deal_id: str) -> bytes:
+    return hmac.new(secret, f"{ledger}:{deal_id}".encode("utf-8"), hashlib.sha256).digest()
+
+
+def _uniform_key(secret: bytes, ledger: str, deal: Deal) -> tuple:
+    return (sample_key(secret, ledger, deal.deal_id),)
+
+
+def _weighted_key(secret: bytes, ledger: str, deal: Deal) -> tuple:
+    """-ln(u) / points, u uniform in (0, 1) from the HMAC: smallest first is a draw weighted by points.
+    Deals without points come last (they earn nothing to check), in their HMAC order."""
+    digest = sample_key(secret, ledger, deal.deal_id)
+    if deal.points <= 0:
+        return (1, Decimal(0), digest)
+    u = _PRECISE.divide(Decimal(int.from_bytes(digest, "big") + 1), Decimal(2 ** 256 + 1))
+    return (0, _PRECISE.divide(-_PRECISE.ln(u), deal.points), digest)
 
 
 def sample_size(ratio: Decimal, population: int) -> int:
@@ -103,7 +155,8 @@ def write_sheets(out_dir: Path, sample: Sample, rules: dict) -> list[Path]:
     year, month = sample.month.split("-")
     lines = [*title_lines(rules, f"{year}年{int(month)}月"),
              f"抽查 Sample：本月受理交易 {sample.population} 笔，按 {number_text(sample.ratio * 100)}% 抽取 "
-             f"{len(sample.deals)} 笔（第二十一条），以审计种子的 HMAC-SHA256 排序，任何人可复核",
+             f"{len(sample.deals)} 笔（第二十一条），以内控合规部事先承诺并已公开的密钥对封存台账逐笔 HMAC-SHA256 "
+             f"排序，任何人可复核；样本指纹 {sample.fingerprint}",
              "审核结论请从下拉列表选择：确认 或 驳回；驳回的交易不计积分"]
     write_book(xlsx_path, Book(f"{rules['branch']}交叉营销积分抽查表（{year}年{int(month)}月）", lines,
                                [Sheet(f"抽查{sample.month}", COLUMNS, rows, keys=True)]))
@@ -112,8 +165,9 @@ def write_sheets(out_dir: Path, sample: Sample, rules: dict) -> list[Path]:
 
 def to_json(sample: Sample, rules: dict) -> dict:
     return {"rules": rules, "month": sample.month, "spot_check": sample.ratio, "population": sample.population,
-            "size": len(sample.deals), "method": "HMAC-SHA256(seed, deal_id), smallest first",
-            "deals": [{key: value for key, value in row.items() if key not in ("verdict", "note")}
+            "size": len(sample.deals), "method": METHODS[sample.method], "ledger_sha256": sample.ledger_hash,
+            "fingerprint": sample.fingerprint,
+            "deals": [{key: value for key, value in row.items() if key not in ("verdict", "note", "sample")}
                       for row in sample.rows()]}
 
 
@@ -123,7 +177,9 @@ def sample_text(sample: Sample, rules: dict) -> str:
         lines.append(f"month `{sample.month}` has no accepted deals: nothing to sample")
         return "\n".join(lines) + "\n"
     lines.append(f"{len(sample.deals)} of {sample.population} accepted deals ({number_text(sample.ratio * 100)}% "
-                 "rounded up), drawn by HMAC-SHA256 of each deal_id keyed by the audit seed, smallest first")
+                 f"rounded up, {METHODS[sample.method]}), drawn by HMAC-SHA256 keyed by internal control's "
+                 f"revealed secret over the sealed ledger {sample.ledger_hash[:16]}… and each deal_id")
+    lines.append(f"sample fingerprint 样本指纹 {sample.fingerprint}")
     lines += [f"  {row['deal_id']}  {row['date']}  {row['product']}  {row['client_id']}  {row['points']}  "
               f"{row['departments']}" for row in sample.rows()]
     return "\n".join(lines) + "\n"

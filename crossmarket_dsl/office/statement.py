@@ -8,7 +8,7 @@ the same run's points over every deal from the period's start to the month's end
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
@@ -43,6 +43,7 @@ class Statement:
     result: Result  # the month's evaluation
     year_to_date: dict[str, Decimal]
     window: tuple[date, date]
+    corrections: list[str] = field(default_factory=list)  # restatements of earlier sealed months (art. 21)
 
     @property
     def month(self) -> str:
@@ -61,7 +62,7 @@ class Statement:
         return [f"公示期 Publication: {start} 至 {end}（第二十一条：月初公示 {(end - start).days + 1} 天）",
                 f"统计月份 {self.month}；考核期 {period.period_from} 至 {period.period_to}",
                 f"依据《{rules['name']}》及《{rules['measure']}》{rules['version']}；规则文件 SHA-256 {rules['sha256'][:16]}…",
-                PROVISIONAL]
+                *self.corrections, PROVISIONAL]
 
     def departments(self) -> list[dict]:
         """Month and year-to-date points of each department and in total, to 4 places (SPEC §7.6)."""

@@ -119,7 +119,6 @@ gate 网点协办 on outlet at period_end {
 
 audit {
   spot_check 20%
-  seed "鞍山分行-2026"
   cite "第二十一条"
 }
 

@@ -109,7 +109,6 @@ gate 大额理财复核 on deal for 个人理财 {
 # 第二十一条: monthly spot checks by 内控合规部, a larger sample than Panjin's.
 audit {
   spot_check 15%
-  seed "大连分行-2026"
   cite "第二十一条"
 }
 

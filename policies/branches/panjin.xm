@@ -61,10 +61,9 @@ product 贵宾客户 {
   target 40
 }
 
-# 第二十一条: monthly spot checks by 内控合规部.
+# 第二十一条: monthly spot checks by 内控合规部 (the draw's secret is theirs: `crossmarket audit commit`).
 audit {
   spot_check 10%
-  seed "盘锦分行-2026"
   cite "第二十一条"
 }
 
