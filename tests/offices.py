@@ -63,8 +63,11 @@ def offices(folder: Path) -> Offices:
 
 
 def refused(result, code: str) -> str:
-    """The message of a refusal with `code` (a `UserError`, which the command's guard prints); fails otherwise."""
+    """The message of a refusal with `code`, as the command printed it; fails on anything else."""
+    assert result.exit_code != 0, result.output
     error = result.exception
-    assert isinstance(error, UserError), result.output
-    assert error.code == code, f"{error.code}: {error.message}"
-    return error.message
+    if isinstance(error, UserError):  # raised past the command (the guard prints it)
+        assert error.code == code, f"{error.code}: {error.message}"
+        return error.message
+    assert f"error[{code}]" in result.output, result.output
+    return result.output

@@ -116,8 +116,8 @@ def test_the_xlsx_audit_sheet_is_read_back_too(tmp_path):
     workbook = openpyxl.load_workbook(path)
     sheet = workbook.active
     keys = int(sheet.freeze_panes[1:]) - 1  # the column names a tool reads, under the Chinese labels
-    assert [cell.value for cell in sheet[keys - 1]][6:] == ["审核结论", "审核说明"]
-    assert [cell.value for cell in sheet[keys]][6:] == ["verdict", "note"]
+    assert [cell.value for cell in sheet[keys - 1]][6:] == ["审核结论", "审核说明", "样本指纹"]
+    assert [cell.value for cell in sheet[keys]][6:] == ["verdict", "note", "sample"]
     (choices,) = sheet.data_validations.dataValidation
     assert choices.formula1 == '"确认,驳回"' and str(choices.sqref).startswith(f"G{keys + 1}:")
     sheet.cell(keys + 1, 7, "驳回")

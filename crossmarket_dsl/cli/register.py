@@ -223,6 +223,8 @@ def verify_command(trust_path, register_path):
         if trusted is None and signed:
             click.echo("  = help: name the trust file with `--trust FILE`", err=True)
         raise click.exceptions.Exit(EXIT_INPUT)
-    signatures = f" and {len(signed)} signed records, every signature trusted" if trusted is not None else ""
-    click.echo(f"ok: `{register_path}` is intact: {count} record{'s' if count != 1 else ''}{signatures}, "
+    click.echo(f"ok: `{register_path}` is intact: {count} record{'s' if count != 1 else ''}, "
                f"last record {head_id}, hash {head_hash}")
+    if signed:
+        click.echo(f"ok: {len(signed)} signed record{'s' if len(signed) != 1 else ''} of the offices (art. 21, 23, "
+                   f"24), last {signed[-1].id}, every signature by a key the trust file lists")
