@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from .offices import COMMITTEE, offices
 from .panjin_copy import PANJIN, run
 from .tools import required_tool
 
@@ -28,10 +29,12 @@ MARCH = "2026-03"
 def outputs(tmp_path_factory) -> Path:
     """The committee's month and year end from the README, written once for every test here."""
     out = tmp_path_factory.mktemp("print")
-    for args in (["evaluate", PANJIN, "--out", out / "2026"],
+    committee = offices(out / "offices")
+    committee.sealed(PANJIN, MARCH, "--out", out / MARCH)  # the sealed month's audit sheet
+    assert committee.act(COMMITTEE, "approve", PANJIN).exit_code == 0
+    for args in (["evaluate", PANJIN, "--out", out / "2026", "--register", committee.register],
                  ["evaluate", PANJIN, "--month", MARCH, "--out", out / MARCH / "report"],
                  ["statement", PANJIN, "--month", MARCH, "--out", out / MARCH],
-                 ["sample", PANJIN, "--month", MARCH, "--out", out / MARCH],
                  ["targets", PANJIN, "--out", out / "targets"]):
         result = run(*map(str, args))
         assert result.exit_code == 0, result.output
@@ -78,7 +81,8 @@ def pdf_pages(tmp_path: Path, workbooks: list[Path]) -> dict[str, list[str]]:
 def test_workbooks_print_as_tidy_a4_landscape_pages(outputs, tmp_path):
     statement, publication, audit = (outputs / "2026/statement.xlsx", outputs / MARCH / f"公示-{MARCH}.xlsx",
                                      outputs / MARCH / f"audit-{MARCH}.xlsx")
-    pages = pdf_pages(tmp_path, [statement, publication, audit, outputs / "targets/targets.xlsx"])
+    payout = outputs / "2026/兑现表-2026.xlsx"
+    pages = pdf_pages(tmp_path, [statement, publication, audit, payout, outputs / "targets/targets.xlsx"])
     departments = ["公司业务部", "机构业务部", "房地产信贷部", "个人金融部", "电子银行部", "信用卡中心"]
     year_end = pages[statement.name]
     assert all(name in year_end[0] for name in departments) and "完成率" in year_end[1]  # one page, then products
@@ -86,3 +90,4 @@ def test_workbooks_print_as_tidy_a4_landscape_pages(outputs, tmp_path):
     assert "合计" in month[0] and "交易编号" in month[1] and "合计" not in month[1]
     assert "公示期" in month[0] and "第 1 页" in month[0]
     assert len(pages[audit.name]) == 1 and "审核结论" in pages[audit.name][0]
+    assert len(pages[payout.name]) == 1 and "经公私联动交叉营销委员会批准" in pages[payout.name][0]

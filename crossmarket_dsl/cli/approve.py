@@ -40,6 +40,6 @@ def approve_command(workspace, decision, note, key_path, by, register_path, expe
             raise UserError("A160", f"the result is no longer the one reviewed: its SHA-256 is `{digest}`, "
                                     f"not `{expected.strip()}`",
                             help="evaluate again, review the new result, and approve that one")
-        record = approve(records, session.ir["header"]["branch"], document, decision, note, key, by)
+        record = approve(records, session.plan.header.branch, document, decision, note, key, by)
     click.echo(f"recorded the committee's decision {DECISIONS[decision]} ({decision}) on the result "
                f"{digest} as record {record.id}")

@@ -39,7 +39,7 @@ def commit_command(workspace, month, secret_path, by_points, key_path, by, regis
     session = open_workspace(workspace, **session_options(**options))
     month = check_month(month, session.period)
     with records_at(register_path, create=True) as records:
-        record = commit(records, session.ir["header"]["branch"], month, "points" if by_points else "uniform",
+        record = commit(records, session.plan.header.branch, month, "points" if by_points else "uniform",
                         secret_path, key, by)
     click.echo(f"committed to the secret of {month} as record {record.id} (SHA-256 "
                f"{record.facts['secret_sha256']}); the secret is in {secret_path}: keep it until the sample is drawn")
@@ -63,7 +63,7 @@ def verdicts_command(workspace, month, sheet_path, output_format, key_path, by, 
     key, by = signer(key_path, by)
     session = open_workspace(workspace, **session_options(**options))
     month = check_month(month, session.period)
-    branch = session.ir["header"]["branch"]
+    branch = session.plan.header.branch
     table = read_table(str(sheet_path), table="audit")
     with records_at(register_path) as records:
         sample = sample_of(records, branch, month)

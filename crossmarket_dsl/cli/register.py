@@ -14,12 +14,12 @@ from ..language.diagnostics import Diagnostic, Report, render_report_text
 from ..language.pipeline import load
 from ..language.source import SourceFile, Span
 from ..office.keys import read_trust
-from ..office.records import sign_filing, unsigned_filings
+from ..office.records import TAMPERED, sign_filing, unsigned_filings
 from ..office.records import verify as verify_records
 from ..office.register import Filing, draft_filing, open_register
 from ..office.ruldiff import Side, rules_diff
 from .check import MEASURE_OPTION, SCHEMA_OPTION, ir_document
-from .common import EXIT_INPUT, FORMAT_OPTION, Commands, print_report
+from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Commands, print_report
 from .diff import print_diff
 from .signed import KEY_OPTION, REGISTER_OPTION, records_at, signer
 
@@ -210,18 +210,18 @@ def verify_command(trust_path, register_path):
         filings = register.records()
     with records_at(register_path) as records:
         signed = records.all()
+        if signed and trusted is None:
+            raise UserError("K104", f"`{register_path}` holds {len(signed)} signed records, and their signatures "
+                                    "are checked against head office's trust file", help="name it with `--trust FILE`",
+                            exit_status=EXIT_USAGE)
         problems += verify_records(signed, records.head(), trusted)
     if trusted is not None:
         problems += unsigned_filings(filings, signed)
-    elif signed:
-        problems.append(f"{len(signed)} signed records cannot be checked without head office's trust file")
     for problem in problems:
-        click.echo(f"error[K113]: {problem}", err=True)
+        click.echo(f"error[{TAMPERED}]: {problem}", err=True)
     if problems:
         click.echo(f"`{register_path}` was changed outside crossmarket: {len(problems)} "
                    f"problem{'s' if len(problems) != 1 else ''}", err=True)
-        if trusted is None and signed:
-            click.echo("  = help: name the trust file with `--trust FILE`", err=True)
         raise click.exceptions.Exit(EXIT_INPUT)
     click.echo(f"ok: `{register_path}` is intact: {count} record{'s' if count != 1 else ''}, "
                f"last record {head_id}, hash {head_hash}")

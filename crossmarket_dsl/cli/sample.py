@@ -36,7 +36,7 @@ def sample_command(workspace, month, secret_path, output_format, out_dir, key_pa
     alone. The audit sheet carries the sample's fingerprint; its verdicts are entered with `audit verdicts`.
     """
     session = open_workspace(workspace, **session_options(**options))
-    branch = session.ir["header"]["branch"]
+    branch = session.plan.header.branch
     ratio = spot_check(session.plan)
     people = population(session, month)
     with records_at(register_path, create=secret_path is not None) as records:

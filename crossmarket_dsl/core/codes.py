@@ -382,8 +382,9 @@ SECTIONS = [
     ("E4", "总行方案边界 Head office's schema (E4xx)"), ("E5", "其他规则 Other rules (E5xx)"), ("W", "警告 Warnings (W…)"),
     ("R", "交易被拒的原因 Why a ledger row is rejected (R…)"), ("T1", "读取表格 Reading a table (T1xx)"),
     ("T2", "表格内容 A table's content (T2xx)"), ("S", "工作区与文件 Workspaces, periods and files (S…)"),
-    ("P", "政策测试 Policy tests (P…)"), ("I", "新建细则 init (I…)"), ("A", "抽查 The audit (A…)"),
-    ("F", "备案登记簿 The register of filings (F…)"), ("U", "命令行 The command line (U…)"),
+    ("P", "政策测试 Policy tests (P…)"), ("I", "新建细则 init (I…)"), ("A", "抽查、公示与审批 The audit, publication and approval (A…)"),
+    ("F", "备案登记簿 The register of filings (F…)"), ("K", "签名密钥与签名记录 Keys and signed records (K…)"),
+    ("U", "命令行 The command line (U…)"),
 ]
 
 

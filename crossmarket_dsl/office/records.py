@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS records (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 )"""
+TAMPERED = "K113"  # the code of every problem `verify` finds
 KINDS = {  # kind → (the office that makes it, None: any office; its name for people)
     "commitment": (INTERNAL_CONTROL, "抽样密钥承诺"),
     "seal": (COMMITTEE, "公示封存"),

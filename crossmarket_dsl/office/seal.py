@@ -117,7 +117,7 @@ def restated(session, records: Records, months: list[str]) -> list[Restatement]:
     """Restatements of the sealed months among `months`, each evaluated again as it is now."""
     found = []
     for month in months:
-        record = seal_of(records, session.ir["header"]["branch"], month)
+        record = seal_of(records, session.plan.header.branch, month)
         if record is not None:
             result = session.evaluate(month)
             change = restatement(record, figures(result, department_points(session.plan, result.all_deals)))
@@ -134,7 +134,7 @@ def restated_before(session, records: Records, month: str) -> list[Restatement]:
 def seal_statement(session, records: Records, statement, key: SigningKey, by: str) -> Record:
     """Seal a built statement (`office.statement.Statement`) of the session's branch."""
     published = figures(statement.result, statement.year_to_date)
-    return seal(records, session.ir["header"]["branch"], statement.month, published, statement.window,
+    return seal(records, session.plan.header.branch, statement.month, published, statement.window,
                 population(session, statement.month), key, by)
 
 

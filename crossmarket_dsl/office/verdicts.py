@@ -94,7 +94,7 @@ def with_register_verdicts(session, records: Records | None) -> None:
     a deal, the register's last verdict stands (it is signed and dated; the table is a loose sheet)."""
     if records is None:
         return
-    latest = latest_verdicts(records, session.ir["header"]["branch"])
+    latest = latest_verdicts(records, session.plan.header.branch)
     recorded = {deal_id: (r.facts["verdict"], r.facts["note"], 0) for deal_id, r in latest.items()}
     session.inputs = replace(session.inputs, audit={**session.inputs.audit, **recorded})
 

@@ -14,6 +14,6 @@ let 更大 = 大 * 大
 let 空 = null
 gate 客户门槛 on client { require count() >= 2  otherwise scale 空 }
 statement { publish 1亿 days }
-audit { spot_check 10%  seed "测试" }
+audit { spot_check 10% }
 product 个人住房贷款 { points 10 per unit  target 120 }
 product 个人理财 { points round(deal.amount, 30) per deal  target 10 }
