@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import os
 import random
+import shutil
 import sys
 import time
 from collections import Counter
@@ -257,7 +257,8 @@ def generate(n: int, out: Path, seed: int = 1, cents: bool = False) -> dict:
     audit = [{"deal_id": d, "verdict": "confirmed", "note": "回访属实"} for d in confirmed] + \
             [{"deal_id": d, "verdict": "rejected", "note": "抽查不属实"} for d in audit_rejected]
     write(out / "audit.csv", ["deal_id", "verdict", "note"], audit)
-    rules = os.path.relpath(RULES, out.resolve())
+    shutil.copy(RULES, out / RULES.name)  # a workspace's files lie inside it (or inside its repository)
+    rules = RULES.name
     (out / "workspace.yaml").write_text(
         f"# synthetic benchmark workspace: {n} deals, seed {seed} (benchmarks/generate.py)\n"
         f"rules: {rules}\n"
