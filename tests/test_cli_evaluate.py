@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def test_json_has_the_shape_of_the_spec(workspace):
     assert set(document["departments"][0]) == {"department", "points", "reward"}
     assert set(document["products"][0]) == {"product", "code", "quantity", "target", "completion", "points", "counted"}
     assert set(document["gates"][0]) == {"gate", "scope", "key", "passed", "factor", "cite"}
-    assert set(document["rejected"][0]) == {"row", "deal_id", "code", "reason"}
+    assert set(document["rejected"][0]) == {"row", "deal_id", "code", "reason", "reason_zh"}  # English for tools
     assert all(isinstance(d["points"], str) and len(d["points"].split(".")[1]) == 4 for d in document["departments"])
 
 
@@ -182,7 +183,8 @@ def test_bad_cells_are_rejections_not_errors(workspace):
     document = json.loads(run("evaluate", str(workspace), "--table", f"deals={workspace / 'd.csv'}",
                               "--format", "json").output)
     assert document["rejected"] == [{"row": 2, "deal_id": cells[0], "code": "R002",
-                                     "reason": "date `2026-13-45` is not a date"}]
+                                     "reason": "date `2026-13-45` is not a date",
+                                     "reason_zh": "日期“2026-13-45”不是有效日期，请写作 2026-03-01"}]
 
 
 def test_xlsx_with_merged_header_and_empty_sheet(workspace):
@@ -231,16 +233,43 @@ def test_rules_with_errors_are_reported_before_any_table_is_read(workspace, tmp_
     _expect(run("evaluate", str(workspace), "--rules", str(rules)), 1, "error[E201]", "`奖金`")
 
 
-def test_undated_rows_are_a_warning_in_monthly_runs(workspace):
-    monthly = json.loads(run("evaluate", str(workspace), "--month", "2026-03", "--format", "json").output)
+def test_a_day_that_does_not_exist_is_rejected_in_its_month_and_undated_rows_are_a_warning(workspace):
     yearly = json.loads(run("evaluate", str(workspace), "--format", "json").output)
-    undated = [r["row"] for r in yearly["rejected"] if r["code"] == "R002"]
-    assert undated and all(r["code"] != "R002" for r in monthly["rejected"])
-    assert any(f"rows {', '.join(map(str, undated))}" in w for w in monthly["warnings"])
     months = [json.loads(run("evaluate", str(workspace), "--month", f"2026-{m:02d}", "--format", "json").output)
               for m in range(1, 13)]
+    impossible = [r for r in months[1]["rejected"] if r["code"] == "R002"]  # 2026-02-30: February's to fix
+    assert [(r["deal_id"], r["reason"]) for r in impossible] == [
+        ("PJ2026-00082", "date `2026-02-30` does not exist: 2026-02 has 28 days")]
+    assert impossible[0]["reason_zh"] == "日期“2026-02-30”不存在：2026年2月只有 28 天"
+    monthly_r002 = {r["row"] for m in months for r in m["rejected"] if r["code"] == "R002"}
+    undated = [r["row"] for r in yearly["rejected"] if r["code"] == "R002" and r["row"] not in monthly_r002]
+    assert undated and all(f"rows {', '.join(map(str, undated))}" in " ".join(m["warnings"]) for m in months)
     assert sum(m["deals"]["rows"] for m in months) + len(undated) == yearly["deals"]["rows"] - sum(
         1 for r in yearly["rejected"] if r["code"] == "R003")
+
+
+def test_explain_says_what_is_wrong_with_a_date(workspace):
+    text = run("explain", str(workspace), "--month", "2026-02", "--deal", "PJ2026-00082").output
+    assert "does not exist: 2026-02 has 28 days" in text and "2026年2月只有 28 天" in text
+    text = run("explain", str(workspace), "--month", "2026-03", "--deal", "PJ2026-00275").output
+    assert "`2026年7月` is not a date" in text and "不属于任何月份" in text
+
+
+def test_a_rejection_names_the_condition_with_its_values_and_line_and_the_name_meant(workspace):
+    lines = (workspace / "deals.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    rejected = {r["deal_id"] for r in json.loads(run("evaluate", str(workspace), "--format", "json").output)["rejected"]}
+    cells = next(line.split(",") for line in lines[1:] if line.split(",")[0] not in rejected)
+    cells[header.index("deal_id")], cells[header.index("participants")] = "错部门", "公司业物部"
+    (workspace / "deals.csv").write_text("\n".join(lines + [",".join(cells)]) + "\n", encoding="utf-8")
+    document = json.loads(run("evaluate", str(workspace), "--format", "json").output)
+    by_id = {r["deal_id"]: r for r in document["rejected"]}
+    assert by_id["错部门"]["reason_zh"] == "参与部门“公司业物部”不是管理办法中的部门，是否应为“公司业务部”？"
+    assert by_id["错部门"]["reason"].endswith("did you mean `公司业务部`?")
+    condition = next(r for r in document["rejected"] if r["code"] == "R012")
+    assert "deal.activated = 否" in condition["reason_zh"] and "不符合计分条件" in condition["reason_zh"]
+    text = run("explain", str(workspace), "--deal", condition["deal_id"]).output
+    assert re.search(r"rule: deal\.activated .*panjin\.xm:\d+", text), text
 
 
 def test_mortgages_a_project_gate_cannot_judge_are_a_warning(workspace):

@@ -56,12 +56,21 @@ REASONS = {code: entry.meaning for code, entry in CODES.items() if code.startswi
 """Reason codes of rejected rows, as the registry words them."""
 
 
+REASONS_ZH = {
+    "R001": "交易编号重复或缺失", "R002": "日期错误或缺失", "R003": "不在考核期内", "R004": "产品未知或未配置",
+    "R005": "数量错误", "R006": "客户不在目标客户名单", "R007": "没有参与部门", "R008": "参与部门有误",
+    "R009": "申报分配比例有误", "R010": "内控抽查驳回", "R011": "积分无法计算", "R012": "不符合计分条件",
+}
+"""`REASONS` in Chinese, for the pages and sheets people read."""
+
+
 @dataclass
 class Rejection:
     row: int
     deal_id: str
     code: str
-    reason: str
+    reason: str  # English, for tools
+    text: str = ""  # the same in Chinese, for the people who fix the row (`reasons.py`)
 
 
 @dataclass
@@ -69,9 +78,11 @@ class Window:
     """The effective period, and the dates reported: the whole period, or one month of it.
 
     Rows of earlier months are evaluated (gates see the period up to the month's end) but not
-    reported; rows of later months are not part of the run at all. A row without a usable date
-    belongs to no month: only the whole-period run rejects it (R002); a monthly run lists it as a
-    warning instead, so that the months' rows add up to the year's.
+    reported; rows of later months are not part of the run at all. A row whose date is written with a
+    year and month but a day that does not exist (`2026-04-31`) belongs to that month, whose run rejects
+    it (R002) as the whole-period run does. A row with no usable date at all belongs to no month: only the
+    whole-period run rejects it; a monthly run lists it as a warning instead, so that the months' rows add
+    up to the year's.
     """
 
     period_from: date

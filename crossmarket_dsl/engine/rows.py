@@ -29,7 +29,8 @@ from typing import Callable, Iterable, Iterator, Sequence
 from ..io.records import Table
 from ..semantics.expr import Env
 from ..semantics.operations import number, truth
-from ..semantics.values import Converter, to_date, to_number
+from ..semantics.values import Converter, to_date, to_number, written_date
+from . import reasons
 from .contract import Lookups, Rejection, RowOutcome, Window
 from .deals import NO_ROW, ONE, SCALE, Tally, new_deal
 from .plan import Plan, ProductPlan
@@ -180,18 +181,22 @@ class _RowEngine:
         reported_rows = 0
         for (record, row_number, deal_id, day, product, quantity, client_id, participants, project_id, outlet,
              (client, project, outlet_row), cells) in self.converted(numbers, records):
-            reported = annual if day is None else report_from <= day <= report_to
+            reported = report_from <= day <= report_to if day is not None else \
+                annual or report_from <= (self.written_month(record) or date.min) <= report_to
             reported_rows += reported
             if not deal_id or deal_id in seen:
-                self.reject("R001", _duplicate(deal_id), row_number, deal_id, day, reported)
+                self.reject("R001", reasons.duplicate(deal_id) if deal_id else reasons.no_id(), row_number, deal_id, day,
+                            reported)
                 continue
             see(deal_id)
             if day is None:
-                self.reject("R002", _bad_date(self.cell(record, "date")), row_number, deal_id, day, reported)
+                if reported or self.written_month(record) is None:  # else it is another month's to fix
+                    self.reject("R002", reasons.bad_date(_text(self.cell(record, "date"))), row_number, deal_id,
+                                day, reported)
                 continue
             if not period_from <= day <= period_to:
-                self.reject("R003", f"date {day} is outside the effective period {period_from} to {period_to}",
-                            row_number, deal_id, day, reported)
+                self.reject("R003", reasons.outside_period(day, period_from, period_to), row_number, deal_id, day,
+                            reported)
                 continue
             if day > end:
                 continue  # after the evaluated month: not part of this run
@@ -200,13 +205,12 @@ class _RowEngine:
                             deal_id, day, reported)
                 continue
             if quantity is None:
-                self.reject("R005", f"quantity `{_text(self.cell(record, 'quantity'))}` is not a number above 0",
+                self.reject("R005", reasons.bad_quantity(_text(self.cell(record, "quantity"))),
                             row_number, deal_id, day, reported)
                 continue
             span = spans.get(client_id)
             if not (span[0] <= day <= span[1] if span is not None else on_list(client_id, day)):
-                self.reject("R006", f"client `{client_id}` is not on the target list on {day}" if client_id
-                            else "the deal names no client", row_number, deal_id, day, reported)
+                self.reject("R006", reasons.not_on_list(client_id, day), row_number, deal_id, day, reported)
                 continue
             fractions, problem, split_sums = splits.get((product.name, participants)) or \
                 self.split_of(product, participants)
@@ -215,8 +219,7 @@ class _RowEngine:
                 continue
             if deal_id in audited:
                 note = audited[deal_id]
-                self.reject("R010", "rejected by the audit" + (f": {note}" if note else ""), row_number, deal_id,
-                            day, reported)
+                self.reject("R010", reasons.audit_rejected(note), row_number, deal_id, day, reported)
                 continue
             product_points, product_row = points_of[product.name], info[product.name]
             key = quantity if product_points.key is None else \
@@ -249,11 +252,20 @@ class _RowEngine:
         position = self.position.get(name)
         return None if position is None else record[position]
 
-    def reject(self, code: str, reason: str, number: int, deal_id: str, day: date | None, reported: bool) -> None:
+    def written_month(self, record: Sequence) -> date | None:
+        """The month a date that does not exist is written in (`2026-04-31`: April), so that the month's
+        statement lists the row and the department fixes it; None for a date with no month at all."""
+        parts = written_date(_text(self.cell(record, "date")))
+        if parts is None or not (1 <= parts[0] and 1 <= parts[1] <= 12):
+            return None
+        return date(parts[0], parts[1], 1)
+
+    def reject(self, code: str, reason: reasons.Reason, number: int, deal_id: str, day: date | None,
+               reported: bool) -> None:
         """A row of the reported dates is listed with its reason. An undated row in a monthly run belongs
         to no month: it is noted for a warning, so that the months' rows add up to the year's."""
         if reported:
-            self.outcome.rejected.append(Rejection(number, deal_id, code, reason))
+            self.outcome.rejected.append(Rejection(number, deal_id, code, *reason))
         elif day is None and code == "R002":
             self.outcome.undated.append(number)
 
@@ -271,17 +283,6 @@ class _RowEngine:
         return split
 
 
-def _duplicate(deal_id: str) -> str:
-    if not deal_id:
-        return "the row has no `deal_id`"
-    return f"`deal_id` `{deal_id}` appears on an earlier row (the first is kept)"
-
-
-def _bad_date(raw) -> str:
-    text = _text(raw)
-    return f"date `{text}` is not a date" if text else "the date is missing"
-
-
 def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Decimal | None], ...]:
     """Host share, then each participant's fraction of the participants' part (None: the remainder)."""
     count = len(shares)
@@ -294,12 +295,8 @@ def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Dec
     return tuple(parts)
 
 
-def _unknown_product(plan: Plan, name: str) -> str:
-    if not name:
-        return "the deal names no product"
-    if name in plan.catalogue:
-        return f"product `{name}` is in head office's catalogue but these rules give it no points"
-    return f"product `{name}` is not in the catalogue"
+def _unknown_product(plan: Plan, name: str) -> reasons.Reason:
+    return reasons.unknown_product(name, plan.products, plan.catalogue)
 
 
 def _quantity(value) -> Decimal | None:
@@ -313,7 +310,7 @@ def _participants(plan: Plan, product: ProductPlan, text: str):
     """Participants and their declared shares (fractions of the participants' part), or a rejection."""
     items = [item.strip() for item in _SEPARATORS.split(text) if item.strip()]
     if not items:
-        return None, ("R007", "no participating department: the host alone is not a cross-sale")
+        return None, ("R007", reasons.no_participant())
     names, declared = [], []
     for item in items:
         name, _, share = item.replace("：", ":").partition(":")
@@ -321,13 +318,13 @@ def _participants(plan: Plan, product: ProductPlan, text: str):
         declared.append(share.strip() or None)
     for name in names:
         if name not in plan.departments:
-            return None, ("R008", f"participant `{name}` is not a department of the measure")
+            return None, ("R008", reasons.unknown_participant(name, plan.departments))
         if plan.departments[name] == "support":
-            return None, ("R008", f"`{name}` is a support department: it does not take part in marketing")
+            return None, ("R008", reasons.support_participant(name))
         if name == product.host:
-            return None, ("R008", f"`{name}` is the host of `{product.name}` and cannot also be a participant")
+            return None, ("R008", reasons.host_participant(name, product.name))
     if len(set(names)) != len(names):
-        return None, ("R008", "a participant is named twice")
+        return None, ("R008", reasons.participant_twice())
     if not plan.declared_split:
         return [(name, None) for name in names], None
     return _declared_shares(names, declared)
@@ -338,10 +335,10 @@ def _declared_shares(names, declared):
         return [(names[0], ONE)], None
     numbers = [to_number(share.rstrip("%")) if share is not None else None for share in declared]
     if any(n is None or n < 0 for n in numbers):
-        return None, ("R009", "with `by declared` every participant needs its share, e.g. `电子银行部:60;信用卡中心:40`")
+        return None, ("R009", reasons.shares_missing())
     total = sum(numbers, Decimal(0))
     if total != HUNDRED:
-        return None, ("R009", f"declared shares add up to {total}, not 100")
+        return None, ("R009", reasons.shares_total(total))
     return [(name, number / HUNDRED) for name, number in zip(names, numbers)], None
 
 
@@ -349,16 +346,16 @@ def _points(product: ProductPlan, env: Env):
     if product.when is not None:
         eligible = truth(product.when(env))
         if eligible is not True:
-            return None, ("R012", f"the condition of `{product.name}` is {'empty' if eligible is None else 'false'}"
-                                  " for this deal: not eligible")
-    return _scaled(product, number(product.points(env)), env.deal["quantity"])
+            return None, ("R012", reasons.condition_false(product.name, eligible,
+                                                          reasons.values_read(product.when_tree, env)))
+    return _scaled(product, number(product.points(env)), env)
 
 
-def _scaled(product: ProductPlan, value: Decimal | None, quantity: Decimal):
+def _scaled(product: ProductPlan, value: Decimal | None, env: Env):
     if value is None:
-        return None, ("R011", f"the points of `{product.name}` cannot be computed for this deal "
-                              "(a value it needs is missing or not a number)")
+        return None, ("R011", reasons.not_computable(product.name, reasons.values_read(product.points_tree, env)))
+    quantity = env.deal["quantity"]
     try:
         return (value * quantity if product.per_unit else value).quantize(SCALE), None
     except InvalidOperation:  # more than 16 digits before the point: not a number of points
-        return None, ("R011", f"the points of `{product.name}` for this deal are too large to count ({value})")
+        return None, ("R011", reasons.too_large(product.name, value))

@@ -92,7 +92,7 @@ class Table:
     def _columns_help(self, missing: Iterable[str]) -> str:
         names = ", ".join(f"`{column}`" for column in self.columns) or "none"
         hints = [f"`{close[0]}` for `{column}`" for column in missing
-                 if (close := difflib.get_close_matches(column, self.columns, n=1, cutoff=0.6))]
+                 if (close := difflib.get_close_matches(column, self.columns, n=1, cutoff=0.75))]
         guess = f"; did you mean {', '.join(hints)}?" if hints else ""
         return f"its columns are {names}{guess}"
 

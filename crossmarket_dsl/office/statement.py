@@ -14,12 +14,11 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from ..engine.contract import REASONS
 from ..engine.evaluate import Result, department_points
 from ..io.files import atomic_write_text
 from ..io.tables import write_book
 from ..io.workbook import Book, Column, Sheet
-from ..reports.outputs import REJECTED_COLUMNS, chart_data, deal_lines
+from ..reports.outputs import REJECTED_COLUMNS, chart_data, deal_lines, rejected_lines
 from ..reports.render import points_text, to_json
 from ..reports.report_html import charts_section, page, table
 from ..semantics.values import to_text
@@ -115,8 +114,7 @@ def _sections(statement: Statement) -> list[tuple[str, list[Column], list[dict]]
         ("积分公示", DEPARTMENT_COLUMNS, statement.departments()),
         ("交易明细", deal_columns, deals),
         ("未通过门槛", GATE_COLUMNS, document["gates"]),
-        ("剔除记录", REJECTED_COLUMNS, [{**r, "code": f"{r['code']} {REASONS[r['code']]}"}
-                                     for r in document["rejected"]]),
+        ("剔除记录", REJECTED_COLUMNS, rejected_lines(document["rejected"])),
     ]
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..engine.contract import REASONS
+from ..engine.contract import REASONS, REASONS_ZH
 from ..engine.deals import Deal
 from ..engine.evaluate import Result
 from ..engine.gates import GateOutcome
+from ..engine.reasons import bad_date
 from ..semantics.expr import Env
+from ..semantics.values import to_date, to_text
 from .exprtext import expr_text, value_text
 from .render import cite_text, points_text
 
@@ -20,11 +22,32 @@ def explain_deal(session, result: Result, deal_id: str) -> str | None:
     rejection = next((r for r in result.rejected if r.deal_id == deal_id), None)
     if rejection is not None:
         return (f"deal {deal_id} (row {rejection.row} of {session.workspace.tables['deals']})\n"
-                f"  rejected: {rejection.code} {REASONS[rejection.code]}\n  reason: {rejection.reason}\n"
-                "  a rejected deal earns no points for any department\n")
-    if any(str(row.get("deal_id") or "").strip() == deal_id for _, row in session.inputs.deals.numbered()):
-        return f"deal {deal_id} is not part of this evaluation (it is dated outside month {result.month})\n"
-    return None
+                f"  rejected: {rejection.code} {REASONS[rejection.code]}（{REASONS_ZH[rejection.code]}）\n"
+                f"  reason: {rejection.reason}\n  原因：{rejection.text}\n"
+                + _rule_at_fault(session, rejection) + "  a rejected deal earns no points for any department\n")
+    row = next((row for _, row in session.inputs.deals.numbered()
+                if str(row.get("deal_id") or "").strip() == deal_id), None)
+    if row is None:
+        return None
+    if to_date(row.get("date")) is None:
+        en, zh = bad_date(to_text(row.get("date")) or "")
+        return (f"deal {deal_id} is not part of month {result.month}: {en} (R002)\n  原因：{zh}；"
+                "该行不属于任何月份，年度评价将其剔除\n")
+    return f"deal {deal_id} is not part of this evaluation (it is dated outside month {result.month})\n"
+
+
+def _rule_at_fault(session, rejection) -> str:
+    """For a condition or points expression that failed on the row: the expression and its source line."""
+    if rejection.code not in ("R011", "R012"):
+        return ""
+    row = next((row for number, row in session.inputs.deals.numbered() if number == rejection.row), {})
+    product = session.plan.products.get(to_text(row.get("product")) or "")
+    if product is None:
+        return ""
+    pointer, tree = (f"/products/{product.index}/points", product.points_tree)
+    if rejection.code == "R012" and product.when_tree is not None:
+        tree = product.when_tree
+    return f"  rule: {expr_text(tree)}  ({_where(session, pointer)})\n"
 
 
 def _where(session, pointer: str) -> str:

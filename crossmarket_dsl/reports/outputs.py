@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from ..engine.contract import REASONS_ZH
 from ..engine.evaluate import Result, department_points
 from ..io.files import atomic_write_text
 from ..io.jsonout import dumps
@@ -24,7 +25,9 @@ DEAL_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号"
                 Column("factor", "门槛系数", "number"), Column("gated_points", "计分积分", "points"),
                 Column("gates", "未通过门槛")]
 REJECTED_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号", "name"), Column("code", "代码"),
-                    Column("reason", "原因")]
+                    Column("reason_zh", "原因")]
+"""Rejected rows as people read them (the code with its meaning, the reason in Chinese); the CSV keeps the
+English reason for tools as well."""
 DEPARTMENT_COLUMNS = [Column("department", "部门", "name"), Column("points", "积分", "points"),
                       Column("reward", "奖励（元）", "money")]
 PRODUCT_COLUMNS = [Column("product", "产品", "name"), Column("code", "代码", "name"),
@@ -102,6 +105,11 @@ def _month_labels(months: list[str]) -> list[str]:
     return [f"{int(month[5:])}月" for month in months]
 
 
+def rejected_lines(rejected: list[dict]) -> list[dict]:
+    """The JSON's rejected rows with each code's meaning in Chinese (`R012 不符合计分条件`)."""
+    return [{**r, "code": f"{r['code']} {REASONS_ZH[r['code']]}"} for r in rejected]
+
+
 def period_text(result: Result) -> str:
     """The period a result covers, as a title block says it."""
     window = result.window
@@ -132,14 +140,14 @@ def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
     written = {
         "result.json": lambda p: atomic_write_text(p, dumps(document) + "\n"),
         "deals.csv": lambda p: write_csv(p, _keys(deal_columns), deals),
-        "rejected.csv": lambda p: write_csv(p, _keys(REJECTED_COLUMNS), rejected),
+        "rejected.csv": lambda p: write_csv(p, ["row", "deal_id", "code", "reason", "reason_zh"], rejected),
         "departments.csv": lambda p: write_csv(p, _keys(DEPARTMENT_COLUMNS), document["departments"]),
         "statement.xlsx": lambda p: write_book(p, result_book(result, rules, [
             Sheet("部门积分", DEPARTMENT_COLUMNS, document["departments"]),
             Sheet("产品完成", PRODUCT_COLUMNS, [{**product, "counted": "是" if product["counted"] else "否"}
                                             for product in document["products"]]),
             Sheet("交易明细", deal_columns, deals),
-            Sheet("剔除记录", REJECTED_COLUMNS, rejected),
+            Sheet("剔除记录", REJECTED_COLUMNS, rejected_lines(rejected)),
         ])),
         "report.html": lambda p: atomic_write_text(p, result_html(
             document, charts_section(chart_data(result), "部门积分 Department points"))),

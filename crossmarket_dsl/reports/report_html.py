@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from ..engine.contract import REASONS
+from ..engine.contract import REASONS_ZH
 from .charts import bar_chart, completion_chart, line_chart
 from .render import percent_text
 
@@ -112,7 +112,7 @@ def result_html(document: dict, extra_sections: str = "") -> str:
     if document["rejected"]:
         parts.append("<h2>剔除记录 Rejected rows</h2>")
         parts.append(table(["行号", "交易编号", "代码", "原因"],
-                            [[r["row"], r["deal_id"], f"{r['code']} {REASONS[r['code']]}", r["reason"]]
+                            [[r["row"], r["deal_id"], f"{r['code']} {REASONS_ZH[r['code']]}", r["reason_zh"]]
                              for r in document["rejected"]], {0}, {1}))
     reward = document["reward"]
     parts.append(f"<p>奖励总额 {escape(str(reward['pool'] or '—'))}，已分配 {escape(str(reward['allocated']))}"

@@ -156,7 +156,19 @@ def to_date(value: object) -> date | None:
 
 
 def _parse_date_text(text: str) -> date | None:
-    text = unicodedata.normalize("NFKC", text)
+    parts = written_date(text)
+    if parts is None:
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        return None
+
+
+def written_date(text: str) -> tuple[int, int, int] | None:
+    """The year, month and day a date text is written with, whether or not that day exists
+    (`2026-04-31` → (2026, 4, 31)): enough to say what is wrong with it, and which month it is of."""
+    text = unicodedata.normalize("NFKC", text.strip())
     day_part, _, time_part = text.replace("T", " ", 1).partition(" ")
     if time_part and ":" not in time_part:
         return None
@@ -170,10 +182,7 @@ def _parse_date_text(text: str) -> date | None:
         return None
     if not (year + month + day).isdecimal():
         return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    return int(year), int(month), int(day)
 
 
 def _date_parts(text: str) -> tuple[str, str, str] | None:
