@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal
 import re
 import tempfile
 from pathlib import Path
@@ -136,10 +137,21 @@ def test_product_code_outside_the_catalogue(panjin):
 
 def test_malformed_ir_is_reported_not_raised(panjin):
     ir = copy.deepcopy(panjin.ir)
-    ir["products"][0]["points"]["expr"] = {"op": "+", "args": [{"lit": 1}]}
+    ir["params"] = [ir["params"]]
     (found,) = validate(ir, panjin.lowered.source_map, SCHEMA, panjin.program.header.span)
     assert found.code == "E407"
-    assert found.span == panjin.lowered.source_map["/products/0/points/expr"]
+    assert found.span == panjin.program.header.span
+
+
+def test_only_head_office_s_bounds_are_validated_on_every_run(panjin):
+    """The IR's structure and expression trees are lowering's guarantee, held to ir.schema.json by
+    tests/test_ir_schema.py; head office's bounds still apply."""
+    ir = copy.deepcopy(panjin.ir)
+    ir["products"][0]["points"] = {"expr": {"op": "+", "args": [{"lit": 1}]}, "per": "batch"}
+    assert validate(ir, panjin.lowered.source_map, SCHEMA, panjin.program.header.span) == []
+    ir["params"]["mortgage_exclusive"]["value"] = Decimal("0.5")
+    (found,) = validate(ir, panjin.lowered.source_map, SCHEMA, panjin.program.header.span)
+    assert found.code == "E401" and "art. 20 (第二十条)" in found.help
 
 
 @pytest.mark.parametrize("text", ['{"allOf": [', '{"type": 5}', '[1, 2]', '{"$ref": "missing.schema.json"}'])
@@ -158,9 +170,9 @@ def test_a_schema_alone_builds_on_the_shipped_ir_schema(tmp_path, panjin):
     schema.write_text(SCHEMA.read_text(encoding="utf-8"), encoding="utf-8")
     assert validate(panjin.ir, panjin.lowered.source_map, schema, Span("x.xm", 1, 1, 1, 2)) == []
     ir = copy.deepcopy(panjin.ir)
-    ir["products"][0]["points"]["expr"] = {"op": "+", "args": [{"lit": 1}]}  # only the IR schema forbids this
+    ir["params"]["target_ratio"]["value"] = Decimal("0.01")
     (found,) = validate(ir, panjin.lowered.source_map, schema, Span("x.xm", 1, 1, 1, 2))
-    assert found.code == "E407"
+    assert found.code == "E401"
 
 
 def test_long_expressions_validate(tmp_path):

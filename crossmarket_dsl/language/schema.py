@@ -1,10 +1,13 @@
 """Validation of the IR against head office's JSON Schema, reported at source lines (SPEC §4).
 
-A rules IR is validated against head office's schema (which builds on `ir.schema.json` beside it
-with `allOf` + `$ref`); a measure checked alone against `ir.schema.json` only. Schemas are read with
-numbers as `Decimal`, so bounds compare exactly with the IR's numbers. Each violation is reported at
-the source span of the offending value (the IR's source map, walking up to the nearest node that has
-a span), worded from annotations in the schema itself:
+A rules IR is validated against head office's schema, which builds on `ir.schema.json` beside it with
+`allOf` + `$ref`; a measure checked alone, against `ir.schema.json`. On every run only head office's own
+constraints are applied — parameters, products, targets, the reward, the mandated gates — and `ir.schema.json`
+lends its definitions to them: the IR's structure and its expression trees are what lowering writes, held to
+`ir.schema.json` once, by the tests (`tests/test_ir_schema.py`), rather than validated node by node on every
+`check`, where they cost more than everything else together. Schemas are read with numbers as `Decimal`, so bounds compare exactly with the IR's
+numbers. Each violation is reported at the source span of the offending value (the IR's source map, walking
+up to the nearest node that has a span), worded from annotations in the schema itself:
 
 - `x-code`: the diagnostic's code (default E407);
 - `x-article`: the article of the measure the bound implements (`第二十条` → "art. 20 (第二十条)");
@@ -18,8 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -37,7 +38,7 @@ from .resolve import ir_schema_path
 from .source import Span
 
 DEFAULT_CODE = "E407"
-FRAMES_PER_LEVEL = 8  # measured: about 3 per level of the JSON document
+EXPRESSION_SLOTS = frozenset({"expr", "when", "require", "target"})  # keys whose values are expression trees
 MESSAGES = {
     "minimum": "`{name}` is {value}, below head office's minimum {limit}",
     "exclusiveMinimum": "`{name}` is {value}, it must be more than {limit}",
@@ -71,8 +72,7 @@ def validate(ir: dict, source_map: dict[str, Span], schema_path: Path, fallback:
     """Validate an IR; every violation becomes a diagnostic at the span of the offending value."""
     try:
         validator, name = _validator(Path(schema_path), ir.get("kind"))
-        with _stack_for(_depth(ir)):
-            errors = list(validator.iter_errors(_as_json(ir)))
+        errors = list(validator.iter_errors(_as_json(ir)))
     except SchemaProblem as problem:
         return [Diagnostic("E409", str(problem), fallback,
                            help="head office's schema files must be valid JSON Schema (draft 2020-12)")]
@@ -98,7 +98,7 @@ def _once(diagnostics: list[Diagnostic], checked_file: str) -> list[Diagnostic]:
 
 def _validator(schema_path: Path, kind) -> tuple[Draft202012Validator, str]:
     ir_path = ir_schema_path(schema_path)
-    ir_schema = _load(ir_path)
+    ir_schema = _definitions_only(_load(ir_path))
     root, root_path = (ir_schema, ir_path) if kind == "measure" else (_load(schema_path), schema_path)
     resource = Resource.from_contents(ir_schema, default_specification=DRAFT202012)
     base = root.get("$id", "")
@@ -135,32 +135,21 @@ def _load_cached(path: str, stamp: int) -> dict:
     return schema
 
 
-def _depth(document) -> int:
-    """How deeply the IR nests (long expressions nest deeply), counted without recursion."""
-    deepest, stack = 0, [(document, 1)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, (list, tuple)) else ()
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-@contextmanager
-def _stack_for(depth: int):
-    """jsonschema validates recursively, a few frames per level: make room for the deepest expression."""
-    before = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(before, before + FRAMES_PER_LEVEL * depth))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(before)
+def _definitions_only(ir_schema: dict) -> dict:
+    """The IR schema as head office's schema refers to it on every run: its definitions, for `$ref`s into them,
+    with any expression tree accepted as it is, and no constraints of its own (see the module's docstring)."""
+    definitions = ir_schema.get("$defs")
+    kept = {key: ir_schema[key] for key in ("$schema", "$id") if key in ir_schema}
+    if isinstance(definitions, dict):
+        kept["$defs"] = {**definitions, "expr": True} if "expr" in definitions else definitions
+    return kept
 
 
 def _as_json(value):
-    """The IR as it is written to disk: dates as ISO text, tuples as lists, `Decimal` kept exact."""
+    """The IR as it is written to disk: dates as ISO text, tuples as lists, `Decimal` kept exact. Expression
+    trees stay as lowering wrote them (they hold no dates: a date literal is already text), unvalidated."""
     if isinstance(value, dict):
-        return {key: _as_json(item) for key, item in value.items()}
+        return {key: item if key in EXPRESSION_SLOTS else _as_json(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_as_json(item) for item in value]
     if isinstance(value, date):
