@@ -19,6 +19,7 @@ from crossmarket_dsl.cli.fmt import fmt_command
 from crossmarket_dsl.language import ast
 from crossmarket_dsl.language.diagnostics import DiagnosticError
 from crossmarket_dsl.language.fmt import expression, format_source
+from crossmarket_dsl.language.grammar import lark_parser
 from crossmarket_dsl.language.literals import number_value
 from crossmarket_dsl.language.parser import parse
 from crossmarket_dsl.language.source import SourceFile, read_source
@@ -196,3 +197,14 @@ def test_printed_expressions_parse_back_to_the_same_tree(value, condition):
     assert product.items[0] == ast.Points(value, "unit", condition)
     formatted = _format(text)
     assert _format(formatted) == formatted
+
+
+@pytest.mark.parametrize("path", CASES + SAMPLES, ids=lambda p: p.stem)
+def test_comments_are_the_lexer_s(path):
+    """The parser finds comments with one regular expression; Lark's lexer is the reference."""
+    source = read_source(path)
+    program = parse(source)
+    lexed = [(token.value, (token.line, token.column, token.end_line, token.end_column))
+             for token in lark_parser().lex(source.text, dont_ignore=True) if token.type == "COMMENT"]
+    found = [(c.text, (c.span.line, c.span.column, c.span.end_line, c.span.end_column)) for c in program.comments]
+    assert found == lexed and (found or "#" not in source.text)

@@ -9,7 +9,8 @@ import pytest
 
 from crossmarket_dsl.language.fmt import expression
 from crossmarket_dsl.language.lower import lower
-from crossmarket_dsl.language.parser import _lark, parse
+from crossmarket_dsl.language.grammar import lark_parser
+from crossmarket_dsl.language.parser import parse
 from crossmarket_dsl.language.source import SourceFile
 from crossmarket_dsl.semantics.expr import ExprError, compile_expr, evaluate_constant
 from crossmarket_dsl.semantics.vocabulary import BOOL, FUNCTIONS, NUMBER, OPERATORS, call_problem
@@ -37,7 +38,7 @@ def test_each_operator_reads_prints_and_evaluates_as_the_table_says(name):
     tree, value = constant(text)
     assert tree.op == name
     assert expression(tree) == text
-    assert operator.terminal in {terminal.name for terminal in _lark().terminals}
+    assert operator.terminal in {terminal.name for terminal in lark_parser().terminals}
     assert isinstance(value, bool if operator.result == BOOL else Decimal)
 
 
