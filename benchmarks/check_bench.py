@@ -1,12 +1,15 @@
-"""How long `crossmarket check` takes: on the largest sample rules file, and on a generated rules file of
-about 5,000 lines (many outlets, constants and target criteria, every catalogue product, extra gates).
+"""How long `crossmarket check` takes, whole process: on the largest sample rules file, and on a generated
+rules file of about 5,000 lines (many outlets, constants and target criteria, every catalogue product), beside
+the floor measured in the same run: a Python process that does nothing (`python -c pass`). The target is
+under 0.5 s for the 5,000-line file on a 2-core machine.
 
-    python benchmarks/check_bench.py [--lines 5000] [--repeat 3]
+    python benchmarks/check_bench.py [--lines 5000] [--repeat 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import tempfile
@@ -39,22 +42,34 @@ def generated_rules(lines: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def timed_check(path: Path, repeat: int) -> float:
-    best = float("inf")
+TARGET_SECONDS = 0.5
+
+
+def timed(command: list[str], repeat: int) -> tuple[float, float]:
+    """Best wall time and best processor time (user + system) of `repeat` runs of a command, each in a fresh
+    process. The machine is shared: the best run is the one least disturbed, and processor time shows what
+    the command itself costs when other work makes it wait."""
+    best_wall = best_cpu = float("inf")
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "crossmarket_dsl", "check", str(path)], capture_output=True,
-                                text=True)
-        best = min(best, time.perf_counter() - start)
+        result = subprocess.run(command, capture_output=True, text=True)
+        best_wall = min(best_wall, time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        best_cpu = min(best_cpu, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if result.returncode != 0:
-            raise SystemExit(f"check failed on {path}:\n{result.stdout}{result.stderr}")
-    return best
+            raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    return best_wall, best_cpu
+
+
+def timed_check(path: Path, repeat: int) -> tuple[float, float]:
+    return timed([sys.executable, "-m", "crossmarket_dsl", "check", str(path)], repeat)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     samples = sorted((ROOT / "policies/branches").glob("*.xm"), key=lambda p: p.stat().st_size)
     largest = samples[-1]
@@ -67,13 +82,17 @@ def main() -> None:
         (Path(folder) / "schemas").symlink_to(ROOT / "schemas")
         branch.write_text(generated_rules(args.lines), encoding="utf-8")
         generated_lines = len(branch.read_text(encoding="utf-8").splitlines())
-        rows = [(f"{largest.relative_to(ROOT)} ({len(largest.read_text('utf-8').splitlines())} lines)",
+        floor = timed([sys.executable, "-c", "pass"], args.repeat)
+        rows = [("floor: python -c pass", floor),
+                (f"{largest.relative_to(ROOT)} ({len(largest.read_text('utf-8').splitlines())} lines)",
                  timed_check(largest, args.repeat)),
                 (f"generated rules ({generated_lines} lines)", timed_check(branch, args.repeat))]
     width = max(len(name) for name, _ in rows)
-    print(f"{'file'.ljust(width)}  check (best of {args.repeat}, whole process)")
-    for name, seconds in rows:
-        print(f"{name.ljust(width)}  {seconds:.2f} s")
+    print(f"{'what'.ljust(width)}  wall s  cpu s  (best of {args.repeat}, whole process)")
+    for name, (wall, cpu) in rows:
+        print(f"{name.ljust(width)}  {wall:6.3f}  {cpu:5.3f}  ({wall / floor[0]:.1f}x the floor's wall time)")
+    verdict = "met" if rows[-1][1][0] < TARGET_SECONDS else "not met"
+    print(f"target: generated rules under {TARGET_SECONDS} s wall — {verdict}")
 
 
 if __name__ == "__main__":
