@@ -8,33 +8,50 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from importlib import import_module
 
 import click
 
 from .. import __version__
-from . import approve, audit, init, keys, objection, sample, statement, targets
-from .check import check_command, compile_command
 from .common import Commands, guard
-from .diff import diff_command
-from .evaluate import evaluate_command, explain_command
-from .fmt import fmt_command
-from .register import register_group
-from .test import test_command
 
-COMMANDS = [check_command, compile_command, fmt_command, evaluate_command, explain_command, test_command,
-            targets.targets_command, sample.sample_command, statement.statement_command, init.init_command,
-            diff_command, register_group, keys.keys_group, audit.audit_group, objection.objection_group,
-            approve.approve_command]
+# name → (module of this package, command in it). A command's module is imported only when it runs (or when
+# the help lists it): `check` does not load the engine, workbooks or the register.
+COMMANDS = {
+    "check": ("check", "check_command"),
+    "compile": ("check", "compile_command"),
+    "fmt": ("fmt", "fmt_command"),
+    "evaluate": ("evaluate", "evaluate_command"),
+    "explain": ("evaluate", "explain_command"),
+    "test": ("test", "test_command"),
+    "targets": ("targets", "targets_command"),
+    "sample": ("sample", "sample_command"),
+    "statement": ("statement", "statement_command"),
+    "init": ("init", "init_command"),
+    "diff": ("diff", "diff_command"),
+    "register": ("register", "register_group"),
+    "keys": ("keys", "keys_group"),
+    "audit": ("audit", "audit_group"),
+    "objection": ("objection", "objection_group"),
+    "approve": ("approve", "approve_command"),
+}
 
 
-@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyCommands(Commands):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name]
+        return getattr(import_module(f".{module}", __package__), attribute)
+
+
+@click.group(cls=LazyCommands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="crossmarket")
 def cli():
     """crossmarket — 公私联动交叉营销实施细则: write, check and run the rules as code."""
-
-
-for _command in COMMANDS:
-    cli.add_command(_command)
 
 
 def main(argv=None) -> None:

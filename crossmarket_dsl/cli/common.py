@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from ..core.errors import UserError
-from ..engine.session import MONTH, RulesHaveErrors, open_session
 from ..language.diagnostics import Report, render_report_json, render_report_text
 from ..language.source import SourceFile
 from .terminal import printable_output
@@ -124,6 +123,8 @@ def print_report(report: Report, sources: dict[str, SourceFile], output_format: 
 
 def _calendar_month(ctx, param, value):
     """`--month` is a calendar month written YYYY-MM, or the command line is wrong (exit 2)."""
+    from ..engine.session import MONTH  # the engine loads only for the commands that use it
+
     if value is not None and MONTH.match(value.strip()) is None:
         raise UserError("U101", f"`{value}` is not a month", help="write the month as YYYY-MM, e.g. 2026-03",
                         exit_status=EXIT_USAGE)
@@ -141,6 +142,8 @@ FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["te
 
 def open_workspace(workspace, **options):
     """`session.open_session`, with the rules' diagnostics printed when they have errors."""
+    from ..engine.session import RulesHaveErrors, open_session  # the engine loads only for the commands that use it
+
     try:
         return open_session(workspace, **options)
     except RulesHaveErrors as exc:
