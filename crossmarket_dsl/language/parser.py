@@ -13,6 +13,7 @@ from . import ast
 from .diagnostics import Diagnostic, DiagnosticError
 from .grammar import lark_parser, token_span
 from .literals import LiteralError, date_value, number_value, string_value
+from .reader import read
 from .recovery import all_syntax_errors
 from .source import SourceFile, Span
 
@@ -21,10 +22,19 @@ MAX_DEPTH = 300  # syntax tree levels: a chain of 250 `+` is still fine, 1,000 w
 
 
 def parse(source: SourceFile) -> ast.Program:
-    """Parse a whole file; raise `DiagnosticError` with every syntax problem found."""
+    """Parse a whole file; raise `DiagnosticError` with every syntax problem found.
+
+    A well-formed file is read by the fast reader (`reader.py`); anything it does not expect, by Lark."""
     problems = _nesting_problems(source)
     if problems:
         raise DiagnosticError(problems)
+    program = read(source) or parse_with_lark(source)
+    comments = [ast.Comment(text, span=span) for text, span in _comments(source)]
+    return ast.Program(program.header, program.declarations, tuple(comments), span=program.span)
+
+
+def parse_with_lark(source: SourceFile) -> ast.Program:
+    """The reference parse of grammar.lark, without comments; syntax errors as `DiagnosticError`."""
     try:
         tree = lark_parser().parse(source.text, start="start")
     except UnexpectedInput as first:
@@ -40,8 +50,7 @@ def parse(source: SourceFile) -> ast.Program:
                                           Span.whole_file(source.name))]) from exc
     if builder.problems:
         raise DiagnosticError(builder.problems)
-    comments = [ast.Comment(text, span=span) for text, span in _comments(source)]
-    return ast.Program(program.header, program.declarations, tuple(comments), span=program.span)
+    return program
 
 
 def _comments(source: SourceFile):

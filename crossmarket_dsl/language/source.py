@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..core.errors import EXIT_USAGE, UserError
@@ -33,9 +34,13 @@ class SourceFile:
     name: str
     text: str
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """Split once: a file with a thousand diagnostics shows a thousand of its lines."""
+        return self.text.splitlines()
+
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     def end_span(self) -> Span:
         """A zero-width span at the very end of the file (for 'unexpected end of file')."""
