@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "crossmarket_dsl"
-WINGS = ["core", "semantics", "language", "io", "engine", "reports", "office", "cli"]
+WINGS = ["core", "semantics", "language", "io", "engine", "reports", "office", "editor", "cli"]
 
 
 def module_name(path: Path) -> str:

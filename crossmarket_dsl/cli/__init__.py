@@ -34,6 +34,7 @@ COMMANDS = {
     "audit": ("audit", "audit_group"),
     "objection": ("objection", "objection_group"),
     "approve": ("approve", "approve_command"),
+    "lsp": ("lsp", "lsp_command"),
 }
 
 

@@ -38,9 +38,10 @@ class Compiled:
         return self.lowered.ir if self.lowered else None
 
 
-def _parse_into(result: Compiled, path: Path) -> ast.Program | None:
-    """Parse one file, recording its source for rendering; syntax errors go to the report."""
-    source = read_source(path, _display(path))
+def _parse_into(result: Compiled, path: Path, text: str | None = None) -> ast.Program | None:
+    """Parse one file (or `text` given for it), recording its source for rendering; syntax errors go to
+    the report."""
+    source = read_source(path, _display(path)) if text is None else SourceFile(_display(path), text)
     result.sources[source.name] = source
     try:
         return parse(source)
@@ -57,11 +58,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def load(path: str | Path, measure: str | Path | None = None, schema: str | Path | None = None) -> Compiled:
-    """Check one `.xm` file (rules or measure) completely. Unreadable files raise `UnreadableFile`."""
+def load(path: str | Path, measure: str | Path | None = None, schema: str | Path | None = None,
+         text: str | None = None) -> Compiled:
+    """Check one `.xm` file (rules or measure) completely. Unreadable files raise `UnreadableFile`.
+
+    `text` is the file's text as an editor holds it, unsaved; the measure is still read from its file."""
     path = Path(path)
     result = Compiled(path)
-    program = _parse_into(result, path)
+    program = _parse_into(result, path, text)
     if program is None:
         return result
     result.program = program
