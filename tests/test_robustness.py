@@ -12,6 +12,7 @@ import pytest
 
 from crossmarket_dsl.cli import cli
 from crossmarket_dsl.cli.common import guard
+from crossmarket_dsl.core.errors import UserError
 from crossmarket_dsl.io import xlsx
 from crossmarket_dsl.io.tables import read_table
 from crossmarket_dsl.language.diagnostics import plain_number
@@ -141,3 +142,42 @@ def test_a_workbook_is_refused_by_the_sizes_it_declares(tmp_path, monkeypatch, c
         archive.writestr("xl/worksheets/sheet1.xml", b" " * (2 << 20))
     status, output = crossmarket(capsys, "evaluate", ROOT / "examples" / "panjin-2026", "--table", f"deals={path}")
     assert status == 1 and "error[T124]" in output and path.stat().st_size < 10_000
+
+
+# ---- files of every kind a user has: UTF-16, old Mac line breaks, deep JSON, outputs that cannot be written ----
+
+def test_utf16_tables_and_rules_and_lone_carriage_returns_are_read(confined, capsys):
+    _rules_line(confined, "rules: rules.xm")
+    rules = (confined / "rules.xm").read_text(encoding="utf-8")
+    (confined / "rules.xm").write_text(rules.replace("\n", "\r"), encoding="utf-16")
+    deals = (confined / "deals.csv").read_text(encoding="utf-8-sig")
+    (confined / "deals.csv").write_text(deals, encoding="utf-16")
+    status, output = crossmarket(capsys, "evaluate", confined, "--format", "json")
+    assert status == 0, output
+    assert '"rows": 505' in output
+
+
+def test_json_nested_beyond_reading_is_a_located_error(tmp_path):
+    path = tmp_path / "deals.jsonl"
+    path.write_text('{"deal_id": "D1"}\n{"deal_id": "D2", "note": ' + "[" * 600 + "]" * 600 + "}\n", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        read_table(str(path))
+    assert (caught.value.code, caught.value.row) == ("T125", 2)
+
+
+def test_an_output_that_cannot_be_written_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    status, output = crossmarket(capsys, "compile", ROOT / "policies" / "branches" / "panjin.xm",
+                                 "-o", tmp_path / "a-file" / "panjin.json")
+    assert status == 2 and "error[U103]" in output and "internal error" not in output
+
+
+def test_a_sheet_holds_what_excel_holds_and_says_where_the_rest_are(confined, capsys, monkeypatch):
+    import openpyxl
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 30)
+    _rules_line(confined, "rules: rules.xm")
+    status, output = crossmarket(capsys, "evaluate", confined, "--out", confined / "out")
+    assert status == 0, output
+    sheet = openpyxl.load_workbook(confined / "out" / "statement.xlsx")["交易明细"]
+    assert sheet.max_row == 30 and "deals.csv" in sheet.cell(30, 1).value
+    assert len((confined / "out" / "deals.csv").read_text(encoding="utf-8-sig").splitlines()) > 400

@@ -198,6 +198,8 @@ CODES = _catalogue(
          "look for a `\"` that opens a cell on this line and never closes"),
     Code("T124", "a workbook whose sheets would unpack to more than 1 GiB", None,
          "150 KB of zip declaring 2.9 GB of sheets", "save a ledger this large as CSV, which is read as it streams"),
+    Code("T125", "a JSON Lines line nested too deeply to read", None, "a cell `[[[[…]]]]` 600 levels deep",
+         "a cell holds a text, a number, a boolean or a list of names"),
     # ---- T2xx a table's content ----
     Code("T201", "the workspace names no ledger", None, "`tables:` without `deals`", "add `deals: deals.csv` under `tables:`"),
     Code("T202", "the rules read a table the workspace does not name", None, "rules reading `project.dev_loan` without `projects`",

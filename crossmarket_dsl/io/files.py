@@ -10,22 +10,44 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..core.errors import EXIT_USAGE, UserError
+
 
 @contextmanager
 def replacing(path: str | os.PathLike) -> Iterator[io.BufferedWriter]:
     """An open binary file that replaces `path` only when the block finishes without an error."""
     target = Path(path)
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies, as usual
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies, as usual
+    except OSError as error:  # a read-only folder, a file where a folder should be, a full disk
+        raise cannot_write(target, error) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise cannot_write(target, error) from None
         raise
+
+
+def output_folder(path: str | os.PathLike) -> Path:
+    """The folder an `--out` names, made with its parents when missing."""
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file in the way, a read-only parent
+        raise cannot_write(folder, error) from None
+    return folder
+
+
+def cannot_write(path: Path, error: OSError) -> UserError:
+    return UserError("U103", f"`{path}` cannot be written ({(error.strerror or str(error)).lower()})",
+                     help="choose a folder you can write to", exit_status=EXIT_USAGE)
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:

@@ -85,8 +85,14 @@ def similar_file(path: str | os.PathLike) -> str | None:
     return os.path.join(folder, close[0]) if close else None
 
 
+def _utf16(head: bytes) -> bool:
+    """A UTF-16 byte-order mark: Excel's "Unicode text" and Notepad's "Unicode" save tables so."""
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
 def _read_text(file: str, encoding: str | None) -> str:
-    """The file's text: `encoding` if given, else UTF-8 (with or without BOM), else GB18030."""
+    """The file's text: `encoding` if given, else UTF-16 by its byte-order mark, else UTF-8 (with or without
+    BOM), else GB18030."""
     try:
         data = Path(file).read_bytes()
     except OSError as error:
@@ -95,8 +101,8 @@ def _read_text(file: str, encoding: str | None) -> str:
         raise TableError("T110", f"`{file}` is an Excel workbook, not a text table", file=file,
                          help="rename it to end in `.xlsx`, or save it from Excel as CSV")
     try:
-        if encoding:
-            text = data.decode(encoding)
+        if encoding or _utf16(data):
+            text = data.decode(encoding or "utf-16")
         else:
             try:
                 text = data.decode("utf-8")
@@ -206,7 +212,8 @@ def _streamed_csv(table: str, path: str, file: str, encoding: str | None) -> Tab
 
 
 def _detect_encoding(file: str, encoding: str | None) -> str:
-    """The codec to stream a CSV with: `encoding` if given, else UTF-8 (BOM or not), else GB18030.
+    """The codec to stream a CSV with: `encoding` if given, else UTF-16 by its BOM, else UTF-8 (BOM or not),
+    else GB18030.
     The file is decoded chunk by chunk and the text thrown away, so a large file costs no memory."""
     try:
         with open(file, "rb") as handle:
@@ -215,7 +222,7 @@ def _detect_encoding(file: str, encoding: str | None) -> str:
             if head.startswith(b"PK\x03\x04"):
                 raise TableError("T115", f"`{file}` is an Excel workbook, not a text table", file=file,
                                  help="rename it to end in `.xlsx`, or save it from Excel as CSV")
-            candidates = [encoding] if encoding else ["utf-8", "gb18030"]
+            candidates = [encoding] if encoding else ["utf-16"] if _utf16(head) else ["utf-8", "gb18030"]
             for index, candidate in enumerate(candidates):
                 handle.seek(0)
                 if _decodes(handle, candidate, file, last=index == len(candidates) - 1):
@@ -253,7 +260,12 @@ def _read_jsonl(file: str, text: str) -> tuple[list[str], list[dict], list[int]]
     for number, line in enumerate(text.split("\n"), 1):  # not splitlines: JSON strings may hold U+2028
         if not line.strip():
             continue
-        record = {name: _json_cell(value) for name, value in _json_object(line, file, number).items()}
+        try:
+            record = {name: _json_cell(value) for name, value in _json_object(line, file, number).items()}
+        except RecursionError:  # `[[[[…]]]]` 600 deep: no cell a ledger holds
+            raise TableError("T125", f"`{file}` line {number} holds lists or objects nested too deeply to read",
+                             help="a cell holds a text, a number, a boolean, or a list of names such as "
+                                  '`["电子银行部", "信用卡中心"]`', file=file, row=number) from None
         columns.update(dict.fromkeys(record))
         rows.append(record)
         numbers.append(number)

@@ -57,6 +57,7 @@ class Sheet:
     columns: Sequence[Column]
     rows: Iterable[Mapping[str, object]]
     keys: bool = False  # a row of the columns' keys under the labels: the sheet is read back by tools
+    overflow: str = ""  # the last row when a sheet cannot hold every row (1,048,576 rows): where the rest are
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import zipfile
 from copy import copy
+from itertools import islice
 from datetime import datetime, time
 from decimal import Decimal
 from typing import Sequence
@@ -131,15 +132,22 @@ def write_book(path: str | os.PathLike, book: Book) -> None:
         workbook.save(handle)
 
 
+MAX_ROWS = 1_048_576
+"""Rows an Excel sheet holds; a larger sheet is one Excel refuses to open."""
+
+
 def _write_sheet(ws, book: Book, sheet: Sheet) -> None:
     columns = list(sheet.columns)
-    rows = [[_stored(column.kind, row.get(column.key)) for column in columns] for row in sheet.rows]
-    widths = _widths(columns, rows, sheet.keys)
-    for index, width in enumerate(widths, 1):  # a write-only sheet takes its widths before its first row
-        ws.column_dimensions[get_column_letter(index)].width = width
     block = [(book.title, _TITLE_FONT), *((line, _LINE_FONT) for line in book.lines)]
     header = len(block) + 2
     first = header + 1 + sheet.keys
+    room = MAX_ROWS - first  # one row kept for the overflow note
+    rows = [[_stored(column.kind, row.get(column.key)) for column in columns] for row in islice(sheet.rows, room + 1)]
+    cut = len(rows) > room
+    del rows[room:]
+    widths = _widths(columns, rows, sheet.keys)
+    for index, width in enumerate(widths, 1):  # a write-only sheet takes its widths before its first row
+        ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = f"A{first}"
     ws.print_title_rows = f"{header}:{first - 1}"
     _page_setup(ws, book.title)  # before the first row too: the sheet's properties are written with it
@@ -159,6 +167,8 @@ def _write_sheet(ws, book: Book, sheet: Sheet) -> None:
                  for column in columns]
     for row in rows:
         ws.append([_like(ws, template, value) for template, value in zip(templates, row)])
+    if cut:
+        ws.append([_styled(ws, sheet.overflow or f"本表只能容纳 {len(rows):,} 行，其余未列出", font=_HEADER_FONT)])
     for index, column in enumerate(columns, 1):
         if column.choices:
             last = first + max(len(rows), 1) - 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -69,13 +71,15 @@ def read_source(path: str | Path, display_name: str | None = None) -> SourceFile
         raise UnreadableFile("S131", f"{name}: is a folder, not a rules file") from None
     except OSError as exc:
         raise UnreadableFile("S132", f"{name}: cannot be read ({exc.strerror or exc})") from None
-    if b"\x00" in data:
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # Windows Notepad's "Unicode"
+    if b"\x00" in data and not utf16:
         raise UnreadableFile("S133", f"{name}: is a binary file, not a rules file")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableFile("S134", 
             f"{name}: is not UTF-8 text (byte {exc.start + 1} cannot be decoded); "
             "save it as UTF-8 and try again"
         ) from None
-    return SourceFile(name, text)
+    # Line breaks of old Mac editors (a lone CR) are line breaks: read as one line, the file looked empty.
+    return SourceFile(name, re.sub(r"\r(?!\n)", "\n", text))

@@ -30,6 +30,7 @@ from ..engine.deals import Deal
 from ..engine.evaluate import evaluate
 from ..engine.plan import Plan
 from ..engine.session import check_month
+from ..io.files import output_folder
 from ..io.tables import write_book, write_csv
 from ..io.workbook import Book, Column, Sheet, title_lines
 from ..reports.render import number_text, points_text
@@ -148,7 +149,7 @@ def file_names(month: str) -> tuple[str, str]:
 def write_sheets(out_dir: Path, sample: Sample, rules: dict) -> list[Path]:
     """The audit sheet as CSV and XLSX; `evaluate` reads either back as the workspace's `audit` table (the
     workbook's second header row holds the column names it reads)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_folder(out_dir)
     csv_path, xlsx_path = (out_dir / name for name in file_names(sample.month))
     rows = sample.rows()
     write_csv(csv_path, [column.key for column in COLUMNS], rows)

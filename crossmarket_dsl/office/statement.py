@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from ..engine.evaluate import Result, department_points
-from ..io.files import atomic_write_text
+from ..io.files import atomic_write_text, output_folder
 from ..io.tables import write_book
 from ..io.workbook import Book, Column, Sheet
 from ..reports.outputs import REJECTED_COLUMNS, chart_data, deal_lines, rejected_lines
@@ -97,7 +97,7 @@ def file_names(month: str) -> tuple[str, str]:
 
 
 def write_files(out_dir: Path, statement: Statement) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_folder(out_dir)
     xlsx_path, html_path = (out_dir / name for name in file_names(statement.month))
     write_book(xlsx_path, Book(statement.title, statement.heading(),
                                [Sheet(name, columns, rows) for name, columns, rows in _sections(statement)]))

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ..engine.plan import CriterionPlan
+from ..io.files import output_folder
 from ..io.tables import TableError, read_table, write_book, write_csv
 from ..io.workbook import Book, Column, Sheet, title_lines
 from ..reports.render import cite_text
@@ -157,7 +158,7 @@ def review_text(document: dict) -> str:
 def write_files(out_dir: Path, document: dict, on: date) -> list[Path]:
     """CSV files for tools and one workbook for the committee; the additions are in target_list's columns
     (named in the sheet's second header row), so the approved rows can be pasted into the list as they are."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_folder(out_dir)
     sheets = [("candidates", Sheet("候选客户", CANDIDATE_COLUMNS, candidate_rows(document))),
               ("unmatched", Sheet("不符合标准", UNMATCHED_COLUMNS, document["unmatched"]))]
     changes = document["target_list"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..engine.contract import REASONS_ZH
 from ..engine.evaluate import Result, department_points
-from ..io.files import atomic_write_text
+from ..io.files import atomic_write_text, output_folder
 from ..io.jsonout import dumps
 from ..io.tables import write_book, write_csv
 from ..io.workbook import Book, Column, Sheet, title_lines
@@ -131,8 +131,11 @@ def _keys(columns: list[Column]) -> list[str]:
     return [column.key for column in columns]
 
 
+_OVERFLOW = "一张工作表最多容纳 1,048,576 行：以上为前面的{what}，全部{what}见同一文件夹的 {file} (all rows are in {file})"
+
+
 def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_folder(out_dir)
     rules = session.rules_info()
     document = to_json(result, rules)
     deal_columns, deals = deal_lines(result)
@@ -146,8 +149,9 @@ def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
             Sheet("部门积分", DEPARTMENT_COLUMNS, document["departments"]),
             Sheet("产品完成", PRODUCT_COLUMNS, [{**product, "counted": "是" if product["counted"] else "否"}
                                             for product in document["products"]]),
-            Sheet("交易明细", deal_columns, deals),
-            Sheet("剔除记录", REJECTED_COLUMNS, rejected_lines(rejected)),
+            Sheet("交易明细", deal_columns, deals, overflow=_OVERFLOW.format(what="交易", file="deals.csv")),
+            Sheet("剔除记录", REJECTED_COLUMNS, rejected_lines(rejected),
+                  overflow=_OVERFLOW.format(what="剔除记录", file="rejected.csv")),
         ])),
         "report.html": lambda p: atomic_write_text(p, result_html(
             document, charts_section(chart_data(result), "部门积分 Department points"))),
