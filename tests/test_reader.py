@@ -4,16 +4,20 @@ up and leaves the file to the parser."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
+from lark.lexer import PatternStr
 from hypothesis import HealthCheck, given, settings
 
 from crossmarket_dsl.language import ast
 from crossmarket_dsl.language.diagnostics import DiagnosticError
 from crossmarket_dsl.language.fmt import expression
+from crossmarket_dsl.language.grammar import lark_parser
 from crossmarket_dsl.language.parser import parse_with_lark
 from crossmarket_dsl.language.reader import read
 from crossmarket_dsl.language.source import SourceFile, read_source
+from crossmarket_dsl.language.tokens import literals, terminals
 
 from .conftest import ROOT
 from .test_diagnostics import mutations
@@ -77,3 +81,18 @@ def test_mutated_files_read_alike_or_not_at_all(text):
 def test_generated_expressions_read_alike(expr):
     text = f'measure "m" version "1" {{ }}\nlet x = {expression(expr)}\nparam y = ({expression(expr)}) cite "第一条"\n'
     assert assert_same_or_given_up(SourceFile("m.xm", text))
+
+
+def test_the_grammar_s_tokens_are_read_as_lark_reads_them():
+    """`tokens.py` reads grammar.lark without Lark: the same keywords, signs and token patterns."""
+    lark = lark_parser()
+    keywords, symbols = literals()
+    strings = {t.pattern.value for t in lark.terminals if isinstance(t.pattern, PatternStr)}
+    assert keywords == {s for s in strings if s.isidentifier()}
+    assert symbols == {s for s in strings if not s.isidentifier()}
+    text = "".join(path.read_text(encoding="utf-8") for path in ALL)
+    for name, pattern in terminals().items():
+        ours, theirs = re.compile(pattern), re.compile(lark.get_terminal(name).pattern.to_regexp())
+        for position in range(len(text)):
+            found, expected = ours.match(text, position), theirs.match(text, position)
+            assert (found and found.end()) == (expected and expected.end()), (name, text[position:position + 20])

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from ..io.files import atomic_write_text
-from ..io.jsonout import dumps, yaml_dumps
 from ..language.diagnostics import Report
 from ..language.pipeline import Compiled, load
 from ..language.source import UnreadableFile
@@ -66,6 +65,8 @@ def compile_command(file, output, as_yaml, measure, schema):
         print_report(compiled.report, compiled.sources, "text")
         raise click.exceptions.Exit(EXIT_INPUT)
     document = ir_document(compiled)
+    from ..io.jsonout import dumps, yaml_dumps  # YAML's library loads for `compile` only, not for `check`
+
     text = yaml_dumps(document) if as_yaml else dumps(document) + "\n"
     if output is None:
         click.echo(text, nl=False)

@@ -14,12 +14,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lark.lexer import PatternStr
-
 from . import ast
-from .grammar import lark_parser
 from .literals import LiteralError, date_value, number_value, string_value
 from .source import SourceFile, Span
+from .tokens import literals, terminals
 
 DEEPEST = 200  # expression levels the reader builds; deeper ones are left to the parser and its limit
 
@@ -30,24 +28,16 @@ class GiveUp(Exception):
 
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[re.Pattern, frozenset[str]]:
-    """One regular expression for every token, in the order Lark's basic lexer tries them, and the keywords
-    (which Lark's lexer tells from names the same way: a name spelt as a keyword is the keyword)."""
-    terminals = {t.name: t for t in lark_parser().terminals}
-    keywords = frozenset(t.pattern.value for t in terminals.values()
-                         if isinstance(t.pattern, PatternStr) and t.pattern.value.isidentifier())
-    symbols = sorted((t.pattern.value for t in terminals.values()
-                      if isinstance(t.pattern, PatternStr) and not t.pattern.value.isidentifier()),
-                     key=lambda s: -len(s))
+    """One regular expression for every token, in the order Lark's basic lexer tries them (its priorities
+    first: fields before names, dates before numbers), and the keywords, which Lark's lexer tells from names
+    the same way: a name spelt as a keyword is the keyword."""
+    patterns = terminals()
+    keywords, symbols = literals()
     pattern = "|".join([
         r"(?P<blank>[ \t\f\r\n\u3000\ufeff]+)",
-        f"(?P<COMMENT>{terminals['COMMENT'].pattern.to_regexp()})",
-        f"(?P<FIELD>{terminals['FIELD'].pattern.to_regexp()})",
-        f"(?P<DATE>{terminals['DATE'].pattern.to_regexp()})",
-        f"(?P<NUMBER>{terminals['NUMBER'].pattern.to_regexp()})",
-        f"(?P<STRING>{terminals['STRING'].pattern.to_regexp()})",
-        f"(?P<NAME>{terminals['NAME'].pattern.to_regexp()})",
-        f"(?P<COMPARE>{terminals['COMPARE'].pattern.to_regexp()})",
-        "(?P<symbol>" + "|".join(map(re.escape, symbols)) + ")",
+        *(f"(?P<{name}>{patterns[name]})" for name in ("COMMENT", "FIELD", "DATE", "NUMBER", "STRING", "NAME",
+                                                       "COMPARE")),
+        "(?P<symbol>" + "|".join(map(re.escape, sorted(symbols, key=len, reverse=True))) + ")",
     ])
     return re.compile(pattern), keywords
 
