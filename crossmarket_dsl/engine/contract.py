@@ -12,7 +12,8 @@ An `Engine` is called once per evaluation as `engine(plan, ledger, window, looku
   (row numbers and records, a chunk at a time; a cell is text, a number or None as the file had it).
   Its required columns were checked before: a column it lacks is read as empty cells;
 - `window`, the `Window` below: the effective period, and the dates reported;
-- `lookups`, the `Lookups` below: clients and projects by id, the `product.*` row of each product,
+- `lookups`, the `Lookups` below: clients and projects by id (a project's art. 20 columns already exact:
+  `dev_loan` one of exclusive/partial/none, `dev_loan_share`, `total_mortgages`, `our_mortgages` numbers), the `product.*` row of each product,
   the target-list test and the deals the audit rejected.
 
 and returns a `RowOutcome` (below), in which every row of the ledger read for the reported dates ends
@@ -24,7 +25,8 @@ either accepted or rejected, nothing dropped silently:
   set when its date is among the reported ones; `by_product` the same deals by product name;
 - `rejected`: one `Rejection` for every reported row that is not accepted, in ledger order, with the
   first failing reason of `REASONS` in code order (R001 a duplicate or missing `deal_id`, the first row
-  kept; …; R012 the points condition false) and a message naming the cell at fault;
+  kept; …; R012 the points condition false; R013 a deal of a product in `plan.project_gated` naming a
+  `project_id` that `lookups.projects` lacks) and a message naming the cell at fault;
 - `rows`: the number of rows of the reported dates (a whole-period run: every row), so that
   rows = reported accepted deals + rejections;
 - `tally`: the reported accepted deals added up (`deals.Tally`: points and quantity by product and

@@ -115,25 +115,9 @@ def _evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str 
     totals = add_up(plan, outcome.tally, touched, reported)
     result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, totals.departments, None,
                     product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted)
-    result.warnings = undeclared_outlets(plan, totals.outlet_deals) + ungrouped(plan, inputs, outcome) + \
-        undated_rows(outcome.undated)
+    result.warnings = undeclared_outlets(plan, totals.outlet_deals) + undated_rows(outcome.undated)
     _reward(result)
     return result
-
-
-def ungrouped(plan: Plan, inputs: Inputs, rows: RowOutcome) -> list[str]:
-    """Deals a project gate cannot judge (no project, or one the projects table lacks): they keep their
-    points, which can slip past art. 20, so the result says so."""
-    warnings = []
-    for gate in (g for g in plan.gates if g.scope == "project"):
-        deals = rows.accepted if gate.product is None else rows.by_product[gate.product]
-        missing = [d for d in deals if d.in_report and d.project_id not in inputs.projects]
-        if missing:
-            shown = ", ".join(d.deal_id for d in missing[:5]) + (" …" if len(missing) > 5 else "")
-            warnings.append(f"{len(missing)} deal{'s' if len(missing) != 1 else ''} of "
-                            f"`{gate.product or 'any product'}` name no project of the projects table, so the "
-                            f"gate `{gate.name}` ({'、'.join(gate.cite)}) cannot judge them: {shown}")
-    return warnings
 
 
 def undated_rows(rows: list[int]) -> list[str]:

@@ -52,7 +52,7 @@ def load_from_tables(plan: Plan, tables: dict[str, Table]) -> Inputs:
     if inputs.target_list is None:
         client_columns.update(plan.criteria_fields.get("client", {}))
     inputs.clients = _keyed(tables.get("clients"), "client_id", client_columns)
-    inputs.projects = _keyed(tables.get("projects"), "project_id", dict(plan.fields.get("project", {})))
+    inputs.projects = _projects(tables.get("projects"), dict(plan.fields.get("project", {})))
     inputs.indicators = _indicators(tables.get("indicators"), plan)
     inputs.audit = _audit(tables.get("audit"))
     inputs.audit_path = tables["audit"].path if "audit" in tables else None
@@ -93,6 +93,65 @@ def _keyed(table: Table | None, key: str, columns: dict[str, str]) -> dict[str, 
                              file=table.path, row=number, column=key)
         rows[value], first_row[value] = row, number
     return rows
+
+
+DEV_LOAN = {"exclusive": "exclusive", "独家": "exclusive", "partial": "partial", "部分": "partial",
+            "none": "none", "无": "none"}
+"""The bank's development loan to a housing project (art. 20), as the projects table may write it."""
+
+
+def _projects(table: Table | None, columns: dict[str, str]) -> dict[str, dict]:
+    """The projects by id, art. 20's columns made exact: `dev_loan` one of `DEV_LOAN`'s values,
+    `dev_loan_share` a fraction in (0, 1], `total_mortgages` and `our_mortgages` household counts.
+    A value the gate could only misread (a share of `40` meaning 4,000%) stops the evaluation at its row."""
+    projects = _keyed(table, "project_id", columns)
+    if table is None or "dev_loan" not in table.columns:
+        return projects
+    for number, row in table.numbered():
+        key = str(row.get("project_id") or "").strip()
+        if key:
+            _dev_loan_columns(projects[key], table, number)
+    return projects
+
+
+def _dev_loan_columns(row: dict, table: Table, number: int) -> None:
+    project = str(row.get("project_id")).strip()
+
+    def fail(code: str, column: str, message: str, help: str) -> TableError:
+        return TableError(code, f"project `{project}`: {message}", file=table.path, row=number, column=column, help=help)
+
+    raw = str(row.get("dev_loan") or "").strip()
+    kind = DEV_LOAN.get(raw.lower())
+    if kind is None:
+        raise fail("T212", "dev_loan", f"`dev_loan` is `{raw}`, not one of exclusive (独家), partial (部分), none (无)",
+                   "write `独家` where the bank alone lent to the developer, `部分` where it lent a share, "
+                   "`无` where it did not (art. 20)")
+    row["dev_loan"] = kind
+    share = _household_number(row, "dev_loan_share")
+    if share is not None and not 0 < share <= 1:
+        raise fail("T213", "dev_loan_share", f"`dev_loan_share` is `{str(row['dev_loan_share']).strip()}`, not a share "
+                   "between 0 and 100%", "write the bank's share of the development loan as `40%` or `0.4`")
+    if kind == "partial" and share is None:
+        raise fail("T213", "dev_loan_share", "a project with a partial development loan needs its `dev_loan_share`",
+                   "write the bank's share of the development loan as `40%` or `0.4` (art. 20)")
+    row["dev_loan_share"] = share
+    total = _household_number(row, "total_mortgages")
+    if kind != "none" and (total is None or total <= 0):
+        raise fail("T214", "total_mortgages", f"`total_mortgages` is `{str(row.get('total_mortgages') or '').strip()}`, "
+                   "not a number of households above 0", "art. 20 compares the bank's mortgage households with "
+                   "the project's total: write the project's 个人住房贷款总户数")
+    row["total_mortgages"] = total
+    ours = _household_number(row, "our_mortgages")
+    if ours is None and str(row.get("our_mortgages") or "").strip() or ours is not None and ours < 0:
+        raise fail("T215", "our_mortgages", f"`our_mortgages` is `{str(row['our_mortgages']).strip()}`, not a number of "
+                   "households", "write the bank's mortgage households from the loan system (本行按揭户数), "
+                   "or leave the cell empty to count the ledger's mortgages")
+    row["our_mortgages"] = ours
+
+
+def _household_number(row: dict, column: str) -> Decimal | None:
+    raw = row.get(column)
+    return None if raw is None or str(raw).strip() == "" else to_number(raw)
 
 
 def _indicators(table: Table | None, plan: Plan) -> dict[str, Decimal | None]:

@@ -138,6 +138,13 @@ class Plan:
         return [(index, cells.index(name)) for index, name in enumerate(self.attribution_fields) if name in cells]
 
     @property
+    def project_gated(self) -> set[str]:
+        """The products whose deals a `project` gate judges (art. 20): a deal of one of them that names a
+        project must find it in the projects table (R013)."""
+        gated = {gate.product for gate in self.gates if gate.scope == "project"}
+        return {product.name for product in self.product_list if None in gated or product.name in gated}
+
+    @property
     def product_list(self) -> list[ProductPlan]:
         seen, out = set(), []
         for product in self.products.values():

@@ -15,6 +15,7 @@ reason code (SPEC §7.1–7.2). Nothing is dropped silently.
 | R010 | rejected by audit |
 | R011 | points not computable |
 | R012 | points condition false (not eligible) |
+| R013 | a mortgage (a deal a `project` gate judges) naming a project the projects table lacks (art. 20) |
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ class _RowEngine:
         self.outlets = Converter(lambda name: {"name": name})  # the `outlet.*` row of an outlet
         self.splits: dict[tuple, tuple] = {}
         self.points = {product.name: _Points(product, self.fields) for product in plan.product_list}
+        self.project_gated = plan.project_gated
 
     def column(self, records: Sequence[Sequence], name: str):
         """The cells of a column, lazily; a column the ledger does not have reads as empty cells."""
@@ -175,7 +177,7 @@ class _RowEngine:
         spans, on_list = lookups.on_target_list.spans, lookups.on_target_list
         period_from, period_to, end = window.period_from, window.period_to, window.end
         report_from, report_to, annual = window.report_from, window.report_to, not window.monthly
-        splits, points_of = self.splits, self.points
+        splits, points_of, project_gated, projects = self.splits, self.points, self.project_gated, lookups.projects
         accept, by_product, names = outcome.accepted.append, outcome.by_product, self.fields
         add_outlet = outcome.tally.add_outlet
         reported_rows = 0
@@ -229,6 +231,10 @@ class _RowEngine:
                 product=product_row, outlet=outlet_row))
             if problem:
                 self.reject(*problem, row_number, deal_id, day, reported)
+                continue
+            if project_id and product.name in project_gated and project_id not in projects:
+                self.reject("R013", f"project `{project_id}` is not in the projects table, so art. 20's mortgage "
+                            "share cannot be judged", row_number, deal_id, day, reported)
                 continue
             deal = new_deal((row_number, deal_id, day, product, quantity, client_id, project_id, outlet, names, cells,
                              client, project, product_row, outlet_row, points, fractions, reported))

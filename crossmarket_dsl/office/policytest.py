@@ -16,6 +16,8 @@ A test may also give `month`, `period` (inside the rules' effective period), `cl
 `audit`, and expect `rewards`, `products`,
 `rejected` (`[{deal_id, code}]`), `outlets` (`[{outlet, <label>: amount}]`) and `deals`
 (`{rows, accepted, rejected}`). Expected rows match any actual row that has the values they give.
+`expect: {error: "…"}` states that the tables cannot be used: the evaluation stops with an error whose
+message contains that text (a projects table with a `dev_loan_share` of `40`, say).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from ..reports.render import to_json
 from ..semantics.values import to_date
 
 TEST_KEYS = {"name", "cite", "month", "expect", "period", *TABLE_ROLES}
-EXPECT_KEYS = {"departments", "rewards", "gates", "products", "rejected", "outlets", "deals"}
+EXPECT_KEYS = {"departments", "rewards", "gates", "products", "rejected", "outlets", "deals", "error"}
 
 
 class PolicyTestError(UserError):
@@ -121,12 +123,19 @@ def run_test(path: Path, compiled: Compiled, number: int, test) -> Outcome:
     if unknown:
         raise PolicyTestError("P110", f"{where}: unknown key `expect.{unknown[0]}` (known: {', '.join(sorted(EXPECT_KEYS))})")
     plan = build_plan(compiled.ir)
+    outcome = Outcome(name, str(test["cite"]) if test.get("cite") else None)
     try:
         inputs = load_from_tables(plan, _with_all_columns(plan, _tables(where, test)))
         result = evaluate(plan, inputs, _period(where, compiled.ir, test), _month(where, test))
     except TableError as exc:
-        raise PolicyTestError("P111", f"{where}: {exc.message}") from None
-    outcome = Outcome(name, str(test["cite"]) if test.get("cite") else None)
+        if "error" not in expect:
+            raise PolicyTestError("P111", f"{where}: {exc.message}") from None
+        if str(expect["error"]) not in exc.message:
+            outcome.failures = [f"error: expected one saying `{expect['error']}`, actual: {exc.message}"]
+        return outcome
+    if "error" in expect:
+        outcome.failures = [f"error: expected one saying `{expect['error']}`, but the tables were used"]
+        return outcome
     outcome.failures = compare(where, expect, result)
     return outcome
 

@@ -9,7 +9,7 @@ from ..engine.deals import Deal
 from ..engine.evaluate import Result
 from ..engine.gates import GateOutcome
 from ..engine.reasons import bad_date
-from ..semantics.expr import Env
+from ..semantics.expr import Env, compile_expr, households
 from ..semantics.values import to_date, to_text
 from .exprtext import expr_text, value_text
 from .render import cite_text, points_text
@@ -125,6 +125,7 @@ def _gate_lines(session, outcome: GateOutcome, constants) -> list[str]:
         verdict = {True: "holds", False: "fails", None: "fails (a value is missing)"}[result.holds]
         lines.append(f"     require {expr_text(clause.require_tree)}")
         lines.append(f"       {expr_text(clause.require_tree, outcome.env, constants)}: {verdict}")
+        lines += _households_lines(clause.require_tree, outcome, constants)
     if outcome.passed:
         lines.append("     passed: factor 1")
     else:
@@ -132,6 +133,22 @@ def _gate_lines(session, outcome: GateOutcome, constants) -> list[str]:
         scope = f" ({outcome.key}'s share only)" if gate.scope == "department" else ""
         lines.append(f"     failed: {how}, factor {value_text(outcome.factor)}{scope}")
     return lines
+
+
+HOUSEHOLD_SOURCES = {"our_mortgages": "本行按揭户数 `our_mortgages` of the projects table (the loan system)",
+                     "ledger": "the quantities of the project's accepted mortgages in the ledger (no `our_mortgages`)"}
+
+
+def _households_lines(require: dict, outcome: GateOutcome, constants) -> list[str]:
+    """Art. 20 in figures: the households compared, where the count comes from, and the threshold."""
+    args = require.get("args") or []
+    if require.get("op") not in (">=", ">") or args[0].get("call") != "households":
+        return []
+    count, source = households(outcome.env)
+    threshold = compile_expr(args[1], constants)(outcome.env)
+    return [f"       households {value_text(count)}, from {HOUSEHOLD_SOURCES[source]}",
+            f"       threshold {expr_text(args[1])} = {value_text(threshold) if threshold is not None else 'unknown'}"
+            " households"]
 
 
 def _percent(value: Decimal) -> str:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, Callable
 
 from .operations import truth
+from .values import to_number
 from .vocabulary import FUNCTIONS, OPERATORS, call_problem
 
 Fn = Callable[["Env"], Any]
@@ -109,6 +111,16 @@ def _member_values(group: list, name: str) -> list:
     return list(type(group[0]).values(group, name)) if group else []
 
 
+def households(env: Env) -> tuple[Decimal | None, str]:
+    """A housing project's mortgage households (art. 20) and where the figure comes from: the projects
+    table's `our_mortgages` (本行按揭户数, from the loan system) when it gives one, else the quantities of
+    the group's accepted mortgages — households, not ledger rows."""
+    given = env.project.get("our_mortgages")
+    if given is not None and given != "":
+        return to_number(given), "our_mortgages"
+    return FUNCTIONS["households"].apply(_member_values(env.group, "quantity")), "ledger"
+
+
 def _call(name: str, arg_trees: list[dict], constants) -> Fn:
     problem = call_problem(name, len(arg_trees))
     if problem is not None:
@@ -118,6 +130,8 @@ def _call(name: str, arg_trees: list[dict], constants) -> Fn:
     apply = function.apply
     if not function.aggregate:
         return lambda env: apply(*(arg(env) for arg in args))
+    if name == "households":
+        return lambda env: households(env)[0]
     if not args:  # `count()`: the group itself
         return lambda env: apply(env.group)
     (inner,) = args

@@ -100,6 +100,7 @@ class Function:
     usage: str  # how it is called, for help lines
     apply: Callable  # a function: on its arguments' values; an aggregate: on the list of values, one a deal
     aggregate: bool = False  # over the deals of a gate's group: only in a gate's `when` and `require`
+    gate_scope: str | None = None  # only in gates on this scope (`households()`: a housing project's)
     operand: str = NUMBER  # what each argument must be
     result: str = NUMBER
 
@@ -126,6 +127,10 @@ FUNCTIONS: dict[str, Function] = {f.name: f for f in (
     Function("average", 1, 1, "`average(deal.amount)`", do.average, aggregate=True),
     Function("minimum", 1, 1, "`minimum(deal.amount)`", do.minimum, aggregate=True),
     Function("maximum", 1, 1, "`maximum(deal.amount)`", do.maximum, aggregate=True),
+    # art. 20: the project's `our_mortgages` when the projects table gives it (`expr.households`), else this
+    Function("households", 0, 0, "`households()` is a housing project's mortgage households (art. 20): the "
+             "projects table's `our_mortgages`, else the quantities of the project's mortgages in the ledger",
+             do.total, aggregate=True, gate_scope="project"),
 )}
 
 

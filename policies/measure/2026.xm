@@ -61,11 +61,12 @@ split {
   cite "第十九条"
 }
 
-# 第二十条: housing projects whose mortgages fall short of the bank's share score nothing on them.
+# 第二十条: housing projects whose mortgage households (户数, not ledger rows) fall short of the bank's share
+# score nothing on their mortgages.
 gate 住房按揭最低户数 on project for 个人住房贷款 {
   cite "第二十条"
-  when project.dev_loan == "exclusive" require count() >= mortgage_exclusive * project.total_mortgages
-  when project.dev_loan == "partial" require count() >= project.dev_loan_share * project.total_mortgages
+  when project.dev_loan == "exclusive" require households() >= mortgage_exclusive * project.total_mortgages
+  when project.dev_loan == "partial" require households() >= project.dev_loan_share * project.total_mortgages
   otherwise zero
 }
 

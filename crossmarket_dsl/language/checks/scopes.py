@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...semantics.vocabulary import is_aggregate
+from ...semantics.vocabulary import FUNCTIONS, is_aggregate
 from .. import ast
 from ..diagnostics import Diagnostic
 from .context import CheckContext, head, listing
@@ -35,6 +35,10 @@ def _aggregate_problem(place: Place, node: ast.Call, outer: str | None) -> Itera
     elif outer is not None:
         yield Diagnostic("E503", f"aggregate `{node.function}` inside another aggregate `{outer}`", span,
                          help="an aggregate looks at each deal of the group: write `deal.*` fields inside it")
+    elif FUNCTIONS[node.function].gate_scope not in (None, place.gate_scope):
+        yield Diagnostic("E504", f"`{node.function}()` is not available in {place.role}", span,
+                         help=f"{FUNCTIONS[node.function].usage}: use it in a gate "
+                              f"`on {FUNCTIONS[node.function].gate_scope}`")
 
 
 def _field_problem(place: Place, node: ast.Field, aggregate: str | None) -> Iterator[Diagnostic]:
