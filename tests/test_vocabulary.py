@@ -63,5 +63,5 @@ def test_a_call_the_vocabulary_refuses_is_not_folded_and_not_compiled(call):
 
 def test_aggregates_are_the_functions_over_a_group():
     assert {name for name, f in FUNCTIONS.items() if f.aggregate} == {"count", "sum", "average", "minimum",
-                                                                       "maximum"}
+                                                                       "maximum", "households"}
     assert evaluate_constant({"call": "count", "args": []}, {}) == 0

@@ -37,8 +37,8 @@ def _aggregate_problem(place: Place, node: ast.Call, outer: str | None) -> Itera
                          help="an aggregate looks at each deal of the group: write `deal.*` fields inside it")
     elif FUNCTIONS[node.function].gate_scope not in (None, place.gate_scope):
         yield Diagnostic("E504", f"`{node.function}()` is not available in {place.role}", span,
-                         help=f"{FUNCTIONS[node.function].usage}: use it in a gate "
-                              f"`on {FUNCTIONS[node.function].gate_scope}`")
+                         help=f"use it in a gate `on {FUNCTIONS[node.function].gate_scope}`; "
+                              f"{FUNCTIONS[node.function].usage}")
 
 
 def _field_problem(place: Place, node: ast.Field, aggregate: str | None) -> Iterator[Diagnostic]:
