@@ -250,7 +250,6 @@ def test_a_day_that_does_not_exist_is_rejected_in_its_month_and_undated_rows_are
         1 for r in yearly["rejected"] if r["code"] == "R003")
 
 
-<<<<<<< HEAD
 def test_explain_says_what_is_wrong_with_a_date(workspace):
     text = run("explain", str(workspace), "--month", "2026-02", "--deal", "PJ2026-00082").output
     assert "does not exist: 2026-02 has 28 days" in text and "2026年2月只有 28 天" in text
@@ -275,10 +274,7 @@ def test_a_rejection_names_the_condition_with_its_values_and_line_and_the_name_m
     assert re.search(r"rule: deal\.activated .*panjin\.xm:\d+", text), text
 
 
-def test_mortgages_a_project_gate_cannot_judge_are_a_warning(workspace):
-=======
 def test_a_mortgage_naming_an_unknown_project_is_rejected_and_one_with_none_is_not_gated(workspace):
->>>>>>> 268553d (Art. 20 counts households: our_mortgages from the loan system, else the ledger's quantities; dev_loan in Chinese or English, the share a fraction, a missing total a table error at its row; a mortgage naming an unknown project is rejected (R013); explain shows households, source and threshold)
     lines = (workspace / "deals.csv").read_text(encoding="utf-8-sig").splitlines()
     header = lines[0].split(",")
     mortgage = next(line for line in lines[1:] if line.split(",")[header.index("product")] in ("个人住房贷款", "MORTGAGE")

@@ -112,6 +112,8 @@ CODES = _catalogue(
     Code("E409", "the schema cannot be read", None, "`--schema broken.json`", "give head office's schema file"),
     Code("E410", "a spot-check seed in a branch's rules", "第二十一条", '`audit { spot_check 10%  seed "盘锦-2026" }`',
          "remove `seed`: 内控合规部 commits its own secret with `crossmarket audit commit`"),
+    Code("E411", "no audit block", "第二十一条", "a rules file without `audit { spot_check 10% }`",
+         "declare the monthly spot-check rate, at least head office's minimum"),
     # ---- E5xx other semantic rules ----
     Code("E501", "target criteria for a department that is not corporate", "第九条", "`targets for 个人金融部 { … }`",
          "target clients belong to 公司业务部, 机构业务部 or 房地产信贷部"),
@@ -158,7 +160,7 @@ CODES = _catalogue(
     Code("R009", "declared shares invalid", "第十九条", "`电子银行部:60;信用卡中心:30`", "make the declared shares add up to 100"),
     Code("R010", "rejected by audit", "第二十一条", "internal control's verdict `rejected`",
          "the audit note says why; a corrected deal is entered anew"),
-    Code("R011", "points not computable", None, "a points expression dividing by an empty `amount` cell",
+    Code("R011", "points not computable, or negative", None, "a points expression dividing by an empty `amount` cell",
          "fill in the cells the points expression reads"),
     Code("R012", "points condition false", None, "`points 1 per unit when deal.activated` on a card not activated",
          "only deals meeting the product's condition earn points"),

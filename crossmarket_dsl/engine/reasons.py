@@ -130,6 +130,16 @@ def not_computable(product: str, values: str) -> Reason:
             f"无法计算“{product}”的积分：所需的值缺失或不是数字（{values}）")
 
 
+def negative(product: str, value, values: str) -> Reason:
+    return (f"the points of `{product}` for this deal are {value}, below zero ({values})",
+            f"“{product}”的积分为 {value}，小于零（{values}）：交易不扣减部门积分")
+
+
+def unknown_project(project_id: str) -> Reason:
+    return (f"project `{project_id}` is not in the projects table, so art. 20's mortgage share cannot be judged",
+            f"楼盘“{project_id}”不在楼盘表中，无法按第二十条判断按揭户数")
+
+
 def too_large(product: str, value) -> Reason:
     return (f"the points of `{product}` for this deal are too large to count ({value})",
             f"“{product}”的积分过大，无法计入（{value}）")

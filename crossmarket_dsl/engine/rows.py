@@ -13,7 +13,7 @@ reason code (SPEC §7.1–7.2). Nothing is dropped silently.
 | R008 | unknown participant, the host named as participant, or a participant named twice |
 | R009 | declared shares invalid |
 | R010 | rejected by audit |
-| R011 | points not computable |
+| R011 | points not computable, or negative |
 | R012 | points condition false (not eligible) |
 | R013 | a mortgage (a deal a `project` gate judges) naming a project the projects table lacks (art. 20) |
 """
@@ -233,8 +233,7 @@ class _RowEngine:
                 self.reject(*problem, row_number, deal_id, day, reported)
                 continue
             if project_id and product.name in project_gated and project_id not in projects:
-                self.reject("R013", f"project `{project_id}` is not in the projects table, so art. 20's mortgage "
-                            "share cannot be judged", row_number, deal_id, day, reported)
+                self.reject("R013", reasons.unknown_project(project_id), row_number, deal_id, day, reported)
                 continue
             deal = new_deal((row_number, deal_id, day, product, quantity, client_id, project_id, outlet, names, cells,
                              client, project, product_row, outlet_row, points, fractions, reported))
@@ -361,6 +360,8 @@ def _scaled(product: ProductPlan, value: Decimal | None, env: Env):
     if value is None:
         return None, ("R011", reasons.not_computable(product.name, reasons.values_read(product.points_tree, env)))
     quantity = env.deal["quantity"]
+    if value < 0:  # a sale earns points (art. 19): a negative figure would take them from the departments
+        return None, ("R011", reasons.negative(product.name, value, reasons.values_read(product.points_tree, env)))
     try:
         return (value * quantity if product.per_unit else value).quantize(SCALE), None
     except InvalidOperation:  # more than 16 digits before the point: not a number of points

@@ -9,10 +9,11 @@ Lowering never fails: names it cannot resolve are kept for the checks to report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ..semantics.expr import evaluate_constant
-from ..semantics.vocabulary import call_problem
+from ..semantics.vocabulary import call_problem, is_aggregate
 from . import ast
 from .source import Span
 
@@ -94,6 +95,15 @@ class Lowerer:
         if any(isinstance(n, ast.Call) and call_problem(n.function, len(n.args)) for n in ast.walk(node)):
             return None
         return evaluate_constant(tree, self.constants)
+
+    def folded(self, node: ast.Expr, tree: dict):
+        """The value of an expression that reads no table (`10`, `-10`, `基础分 * 2`), so that head office's
+        schema can bound it; None when it reads a field or a group, or cannot be evaluated."""
+        if any(isinstance(n, ast.Field) or isinstance(n, ast.Call) and (is_aggregate(n.function) or call_problem(
+                n.function, len(n.args))) for n in ast.walk(node)):
+            return None
+        value = evaluate_constant(tree, self.constants)
+        return value if isinstance(value, Decimal) else None
 
     @staticmethod
     def cites(node: ast.Node) -> list[str]:
@@ -195,16 +205,20 @@ class Lowerer:
             self.at(f"{pointer}/code", decl.name)  # the catalogue's code, found by this name
             entry = by_name.get(decl.name.text, {})
             product = {"name": decl.name.text, "code": entry.get("code"), "host": entry.get("host"),
-                       "unit": entry.get("unit"), "points": None, "target": None,
+                       "unit": entry.get("unit"), "points": None, "target": None, "target_value": None,
                        "cite": self.cites(decl) or entry.get("cite", [])}
             for item in decl.items:
                 if isinstance(item, ast.Points):
                     self.at(f"{pointer}/points", item)
                     product["points"] = {
                         "expr": self.expr(item.expr, f"{pointer}/points/expr"), "per": item.per,
-                        "when": self.expr(item.when, f"{pointer}/points/when") if item.when else None}
+                        "when": self.expr(item.when, f"{pointer}/points/when") if item.when else None,
+                        "value": None}
+                    product["points"]["value"] = self.folded(item.expr, product["points"]["expr"])
                 elif isinstance(item, ast.Setting) and item.key == "target":
                     product["target"] = self.expr(item.values[0], f"{pointer}/target")
+                    product["target_value"] = self.folded(item.values[0], product["target"])
+                    self.at(f"{pointer}/target_value", item)
             out.append(product)
         return out
 
