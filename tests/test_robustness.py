@@ -181,3 +181,51 @@ def test_a_sheet_holds_what_excel_holds_and_says_where_the_rest_are(confined, ca
     sheet = openpyxl.load_workbook(confined / "out" / "statement.xlsx")["交易明细"]
     assert sheet.max_row == 30 and "deals.csv" in sheet.cell(30, 1).value
     assert len((confined / "out" / "deals.csv").read_text(encoding="utf-8-sig").splitlines()) > 400
+
+
+# ---- the register: a damaged record is named, never a crash ----
+
+DAMAGE = {
+    "binary branch": ("UPDATE filings SET branch = X'ff00fe' WHERE id = 1", 1),
+    "binary file name": ("UPDATE filings SET file = zeroblob(3) WHERE id = 2", 2),
+    "broken diagnostics": ("UPDATE filings SET diagnostics = '{broken' WHERE id = 1", 1),
+    "diagnostics of another shape": ("UPDATE filings SET diagnostics = '[]' WHERE id = 2", 2),
+    "broken ir": ("UPDATE filings SET ir = '{broken' WHERE id = 2", 2),
+    "binary hash": ("UPDATE filings SET hash = X'00' WHERE id = 2", 2),
+}
+
+
+@pytest.fixture
+def two_filings(tmp_path, capsys) -> Path:
+    rules = (ROOT / "policies" / "branches" / "panjin.xm").read_text(encoding="utf-8")
+    (tmp_path / "a.xm").write_text(rules, encoding="utf-8")
+    (tmp_path / "b.xm").write_text(rules.replace("pool 200万", "pool 300万"), encoding="utf-8")
+    register = tmp_path / "register.sqlite"
+    for name in ("a.xm", "b.xm"):
+        status, output = crossmarket(capsys, "register", "file", tmp_path / name, "--by", "张三", "--register", register)
+        assert status == 0, output
+    return register
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_record_is_named_by_every_command(two_filings, capsys, damage):
+    import sqlite3
+    statement, record = DAMAGE[damage]
+    with sqlite3.connect(two_filings) as connection:
+        connection.execute(statement)
+    status, output = crossmarket(capsys, "register", "verify", "--register", two_filings)
+    assert status == 1 and f"record {record} " in output and "internal error" not in output
+    for command in (["list"], ["show", str(record)], ["diff", "1", "2"]):
+        status, output = crossmarket(capsys, "register", *command, "--register", two_filings)
+        assert status == 1 and f"error[F114]: record {record} of" in output, (command, output)
+        assert "\\x" not in output and "internal error" not in output
+
+
+def test_a_column_added_by_hand_is_named_and_changes_nothing_else(two_filings, capsys):
+    import sqlite3
+    with sqlite3.connect(two_filings) as connection:
+        connection.execute("ALTER TABLE filings ADD COLUMN extra BLOB")
+    status, output = crossmarket(capsys, "register", "verify", "--register", two_filings)
+    assert status == 1 and "`extra`" in output
+    status, output = crossmarket(capsys, "register", "list", "--register", two_filings)
+    assert status == 0 and output.count("张三") == 2

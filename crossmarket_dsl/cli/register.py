@@ -207,7 +207,7 @@ def verify_command(trust_path, register_path):
     with opened(register_path) as register:
         count, problems = register.verify()
         head_id, head_hash = register.head()
-        filings = register.records()
+        filings = register.intact()
     with records_at(register_path) as records:
         signed = records.all()
         if signed and trusted is None:

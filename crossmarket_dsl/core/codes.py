@@ -362,6 +362,8 @@ CODES = _catalogue(
     Code("F112", "a filing whose file did not compile has no IR", None, "`register show 3 ir` of a rejected filing",
          "`register show N` shows why it was rejected"),
     Code("F113", "no such record", None, "`register show 99`", "`register list` shows the records"),
+    Code("F114", "a damaged record of the register", "第二十四条", "a field edited by hand into binary data or broken JSON",
+         "restore the register from a backup; `register verify` names every damaged record"),
     # ---- K… keys and signed records ----
     Code("K101", "a key file that cannot be read", "第二十四条", "`--key notes.txt`",
          "make one with `crossmarket keys new --office NAME --key FILE`"),

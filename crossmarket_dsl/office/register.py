@@ -149,10 +149,11 @@ class Register:
     def file(self, draft: Filing) -> tuple[Filing, bool]:
         """Append a filing; `(record, True)`, or `(earlier record, False)` when this branch filed this text before."""
         with self._errors(), self._transaction():
-            earlier = self._one("SELECT * FROM filings WHERE sha256 = ? AND branch IS ? ORDER BY id LIMIT 1",
-                                (draft.sha256, draft.branch))
-            if earlier is not None:
-                return earlier, False
+            earlier = self._read("WHERE sha256 = ? AND branch IS ?", (draft.sha256, draft.branch))
+            if earlier and isinstance(earlier[0], DamagedRecord):
+                raise earlier[0]
+            if earlier:
+                return earlier[0], False
             head_id, head_hash = self._head()
             record = Filing(**{**asdict(draft), "id": head_id + 1, "prev_hash": head_hash, "hash": ""})
             record = Filing(**{**asdict(record), "hash": chain_hash(record)})
@@ -164,15 +165,30 @@ class Register:
         return record, True
 
     def records(self, branch: str | None = None, status: str | None = None) -> list[Filing]:
-        with self._errors():
-            rows = self.connection.execute(
-                "SELECT * FROM filings WHERE (? IS NULL OR branch = ?) AND (? IS NULL OR status = ?) ORDER BY id",
-                (branch, branch, status, status)).fetchall()
-        return [Filing(**dict(row)) for row in rows]
+        """The records, oldest first; a damaged one is a `DamagedRecord` error naming it."""
+        read = self._read("WHERE (? IS NULL OR branch = ?) AND (? IS NULL OR status = ?)", (branch, branch, status, status))
+        for record in read:
+            if isinstance(record, DamagedRecord):
+                raise record
+        return read
+
+    def intact(self) -> list[Filing]:
+        """The records that can be read at all (`verify` names the others)."""
+        return [record for record in self._read() if isinstance(record, Filing)]
 
     def get(self, record_id: int) -> Filing | None:
+        found = self._read("WHERE id = ?", (record_id,))
+        if found and isinstance(found[0], DamagedRecord):
+            raise found[0]
+        return found[0] if found else None
+
+    def _read(self, where: str = "", parameters: tuple = ()) -> list[Filing | DamagedRecord]:
+        """Every record as a `Filing`, or as the `DamagedRecord` error saying what is wrong with it. Only the
+        columns crossmarket made are read: a column added by hand changes nothing (`verify` names it)."""
         with self._errors():
-            return self._one("SELECT * FROM filings WHERE id = ?", (record_id,))
+            rows = self.connection.execute(f"SELECT {', '.join(FIELDS)} FROM filings {where} ORDER BY id",
+                                           parameters).fetchall()
+        return [_filing(self.path, tuple(row)) for row in rows]
 
     def head(self) -> tuple[int, str]:
         """The last record's id and hash, as the register itself remembers them."""
@@ -181,10 +197,14 @@ class Register:
 
     def verify(self) -> tuple[int, list[str]]:
         """The number of records and every problem of the chain, each naming the record concerned."""
-        records = self.records()
+        records = self._read()
         head_id, head_hash = self.head()
-        problems, previous = [], None
+        problems, previous = self._extra_columns(), None
         for record in records:
+            if isinstance(record, DamagedRecord):
+                problems.append(record.message)
+                previous = record.link  # the next record's link is still checked against what is left of it
+                continue
             if record.id > head_id:
                 problems.append(f"record {record.id} was added outside crossmarket: "
                                 f"the register's last filing is record {head_id}")
@@ -193,13 +213,20 @@ class Register:
             previous = record
         return len(records), problems + _head_problems(previous, head_id, head_hash)
 
-    def _one(self, sql: str, parameters: tuple) -> Filing | None:
-        row = self.connection.execute(sql, parameters).fetchone()
-        return Filing(**dict(row)) if row is not None else None
+    def _extra_columns(self) -> list[str]:
+        with self._errors():
+            columns = [row[1] for row in self.connection.execute("PRAGMA table_info(filings)")]
+        extra = [name for name in columns if name not in FIELDS]
+        return [f"the filings have a column crossmarket did not make: {', '.join(f'`{name}`' for name in extra)}"] \
+            if extra else []
 
     def _head(self) -> tuple[int, str]:
         meta = dict(self.connection.execute("SELECT key, value FROM meta WHERE key IN ('head_id', 'head_hash')"))
-        return int(meta["head_id"]), meta["head_hash"]
+        head_id, head_hash = meta.get("head_id"), meta.get("head_hash")
+        if not (isinstance(head_id, str) and head_id.isdigit() and isinstance(head_hash, str)):
+            raise RegisterError("F114", f"`{self.path}` is damaged: the register's record of its last filing is "
+                                        f"{_kind(head_id)}", file_level=False, help=RESTORE_HELP)
+        return int(head_id), head_hash
 
     @contextmanager
     def _transaction(self):
@@ -228,6 +255,74 @@ class Register:
             raise _unusable(self.path, exc) from None
 
 
+FIELDS = tuple(name for name in Filing.__dataclass_fields__)
+_OPTIONAL = {"branch", "rules_name", "measure_name", "measure_version", "schema_name", "ir"}
+RESTORE_HELP = "restore the register from a backup; `crossmarket register verify` names every damaged record"
+
+
+class DamagedRecord(RegisterError):
+    """A record whose fields are not what crossmarket wrote: binary data, a number where text belongs, JSON
+    that does not parse. `link` keeps its number and hash, when they can be read, for the next record's link."""
+
+    def __init__(self, path: Path, record_id: object, problem: str, link: object = None):
+        name = f"record {record_id}" if type(record_id) is int else f"a record numbered {_kind(record_id)}"
+        super().__init__("F114", f"{name} of `{path}` is damaged: {problem}", help=RESTORE_HELP, file_level=False)
+        self.link = link
+
+
+@dataclass(frozen=True)
+class _Link:
+    id: int
+    hash: str
+
+
+def _filing(path: Path, row: tuple) -> Filing | DamagedRecord:
+    """A row as a `Filing`, or the `DamagedRecord` saying which field is not what crossmarket wrote."""
+    values = dict(zip(FIELDS, row))
+    record_id = values["id"]
+    link = _Link(record_id, values["hash"] if isinstance(values["hash"], str) else "") \
+        if type(record_id) is int else None
+    if type(record_id) is not int:
+        return DamagedRecord(path, record_id, "its number is not a whole number", link)
+    for name, value in values.items():
+        if name != "id" and not isinstance(value, str) and not (value is None and name in _OPTIONAL):
+            return DamagedRecord(path, record_id, f"its `{name}` is {_kind(value)}, not text", link)
+    for name, check in (("diagnostics", _diagnostics_json), ("ir", _ir_json)):
+        if values[name] is not None and not check(values[name]):
+            return DamagedRecord(path, record_id, f"its `{name}` is not the JSON crossmarket wrote", link)
+    return Filing(**values)
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _diagnostics_json(text: str) -> bool:
+    document = _json(text)
+    summary = document.get("summary") if isinstance(document, dict) else None
+    return isinstance(summary, dict) and all(type(summary.get(key)) is int for key in ("errors", "warnings")) \
+        and isinstance(document.get("diagnostics"), list)
+
+
+def _ir_json(text: str) -> bool:
+    document = _json(text)
+    return isinstance(document, dict) and isinstance(document.get("source_map"), dict)
+
+
+def _kind(value: object) -> str:
+    """What a damaged value is, in words; never its raw bytes."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bytes):
+        return f"binary data ({len(value)} bytes)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"`{str(value)[:40]}`"
+
+
 def _record_problems(record: Filing, previous: Filing | None) -> list[str]:
     """What is wrong with one record and its link to the record before it."""
     problems = []
@@ -249,7 +344,7 @@ def _head_problems(last: Filing | None, head_id: int, head_hash: str) -> list[st
     last_id = last.id if last else 0
     if head_id > last_id:
         return [f"{_records(last_id + 1, head_id)} missing: the register's last filing is record {head_id}"]
-    if last is not None and last.hash != head_hash and chain_hash(last) == last.hash:
+    if isinstance(last, Filing) and last.hash != head_hash and chain_hash(last) == last.hash:
         return [f"record {last_id} was changed: it is not the last filing the register remembers"]
     return []
 
