@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from crossmarket_dsl.cli import cli
+from crossmarket_dsl.engine.contract import REASONS, REASONS_ZH
 
 from .conftest import ROOT
 
@@ -290,3 +291,17 @@ def test_a_mortgage_naming_an_unknown_project_is_rejected_and_one_with_none_is_n
         [("未知楼盘按揭", "R013")]
     explained = run("explain", str(workspace), "--deal", "无楼盘按揭").output
     assert "住房按揭最低户数" not in explained and "1. validation: accepted" in explained
+
+
+def test_a_misspelt_outlet_is_a_warning_in_both_languages_with_the_outlet_meant(workspace):
+    text = (workspace / "deals.csv").read_text(encoding="utf-8-sig")
+    (workspace / "deals.csv").write_text(text.replace("兴隆台支行", "兴隆台之行"), encoding="utf-8")
+    document = json.loads(run("evaluate", str(workspace), "--format", "json").output)
+    assert any(w.startswith("outlet `兴隆台之行` is not declared") and w.endswith("did you mean `兴隆台支行`?")
+               for w in document["warnings"])
+    assert any(w.startswith("网点“兴隆台之行”未在实施细则中声明") and w.endswith("是否应为“兴隆台支行”？")
+               for w in document["warnings_zh"])
+
+
+def test_every_reason_code_has_its_chinese_words():
+    assert set(REASONS_ZH) == set(REASONS)

@@ -61,7 +61,8 @@ REASONS = {code: entry.meaning for code, entry in CODES.items() if code.startswi
 REASONS_ZH = {
     "R001": "交易编号重复或缺失", "R002": "日期错误或缺失", "R003": "不在考核期内", "R004": "产品未知或未配置",
     "R005": "数量错误", "R006": "客户不在目标客户名单", "R007": "没有参与部门", "R008": "参与部门有误",
-    "R009": "申报分配比例有误", "R010": "内控抽查驳回", "R011": "积分无法计算", "R012": "不符合计分条件",
+    "R009": "申报分配比例有误", "R010": "内控抽查驳回", "R011": "积分无法计算或为负", "R012": "不符合计分条件",
+    "R013": "按揭楼盘不在楼盘表",
 }
 """`REASONS` in Chinese, for the pages and sheets people read."""
 
@@ -73,6 +74,7 @@ class Rejection:
     code: str
     reason: str  # English, for tools
     text: str = ""  # the same in Chinese, for the people who fix the row (`reasons.py`)
+    rule: str | None = None  # the rules' expression that failed on the row (R011, R012), as an IR pointer
 
 
 @dataclass

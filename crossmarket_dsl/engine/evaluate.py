@@ -19,6 +19,7 @@ from .deals import Deal
 from .gates import GateOutcome, apply_gates
 from .inputs import Inputs, target_test
 from .plan import Plan, ProductPlan
+from .reasons import Reason, nearest
 from .reward import allocate
 from .rows import process_rows
 from .totals import Totals, add_up, add_up_deals
@@ -59,7 +60,8 @@ class Result:
     outlets: dict[str, dict[str, Decimal]]
     reward_note: str | None = None
     all_deals: list[Deal] = field(default_factory=list, repr=False)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # English, for tools
+    warnings_zh: list[str] = field(default_factory=list)  # the same in Chinese, for people
 
     @property
     def provisional(self) -> bool:
@@ -115,28 +117,38 @@ def _evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str 
     totals = add_up(plan, outcome.tally, touched, reported)
     result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, totals.departments, None,
                     product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted)
-    result.warnings = undeclared_outlets(plan, totals.outlet_deals) + undated_rows(outcome.undated)
+    warnings = undeclared_outlets(plan, totals.outlet_deals) + undated_rows(outcome.undated)
+    result.warnings, result.warnings_zh = [en for en, _ in warnings], [zh for _, zh in warnings]
     _reward(result)
     return result
 
 
-def undated_rows(rows: list[int]) -> list[str]:
+def undated_rows(rows: list[int]) -> list[Reason]:
     if not rows:
         return []
     shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
-    return [f"{len(rows)} row{'s' if len(rows) != 1 else ''} of the ledger ha{'ve' if len(rows) != 1 else 's'} "
-            f"no usable date and belong{'' if len(rows) != 1 else 's'} to no month (rows {shown}); "
-            "the year-end evaluation rejects them as R002"]
+    return [(f"{len(rows)} row{'s' if len(rows) != 1 else ''} of the ledger ha{'ve' if len(rows) != 1 else 's'} "
+             f"no usable date and belong{'' if len(rows) != 1 else 's'} to no month (rows {shown}); "
+             "the year-end evaluation rejects them as R002",
+             f"台账有 {len(rows)} 行没有可用的日期，不属于任何月份（第 {shown} 行）；年度评价将其剔除（R002）")]
 
 
-def undeclared_outlets(plan: Plan, outlet_deals: dict[str, int]) -> list[str]:
-    """Deals credited to an outlet the rules do not declare (art. 10, 17): counted, but worth a look."""
+def undeclared_outlets(plan: Plan, outlet_deals: dict[str, int]) -> list[Reason]:
+    """Deals credited to an outlet the rules do not declare (art. 10, 17): counted, but worth a look; a
+    name close to a declared one is most likely a typo of it."""
     declared = set(plan.outlets)
     if not declared:
         return []
-    return [f"outlet `{name}` is not declared in the rules ({count} deal{'s' if count != 1 else ''}); "
-            "its income and deposits are listed under its own name"
-            for name, count in outlet_deals.items() if name not in declared]
+    warnings = []
+    for name, count in outlet_deals.items():
+        if name not in declared:
+            close = nearest(name, plan.outlets)
+            warnings.append((f"outlet `{name}` is not declared in the rules ({count} deal{'s' if count != 1 else ''}); "
+                             "its income and deposits are listed under its own name"
+                             + (f"; did you mean `{close}`?" if close else ""),
+                             f"网点“{name}”未在实施细则中声明（{count} 笔交易），其收入和存款按原名称单列"
+                             + (f"；是否应为“{close}”？" if close else "")))
+    return warnings
 
 
 def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:

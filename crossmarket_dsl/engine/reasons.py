@@ -17,8 +17,9 @@ from typing import Iterable, Iterator
 from ..semantics.expr import Env
 from ..semantics.values import to_text, written_date
 
-Reason = tuple[str, str]
-"""(English, Chinese)."""
+Reason = tuple
+"""(English, Chinese), and for an expression of the rules that failed on the row its IR pointer
+(`/products/3/points/when`), which the source map turns into a line of the rules file."""
 
 def nearest(name: str, names: Iterable[str]) -> str | None:
     """The one name close enough to `name` to be what was meant (a typo, a character off)."""
@@ -118,16 +119,17 @@ def audit_rejected(note: str) -> Reason:
             "内控抽查驳回（第二十一条）" + (f"：{note}" if note else ""))
 
 
-def condition_false(product: str, eligible: bool | None, values: str) -> Reason:
+def condition_false(product: str, eligible: bool | None, values: str, rule: str) -> Reason:
     state = "empty" if eligible is None else "false"
     return (f"the condition of `{product}` is {state} for this deal ({values}): not eligible",
-            f"“{product}”的计分条件{'无法判断（有值为空）' if eligible is None else '不成立'}（{values}）：不符合计分条件")
+            f"“{product}”的计分条件{'无法判断（有值为空）' if eligible is None else '不成立'}（{values}）：不符合计分条件",
+            rule)
 
 
-def not_computable(product: str, values: str) -> Reason:
+def not_computable(product: str, values: str, rule: str) -> Reason:
     return (f"the points of `{product}` cannot be computed for this deal "
             f"(a value it needs is missing or not a number: {values})",
-            f"无法计算“{product}”的积分：所需的值缺失或不是数字（{values}）")
+            f"无法计算“{product}”的积分：所需的值缺失或不是数字（{values}）", rule)
 
 
 def negative(product: str, value, values: str) -> Reason:

@@ -20,7 +20,7 @@ from ..io.tables import write_book
 from ..io.workbook import Book, Column, Sheet
 from ..reports.outputs import REJECTED_COLUMNS, chart_data, deal_lines, rejected_lines
 from ..reports.render import points_text, to_json
-from ..reports.report_html import charts_section, page, table
+from ..reports.report_html import charts_section, page, table, warnings_html
 from ..semantics.values import to_text
 
 PROVISIONAL = ("本表为月度统计，数据为临时数据：年终门槛（第二十二条）未计入，奖励未分配，以考核期末评价结果为准。"
@@ -114,7 +114,7 @@ def _sections(statement: Statement) -> list[tuple[str, list[Column], list[dict]]
         ("积分公示", DEPARTMENT_COLUMNS, statement.departments()),
         ("交易明细", deal_columns, deals),
         ("未通过门槛", GATE_COLUMNS, document["gates"]),
-        ("剔除记录", REJECTED_COLUMNS, rejected_lines(document["rejected"])),
+        ("剔除记录", REJECTED_COLUMNS, rejected_lines(document["rejected"], statement.session)),
     ]
 
 
@@ -124,7 +124,7 @@ def statement_html(statement: Statement) -> str:
     heading = statement.heading()
     parts = [f"<h1>{escape(statement.title)}</h1>", f"<p class='window'>{escape(heading[0])}</p>",
              *(f"<p class='muted'>{escape(line)}</p>" for line in heading[1:-1]),
-             f"<p class='note'>{escape(PROVISIONAL)}</p>"]
+             f"<p class='note'>{escape(PROVISIONAL)}</p>", warnings_html(statement.result.warnings_zh)]
     departments = statement.result.department_points
     for index, (name, columns, rows) in enumerate(_sections(statement)):
         columns, rows = _shares_in_one_column(columns, rows, departments)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from ..engine.contract import REASONS, REASONS_ZH
 from ..engine.deals import Deal
@@ -38,16 +39,17 @@ def explain_deal(session, result: Result, deal_id: str) -> str | None:
 
 def _rule_at_fault(session, rejection) -> str:
     """For a condition or points expression that failed on the row: the expression and its source line."""
-    if rejection.code not in ("R011", "R012"):
-        return ""
-    row = next((row for number, row in session.inputs.deals.numbered() if number == rejection.row), {})
-    product = session.plan.products.get(to_text(row.get("product")) or "")
-    if product is None:
-        return ""
-    pointer, tree = (f"/products/{product.index}/points", product.points_tree)
-    if rejection.code == "R012" and product.when_tree is not None:
-        tree = product.when_tree
-    return f"  rule: {expr_text(tree)}  ({_where(session, pointer)})\n"
+    return f"  rule: {rule_at(session, rejection.rule)}\n" if rejection.rule else ""
+
+
+def rule_at(session, pointer: str) -> str:
+    """An expression of the rules by its IR pointer, as written, with the rules file and line it is on:
+    `deal.activated  (panjin.xm:57)` (the file's name only: the reader knows which rules they are)."""
+    node = session.compiled.ir
+    for key in pointer.strip("/").split("/"):
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    span = session.compiled.lowered.source_map.get(pointer)
+    return f"{expr_text(node)}  ({Path(span.file).name}:{span.line})" if span else expr_text(node)
 
 
 def _where(session, pointer: str) -> str:

@@ -15,6 +15,7 @@ from ..io.files import atomic_write_text, output_folder
 from ..io.jsonout import dumps
 from ..io.tables import write_book, write_csv
 from ..io.workbook import Book, Column, Sheet, title_lines
+from .explain import rule_at
 from .render import cite_text, number_text, points_text, to_json
 from .report_html import ChartData, charts_section, result_html
 
@@ -105,9 +106,16 @@ def _month_labels(months: list[str]) -> list[str]:
     return [f"{int(month[5:])}月" for month in months]
 
 
-def rejected_lines(rejected: list[dict]) -> list[dict]:
-    """The JSON's rejected rows with each code's meaning in Chinese (`R012 不符合计分条件`)."""
-    return [{**r, "code": f"{r['code']} {REASONS_ZH[r['code']]}"} for r in rejected]
+def with_rules(rejected: list[dict], session) -> list[dict]:
+    """The JSON's rejected rows, each failed expression of the rules named in the Chinese reason with its
+    source line (`……不符合计分条件；规则 deal.activated（panjin.xm:57:3）`)."""
+    return [{**r, "reason_zh": f"{r['reason_zh']}；规则 {rule_at(session, r['rule'])}"} if r.get("rule") else r
+            for r in rejected]
+
+
+def rejected_lines(rejected: list[dict], session) -> list[dict]:
+    """Rejected rows for a sheet or a page: each code with its meaning in Chinese (`R012 不符合计分条件`)."""
+    return [{**r, "code": f"{r['code']} {REASONS_ZH[r['code']]}"} for r in with_rules(rejected, session)]
 
 
 def period_text(result: Result) -> str:
@@ -150,11 +158,12 @@ def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
             Sheet("产品完成", PRODUCT_COLUMNS, [{**product, "counted": "是" if product["counted"] else "否"}
                                             for product in document["products"]]),
             Sheet("交易明细", deal_columns, deals, overflow=_OVERFLOW.format(what="交易", file="deals.csv")),
-            Sheet("剔除记录", REJECTED_COLUMNS, rejected_lines(rejected),
+            Sheet("剔除记录", REJECTED_COLUMNS, rejected_lines(rejected, session),
                   overflow=_OVERFLOW.format(what="剔除记录", file="rejected.csv")),
         ])),
         "report.html": lambda p: atomic_write_text(p, result_html(
-            document, charts_section(chart_data(result), "部门积分 Department points"))),
+            {**document, "rejected": with_rules(rejected, session)},
+            charts_section(chart_data(result), "部门积分 Department points"))),
     }
     paths = []
     for name, write in written.items():

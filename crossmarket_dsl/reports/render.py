@@ -70,8 +70,8 @@ def to_json(result: Result, rules: dict) -> dict:
         "gates": [{"gate": o.gate.name, "scope": o.gate.scope, "key": o.key, "passed": o.passed,
                    "factor": number_text(o.factor), "cite": cite_text(o.gate.cite)}
                   for o in result.gates if not o.passed],
-        "rejected": [{"row": r.row, "deal_id": r.deal_id, "code": r.code, "reason": r.reason, "reason_zh": r.text}
-                     for r in result.rejected],
+        "rejected": [{"row": r.row, "deal_id": r.deal_id, "code": r.code, "reason": r.reason, "reason_zh": r.text,
+                      **({"rule": r.rule} if r.rule else {})} for r in result.rejected],
         "outlets": [{"outlet": name, **{label: money_text(amount, unit, money_mode(result))
                                         for label, amount in amounts.items()}}
                     for name, amounts in result.outlets.items()],
@@ -79,6 +79,7 @@ def to_json(result: Result, rules: dict) -> dict:
                    "allocated": money_text(sum(rewards.values(), Decimal(0)), unit) if rewards else "0",
                    "note": result.reward_note},
         "warnings": result.warnings,
+        "warnings_zh": result.warnings_zh,
     }
 
 

@@ -78,6 +78,14 @@ def table(header: list[str], rows: list[list], numeric: set[int] = frozenset(), 
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def warnings_html(warnings: list[str]) -> str:
+    """What deserves a look before the figures are used (an undeclared outlet, undated rows), if anything."""
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{escape(warning)}</li>" for warning in warnings)
+    return f"<div class='note'><strong>请注意 Warnings</strong><ul>{items}</ul></div>"
+
+
 def result_html(document: dict, extra_sections: str = "") -> str:
     rules, period, deals = document["rules"], document["period"], document["deals"]
     title = f"{rules['name']}（{rules['branch']}）"
@@ -89,6 +97,7 @@ def result_html(document: dict, extra_sections: str = "") -> str:
         parts.append("<p class='note'>本表为月度临时数据：年终门槛（第二十二条）未计入，奖励未分配。"
                      "Figures are provisional until the year-end evaluation.</p>")
     parts.append(f"<p>交易 {deals['rows']} 笔：受理 {deals['accepted']}，剔除 {deals['rejected']}</p>")
+    parts.append(warnings_html(document["warnings_zh"]))
     parts.append("<h2>部门积分与奖励 Departments</h2>")
     parts.append(table(["部门", "积分", "奖励"],
                        [[d["department"], d["points"], d["reward"] or "—"] for d in document["departments"]],
