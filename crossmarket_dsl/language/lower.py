@@ -18,6 +18,7 @@ from . import ast
 from .source import Span
 
 IR_VERSION = "1"
+EXPRESSION_SLOTS = frozenset({"expr", "when", "require", "target"})  # the IR's keys whose values are expressions
 
 
 @dataclass
@@ -326,7 +327,7 @@ class Lowerer:
                 for article in node.get("cite") or []:
                     found.append({"article": article, "pointer": pointer or "/"})
                 for key, value in node.items():
-                    if key != "cite":
+                    if key != "cite" and key not in EXPRESSION_SLOTS:  # expression trees carry no citations
                         visit(value, f"{pointer}/{_escape(key)}")
             elif isinstance(node, list):
                 for i, value in enumerate(node):

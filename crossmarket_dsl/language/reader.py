@@ -19,6 +19,7 @@ from .literals import LiteralError, date_value, number_value, string_value
 from .source import SourceFile, Span
 from .tokens import literals, terminals
 
+BLANKS = " \t\f\r\n\u3000\ufeff"  # the grammar's `%ignore`d whitespace
 DEEPEST = 200  # expression levels the reader builds; deeper ones are left to the parser and its limit
 
 
@@ -28,46 +29,44 @@ class GiveUp(Exception):
 
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[re.Pattern, frozenset[str]]:
-    """One regular expression for every token, in the order Lark's basic lexer tries them (its priorities
-    first: fields before names, dates before numbers), and the keywords, which Lark's lexer tells from names
-    the same way: a name spelt as a keyword is the keyword."""
+    """One regular expression for the blanks before a token and the token, its alternatives in the order
+    Lark's basic lexer tries them (its priorities first: fields before names, dates before numbers), and the
+    keywords, which Lark's lexer tells from names the same way: a name spelt as a keyword is the keyword."""
     patterns = terminals()
     keywords, symbols = literals()
-    pattern = "|".join([
-        r"(?P<blank>[ \t\f\r\n\u3000\ufeff]+)",
+    alternatives = "|".join([
         *(f"(?P<{name}>{patterns[name]})" for name in ("COMMENT", "FIELD", "DATE", "NUMBER", "STRING", "NAME",
                                                        "COMPARE")),
         "(?P<symbol>" + "|".join(map(re.escape, sorted(symbols, key=len, reverse=True))) + ")",
     ])
-    return re.compile(pattern), keywords
+    return re.compile(f"[{BLANKS}]*(?:{alternatives})"), keywords
 
 
 def _tokens(text: str) -> list[tuple[str, str, int, int]]:
     """(kind, text, line, column) of every token; a keyword's kind is its own text, a symbol's too."""
     scanner, keywords = _lexicon()
     found = []
-    line, line_start, position = 1, 0, 0
+    line, line_start, counted, position = 1, 0, 0, 0
     for match in scanner.finditer(text):
-        start = match.start()
-        if start != position:
+        if match.start() != position:
             raise GiveUp  # a character no token takes
         position = match.end()
         kind = match.lastgroup
-        value = match.group()
-        if kind == "blank":
-            newlines = value.count("\n")
-            if newlines:
-                line += newlines
-                line_start = start + value.rindex("\n") + 1
-            continue
         if kind == "COMMENT":
             continue
-        if kind == "NAME" and value in keywords or kind == "symbol":
+        start = match.start(kind)
+        newlines = text.count("\n", counted, start)
+        if newlines:
+            line += newlines
+            line_start = text.rindex("\n", counted, start) + 1
+        counted = start
+        value = match.group(kind)
+        if kind == "symbol" or kind == "NAME" and value in keywords:
             kind = value
         found.append((kind, value, line, start - line_start + 1))
-    if position != len(text):
+    if text[position:].strip(BLANKS):
         raise GiveUp
-    found.append(("$END", "", line, len(text) - line_start + 1))
+    found.append(("$END", "", line, 0))  # never part of a span: taking it is giving up
     return found
 
 

@@ -34,11 +34,11 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from .diagnostics import Diagnostic, percent, plain_number
+from .lower import EXPRESSION_SLOTS
 from .resolve import PACKAGED_SCHEMAS, ir_schema_path
 from .source import Span
 
 DEFAULT_CODE = "E407"
-EXPRESSION_SLOTS = frozenset({"expr", "when", "require", "target"})  # keys whose values are expression trees
 MESSAGES = {
     "minimum": "`{name}` is {value}, below head office's minimum {limit}",
     "exclusiveMinimum": "`{name}` is {value}, it must be more than {limit}",

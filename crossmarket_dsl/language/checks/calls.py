@@ -13,8 +13,7 @@ from .context import CheckContext, did_you_mean, head, listing
 
 
 def _calls(ctx: CheckContext) -> Iterator[ast.Call]:
-    for place in ctx.places:
-        yield from (node for node in ast.walk(place.expr) if isinstance(node, ast.Call))
+    return (node for node in ctx.nodes if type(node) is ast.Call)
 
 
 def unknown_functions(ctx: CheckContext) -> Iterator[Diagnostic]:

@@ -39,6 +39,11 @@ class CheckContext:
     def places(self) -> list[Place]:
         return [place for _, decl in self.declarations() for place in places_of(decl)]
 
+    @cached_property
+    def nodes(self) -> list[ast.Expr]:
+        """Every node of every expression, walked once for all the checks that look at nodes one by one."""
+        return [node for place in self.places for node in ast.walk(place.expr)]
+
     def span_of(self, pointer: str) -> Span | None:
         """The source span of an IR node, or of its nearest ancestor that has one."""
         while pointer:

@@ -13,12 +13,11 @@ from .context import CheckContext, did_you_mean, listing, settings
 def unknown_names(ctx: CheckContext) -> Iterator[Diagnostic]:
     """E201: names of values that nothing declares."""
     values = ctx.symbols.values
-    for place in ctx.places:
-        for node in ast.walk(place.expr):
-            if isinstance(node, ast.Name) and node.name not in values:
-                yield Diagnostic("E201", f"unknown name `{node.name}`", node.span,
-                                 help=did_you_mean(node.name, values, "declare it with `let NAME = …`, or use a "
-                                                                      "parameter of the measure"))
+    for node in ctx.nodes:
+        if type(node) is ast.Name and node.name not in values:
+            yield Diagnostic("E201", f"unknown name `{node.name}`", node.span,
+                             help=did_you_mean(node.name, values, "declare it with `let NAME = …`, or use a "
+                                                                  "parameter of the measure"))
 
 
 def unknown_departments(ctx: CheckContext) -> Iterator[Diagnostic]:

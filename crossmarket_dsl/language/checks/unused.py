@@ -13,7 +13,7 @@ def unused_lets(ctx: CheckContext) -> Iterator[Diagnostic]:
     """W201: a branch's `let` nothing uses (the measure's lets are offered to every branch)."""
     if ctx.rules is None:
         return
-    used = {node.name for place in ctx.places for node in ast.walk(place.expr) if isinstance(node, ast.Name)}
+    used = {node.name for node in ctx.nodes if type(node) is ast.Name}
     for decl in ctx.rules.declarations:
         if isinstance(decl, ast.Binding) and decl.keyword == "let" and decl.name.text not in used:
             yield Diagnostic("W201", f"`{decl.name.text}` is never used", decl.name.span,
