@@ -172,7 +172,7 @@ def build_plan(ir: dict) -> Plan:
         products[product["name"]] = plan
         if product["code"]:
             products[product["code"]] = plan
-    gates = [_gate_plan(gate, index, compiled) for index, gate in enumerate(ir["gates"])]
+    gates = [_gate_plan(gate, index, compiled) for index, gate in enumerate(ir["gates"]) if applies(gate, ir)]
     criteria = [CriterionPlan(block["department"], c["label"], compiled(c["expr"]), c["cite"])
                 for block in ir["targets"] for c in block["criteria"]]
     items = (ir.get("attribution") or {}).get("items", [])
@@ -200,6 +200,12 @@ def _product_plan(product: dict, index: int, compiled) -> ProductPlan:
                        compiled(points["expr"]), compiled(points["when"]), compiled(product["target"]), index,
                        product["cite"], points["expr"], points["when"],
                        used_fields({"products": [product]}, criteria=False))
+
+
+def applies(gate: dict, ir: dict) -> bool:
+    """A gate for a product the branch does not configure (the mortgage gate where no mortgages are sold)
+    has no deals to judge: it is left out, and nothing it would read is needed."""
+    return gate["product"] is None or any(product["name"] == gate["product"] for product in ir.get("products", []))
 
 
 def _gate_plan(gate: dict, index: int, compiled) -> GatePlan:
@@ -259,7 +265,7 @@ def used_fields(ir: dict, criteria: bool = True) -> dict[str, dict[str, str]]:
     for block in ir.get("targets", []) if criteria else []:
         for criterion in block["criteria"]:
             note(criterion["expr"], f"the criterion `{criterion['label']}` of {block['department']} uses it")
-    for gate in ir.get("gates", []):
+    for gate in (gate for gate in ir.get("gates", []) if applies(gate, ir)):
         for clause in gate["clauses"]:
             note(clause["when"], f"the gate `{gate['name']}` uses it")
             note(clause["require"], f"the gate `{gate['name']}` uses it")

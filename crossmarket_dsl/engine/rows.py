@@ -152,9 +152,10 @@ class _RowEngine:
         self.project_gated = plan.project_gated
 
     def column(self, records: Sequence[Sequence], name: str):
-        """The cells of a column, lazily; a column the ledger does not have reads as empty cells."""
+        """The cells of a column, lazily; a column the ledger does not have reads as empty cells, as many as
+        there are records (never an endless run of them: a caller may make a list of the column)."""
         position = self.position.get(name)
-        return repeat(None) if position is None else map(itemgetter(position), records)
+        return repeat(None, len(records)) if position is None else map(itemgetter(position), records)
 
     def converted(self, numbers: Sequence[int], records: Sequence[Sequence]) -> Iterator[tuple]:
         """Each record with its cells converted, a column at a time: (record, row number, deal id, date,
