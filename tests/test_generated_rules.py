@@ -98,11 +98,13 @@ def _workspace(folder: Path, rules: str, ledger, tables: set[str]) -> Path:
                [{"client_id": "C1", "rating": "AAA", "type": "机关"}, {"client_id": "C2", "rating": "B", "type": ""}])
     named = {"deals": "deals.csv", "clients": "clients.csv"}
     if "projects" in tables:
-        _write_csv(folder / "projects.csv", ["project_id", "dev_loan", "total_mortgages"],
-                   [{"project_id": "P1", "dev_loan": "exclusive", "total_mortgages": "4"}])
+        _write_csv(folder / "projects.csv", ["project_id", "dev_loan", "dev_loan_share", "total_mortgages"],
+                   [{"project_id": "P1", "dev_loan": "exclusive", "dev_loan_share": "", "total_mortgages": "4"}])
         named["projects"] = "projects.csv"
     if "indicators" in tables:
-        _write_csv(folder / "indicators.csv", ["product", "indicator"], [{"product": CATALOGUE[1], "indicator": "90"}])
+        configured = f"product {CATALOGUE[1]} " in rules  # indicators name configured products only (T206)
+        _write_csv(folder / "indicators.csv", ["product", "indicator"],
+                   [{"product": CATALOGUE[1], "indicator": "90"}] if configured else [])
         named["indicators"] = "indicators.csv"
     listed = "\n".join(f"  {role}: {file}" for role, file in named.items())
     (folder / "workspace.yaml").write_text(f"rules: rules.xm\ntables:\n{listed}\n", encoding="utf-8")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ..io.headers import rename_columns
 from ..io.tables import Table, TableError, as_written, read_table
 from ..semantics.expr import Env, truth
 from ..semantics.values import to_date, to_number
@@ -32,55 +33,94 @@ class Inputs:
     audit_path: str | None = None  # where the verdicts' rows are
 
 
-def load_inputs(plan: Plan, paths: dict[str, str], encoding: str | None = None) -> Inputs:
-    """Read every table the workspace names, then check and index them."""
-    tables = {role: read_table(str(path), encoding=encoding, table=role, stream=role == "deals")
+def load_inputs(plan: Plan, paths: dict[str, str], encoding: str | None = None,
+                columns: dict[str, dict[str, str]] | None = None) -> Inputs:
+    """Read every table the workspace names, its headers made names (`columns` maps the workspace's own),
+    then check and index them."""
+    columns = columns or {}
+    tables = {role: rename_columns(read_table(str(path), encoding=encoding, table=role, stream=role == "deals"),
+                                   role, columns.get(role))
               for role, path in paths.items() if role in TABLE_ROLES and path}
     return load_from_tables(plan, tables)
 
 
 def load_from_tables(plan: Plan, tables: dict[str, Table]) -> Inputs:
-    """Check columns before rows, then index the lookup tables."""
-    deals = tables.get("deals")
-    if deals is None:
-        raise TableError("T201", "the workspace names no `deals` table (the ledger)",
-                         help="add `deals: deals.csv` under `tables:` in workspace.yaml")
-    deals.require(required_deal_columns(plan))
-    inputs = Inputs(deals)
+    """Check every table and column before any row, then index the lookup tables."""
+    check_columns(plan, tables)
+    inputs = Inputs(tables["deals"])
     inputs.target_list = _target_list(tables.get("target_list"), plan)
-    client_columns = dict(plan.fields.get("client", {}))
-    if inputs.target_list is None:
-        client_columns.update(plan.criteria_fields.get("client", {}))
-    inputs.clients = _keyed(tables.get("clients"), "client_id", client_columns)
-    inputs.projects = _projects(tables.get("projects"), dict(plan.fields.get("project", {})))
+    inputs.clients = _keyed(tables.get("clients"), "client_id")
+    inputs.projects = _projects(tables.get("projects"))
     inputs.indicators = _indicators(tables.get("indicators"), plan)
     inputs.audit = _audit(tables.get("audit"))
     inputs.audit_path = tables["audit"].path if "audit" in tables else None
-    _require_lookup(plan, inputs, tables)
     return inputs
 
 
-def _require_lookup(plan: Plan, inputs: Inputs, paths: dict) -> None:
-    """A table the rules read from must be named at all."""
-    for scope, role in (("client", "clients"), ("project", "projects")):
-        used = plan.fields.get(scope)
-        if used and role not in paths:
-            name, why = next(iter(used.items()))
-            raise TableError("T202", f"the rules read `{scope}.{name}` ({why}) but the workspace names no `{role}` table",
-                             help=f"add `{role}: {role}.csv` under `tables:` in workspace.yaml")
-    if inputs.target_list is None and "clients" not in paths:
-        raise TableError("T203", "the workspace names neither a `target_list` nor a `clients` register",
-                         help="the target list (art. 8) is either given as `target_list` or derived from the "
-                              "`clients` register by the rules' criteria")
-    if "indicator" in plan.fields.get("product", {}) and "indicators" not in paths:
-        raise TableError("T204", "the rules read `product.indicator` but the workspace names no `indicators` table",
-                         help="add `indicators: indicators.csv` (columns `product`, `indicator`) under `tables:`")
+@dataclass(frozen=True)
+class Need:
+    """A table the rules need: the columns they read from it, and why the table is needed at all."""
+    columns: dict[str, str]
+    code: str  # the code when only the table is missing
+    why: str
+    help: str
 
 
-def _keyed(table: Table | None, key: str, columns: dict[str, str]) -> dict[str, dict]:
+def needs(plan: Plan, tables: dict) -> dict[str, Need]:
+    """Every table the rules need, with the columns they read; a column they do not read is never needed."""
+    found = {"deals": Need(required_deal_columns(plan), "T201", "the ledger is what is evaluated",
+                           "add `deals: deals.csv` under `tables:` in workspace.yaml")}
+    client = dict(plan.fields.get("client", {}))
+    if "target_list" in tables:
+        found["target_list"] = Need({"client_id": "the target list names clients (art. 8)",
+                                     "department": "each target client belongs to a corporate department (art. 8)"},
+                                    "T203", "", "")
+    else:
+        client.update(plan.criteria_fields.get("client", {}))
+    if client or "target_list" not in tables:
+        code, why = (("T202", f"the rules read `client.{next(iter(client))}`") if "target_list" in tables else
+                     ("T203", "the target list (art. 8) is derived from the `clients` register by the criteria"))
+        found["clients"] = Need({"client_id": "each row is found by `client_id`", **client}, code, why,
+                                "add `clients: clients.csv` under `tables:`, or give the `target_list`")
+    project = plan.fields.get("project", {})
+    if project:
+        found["projects"] = Need({"project_id": "each row is found by `project_id`", **project}, "T202",
+                                 f"the rules read `project.{next(iter(project))}` ({next(iter(project.values()))})",
+                                 "add `projects: projects.csv` under `tables:` in workspace.yaml")
+    if "indicator" in plan.fields.get("product", {}) or "indicators" in tables:
+        found["indicators"] = Need({"product": "each indicator names its product",
+                                    "indicator": "the product-line indicator (art. 18)"}, "T204",
+                                   "the rules read `product.indicator` (art. 18)",
+                                   "add `indicators: indicators.csv` (columns `product`, `indicator`) under `tables:`")
+    if "audit" in tables:
+        found["audit"] = Need({"deal_id": "each verdict is about one deal",
+                               "verdict": "`confirmed` or `rejected` (art. 21)"}, "T101", "", "")
+    return found
+
+
+def check_columns(plan: Plan, tables: dict[str, Table]) -> None:
+    """Every table and column the rules read and the workspace lacks, reported at once: one problem with
+    its own code, several as T133."""
+    problems: list[TableError] = []
+    for role, need in needs(plan, tables).items():
+        table = tables.get(role)
+        if table is None:
+            problems.append(TableError(need.code, f"the workspace names no `{role}` table, but {need.why}",
+                                       help=need.help))
+        elif (problem := table.missing_columns(need.columns)) is not None:
+            problems.append(problem)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise TableError("T133", f"the tables lack {len(problems)} things the rules read:\n"
+                         + "\n".join(f"  - {problem.message}" for problem in problems),
+                         help="add each column (or map the header you have under `columns:` in workspace.yaml) "
+                              "and name each table under `tables:`")
+
+
+def _keyed(table: Table | None, key: str) -> dict[str, dict]:
     if table is None:
         return {}
-    table.require({key: f"each row is found by `{key}`", **columns})
     rows: dict[str, dict] = {}
     first_row: dict[str, int] = {}
     for number, row in table.numbered():
@@ -100,11 +140,11 @@ DEV_LOAN = {"exclusive": "exclusive", "独家": "exclusive", "partial": "partial
 """The bank's development loan to a housing project (art. 20), as the projects table may write it."""
 
 
-def _projects(table: Table | None, columns: dict[str, str]) -> dict[str, dict]:
+def _projects(table: Table | None) -> dict[str, dict]:
     """The projects by id, art. 20's columns made exact: `dev_loan` one of `DEV_LOAN`'s values,
     `dev_loan_share` a fraction in (0, 1], `total_mortgages` and `our_mortgages` household counts.
     A value the gate could only misread (a share of `40` meaning 4,000%) stops the evaluation at its row."""
-    projects = _keyed(table, "project_id", columns)
+    projects = _keyed(table, "project_id")
     if table is None or "dev_loan" not in table.columns:
         return projects
     for number, row in table.numbered():
@@ -157,7 +197,6 @@ def _household_number(row: dict, column: str) -> Decimal | None:
 def _indicators(table: Table | None, plan: Plan) -> dict[str, Decimal | None]:
     if table is None:
         return {}
-    table.require({"product": "each indicator names its product", "indicator": "the product-line indicator (art. 18)"})
     found: dict[str, Decimal | None] = {}
     for number, row in table.numbered():
         name = str(row.get("product") or "").strip()
@@ -172,8 +211,6 @@ def _indicators(table: Table | None, plan: Plan) -> dict[str, Decimal | None]:
 def _target_list(table: Table | None, plan: Plan):
     if table is None:
         return None
-    table.require({"client_id": "the target list names clients (art. 8)",
-                   "department": "each target client belongs to a corporate department (art. 8)"})
     entries: dict[str, list] = {}
     for number, row in table.numbered():
         client = str(row.get("client_id") or "").strip()
@@ -201,7 +238,6 @@ def _dated(row: dict, column: str, table: Table, number: int) -> date | None:
 def _audit(table: Table | None) -> dict[str, tuple[str, str, int]]:
     if table is None:
         return {}
-    table.require({"deal_id": "each verdict is about one deal", "verdict": "`confirmed` or `rejected` (art. 21)"})
     verdicts = {}
     for number, row in table.numbered():
         deal_id = as_written(str(row.get("deal_id") or "").strip())

@@ -75,7 +75,7 @@ def open_session(workspace_path: str | Path, *, rules: Path | None = None, measu
                              help="point `rules:` in workspace.yaml at the branch's rules file")
     plan = build_plan(compiled.ir)
     period = _period(workspace, compiled.ir)
-    inputs = load_inputs(plan, workspace.tables, workspace.encoding)
+    inputs = load_inputs(plan, workspace.tables, workspace.encoding, workspace.columns)
     return Session(workspace, compiled, plan, inputs, period)
 
 

@@ -76,18 +76,21 @@ class Table:
 
         Raises one `TableError` naming every missing column and its reason.
         """
+        error = self.missing_columns(columns)
+        if error is not None:
+            raise error
+
+    def missing_columns(self, columns: dict[str, str]) -> TableError | None:
+        """The error naming every column of `columns` ({column: why it is needed}) the table lacks, or None."""
         present = set(self.columns)
         missing = {column: why for column, why in columns.items() if column not in present}
         if not missing:
-            return
+            return None
         listed = ", ".join(f"`{column}` ({why})" for column, why in missing.items())
         noun = "column" if len(missing) == 1 else "columns"
-        raise TableError("T101", 
-            f"the {self.name} table `{self.path}` has no {noun} {listed}",
-            help=self._columns_help(missing),
-            file=self.path,
-            column=next(iter(missing)) if len(missing) == 1 else None,
-        )
+        return TableError("T101", f"the {self.name} table `{self.path}` has no {noun} {listed}",
+                          help=self._columns_help(missing), file=self.path,
+                          column=next(iter(missing)) if len(missing) == 1 else None)
 
     def _columns_help(self, missing: Iterable[str]) -> str:
         names = ", ".join(f"`{column}`" for column in self.columns) or "none"

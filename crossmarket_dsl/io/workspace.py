@@ -4,6 +4,7 @@
 rules: ../../policies/branches/panjin.xm      # paths are relative to the workspace folder
 tables: {deals: deals.csv, clients: clients.xlsx#客户}
 period: {from: 2026-01-01, to: 2026-12-31}    # optional: the rules' effective period otherwise
+columns: {deals: {流水号: deal_id}}            # optional: headers of the branch's own, by table
 ```
 Errors point at the line of `workspace.yaml` they are about.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from .tables import ENCODING_HELP, similar_file, split_sheet
 FILE_NAME = "workspace.yaml"
 TABLE_ROLES = ("deals", "clients", "target_list", "projects", "indicators", "audit")
 REQUIRED_ROLES = ("deals", "clients")
-KEYS = ("rules", "tables", "period", "measure", "schema", "encoding")
+KEYS = ("rules", "tables", "period", "measure", "schema", "encoding", "columns")
+COLUMNS_EXAMPLE = "write it as `columns: {deals: {流水号: deal_id}}`: under each table, a header of yours and the column it is"
 EXAMPLE = "e.g. `rules: rules.xm` and `tables: {deals: deals.csv, clients: clients.csv}`"
 FILE_EXAMPLES = {
     "rules": "rules: ../../policies/branches/panjin.xm",
@@ -67,6 +69,8 @@ class Workspace:
     measure: Path | None = None
     schema: Path | None = None
     encoding: str | None = None
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    """role → {header in the table: column name}, from `columns:`."""
 
 
 def load_workspace(workspace: str | os.PathLike, given: frozenset[str] = frozenset()) -> Workspace:
@@ -208,6 +212,7 @@ class _Reader:
             measure=self._optional_file("measure"),
             schema=self._optional_file("schema"),
             encoding=self._encoding(),
+            columns=self._columns(),
         )
 
     def _check_keys(self, mapping: dict, known: tuple[str, ...], where: tuple, what: str = "setting") -> None:
@@ -300,3 +305,18 @@ class _Reader:
             raise self._error("S114", f"`encoding` is `{encoding}`, not a known encoding", ENCODING_HELP,
                               key=("encoding",)) from None
         return str(encoding)
+
+    def _columns(self) -> dict[str, dict[str, str]]:
+        columns = self.data.get("columns")
+        if columns is None:
+            return {}
+        if not isinstance(columns, dict):
+            raise self._error("S115", "`columns` should map tables to their headers", COLUMNS_EXAMPLE, key=("columns",))
+        self._check_keys(columns, TABLE_ROLES, ("columns",), "table")
+        for role, mapping in columns.items():
+            pairs = mapping.items() if isinstance(mapping, dict) else [(None, None)]
+            if any(not isinstance(h, (str, int)) or not isinstance(c, str) or not c.strip() for h, c in pairs):
+                raise self._error("S115", f"`columns.{role}` should map headers to column names", COLUMNS_EXAMPLE,
+                                  key=("columns", role))
+        return {role: {str(header).strip(): name.strip() for header, name in mapping.items()}
+                for role, mapping in columns.items()}
