@@ -1,0 +1,1 @@
+UPDATE filings SET branch = X'ff00fe' WHERE id = 1

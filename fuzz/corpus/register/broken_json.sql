@@ -1,0 +1,2 @@
+UPDATE filings SET diagnostics = '{broken' WHERE id = 1
+UPDATE filings SET ir = '[' WHERE id = 2

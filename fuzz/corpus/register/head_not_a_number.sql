@@ -1,0 +1,1 @@
+UPDATE meta SET value = 'x' WHERE key = 'head_id'

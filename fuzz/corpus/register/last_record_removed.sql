@@ -1,0 +1,1 @@
+DELETE FROM filings WHERE id = 2
