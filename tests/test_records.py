@@ -275,6 +275,9 @@ def _every_kind(folder):
     ok(o.act(COMMITTEE, "objection", "resolve", "6", "--decision", "dismissed", "--reason", "户数一致"))
     ok(o.act(COMMITTEE, "approve", PANJIN))
     assert ok(verify(o)).stdout.startswith("ok:")
+    listed = json.loads(ok(run("register", "records", "--format", "json", "--register", o.register)).stdout)
+    assert [r["kind"] for r in listed["records"]] == ["filing", "commitment", "seal", "sample", "verdict", "objection",
+                                                       "resolution", "approval"]
     return o
 
 

@@ -80,4 +80,7 @@ def verdicts_command(workspace, month, sheet_path, output_format, key_path, by, 
                f"{sample.facts['fingerprint']} of {month}" + (f" (records {', '.join(str(r.id) for r in stored)})"
                                                               if stored else ": nothing new"))
     click.echo(rate.text())
+    if sample.facts["method"] == "points" and rate.checked:
+        click.echo("the sample was drawn by points: the rate is that of the checked deals, which lean to the larger "
+                   "ones, not of the month's deals counted one by one")
 

@@ -23,6 +23,8 @@ from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Commands, print_repor
 from .diff import print_diff
 from .signed import KEY_OPTION, REGISTER_OPTION, records_at, signer
 
+RECORD_FIELDS = ("id", "kind", "branch", "month", "office", "made_by", "made_at", "public_key", "signature",
+                 "prev_hash", "hash")
 LISTED = ("id", "filed_at", "branch", "rules_name", "measure_name", "measure_version", "schema_name", "file",
           "filed_by", "status", "sha256", "prev_hash", "hash")
 
@@ -228,3 +230,26 @@ def verify_command(trust_path, register_path):
     if signed:
         click.echo(f"ok: {len(signed)} signed record{'s' if len(signed) != 1 else ''} of the offices (art. 21, 23, "
                    f"24), last {signed[-1].id}, every signature by a key the trust file lists")
+
+
+@register_group.command("records")
+@click.option("--branch", help="only this branch's records, e.g. 盘锦分行")
+@click.option("--month", help="only this month's records (YYYY-MM)")
+@FORMAT_OPTION
+@REGISTER_OPTION
+def records_command(branch, month, output_format, register_path):
+    """The offices' signed records (art. 21, 23, 24), oldest first: commitments, seals, samples with their
+    revealed secrets, verdicts, objections and resolutions, approvals, signatures of filings.
+    """
+    with records_at(register_path) as records:
+        found = [r for r in records.all() if branch in (None, r.branch) and month in (None, r.month)]
+    if output_format == "json":
+        click.echo(dumps({"register": str(register_path),
+                          "records": [{**{key: getattr(r, key) for key in RECORD_FIELDS}, "facts": r.facts}
+                                      for r in found]}))
+        return
+    if not found:
+        click.echo("no signed records" + (" match" if branch or month else " yet"))
+    for r in found:
+        click.echo(f"{r.id:>4}  {r.made_at}  {r.title}（{r.kind}）  {r.office}，{r.made_by}  "
+                   f"{r.branch or '—'} {r.month or ''}  {r.hash[:12]}")
