@@ -89,7 +89,8 @@ def test_a_changed_ledger_of_the_month_is_not_drawn_again(tmp_path):
     assert "changed after the month was sealed" in refused(result, "A132")
 
 
-def test_audit_sheet_columns_and_a_rejected_verdict_changes_the_year_end(tmp_path):
+def test_audit_sheet_columns_and_a_rejected_verdict_changes_the_year_end(tmp_path, monkeypatch):
+    monkeypatch.setattr("crossmarket_dsl.office.commitment.secrets.token_bytes", lambda n: bytes(range(n)))
     workspace = copy_panjin(tmp_path)
     fingerprint = offices(tmp_path / "r").sealed(workspace, MARCH).stdout.split("样本指纹 ")[1].split()[0]
     result = run("sample", workspace, "--month", MARCH, "--out", workspace, "--register", tmp_path / "r" / "register.sqlite")
@@ -98,7 +99,8 @@ def test_audit_sheet_columns_and_a_rejected_verdict_changes_the_year_end(tmp_pat
     assert header == ["deal_id", "date", "product", "client_id", "departments", "points", "verdict", "note", "sample"]
     assert rows and all(row[6] == row[7] == "" and row[8] == fingerprint for row in rows)
     before = year_end(workspace)
-    rejected_id = rows[1][0]  # verdicts in the workspace's audit table, as before the register kept them
+    # a deal whose points count (no failing gate, no product below its floor): rejecting it changes the points
+    rejected_id = next(row[0] for row in rows if row[2] not in ("个人住房贷款", "贵宾客户") and Decimal(row[5]) > 0)
     with open(workspace / "audit.csv", "a", encoding="utf-8", newline="") as handle:  # the walk-through's step
         csv.writer(handle).writerow([rejected_id, "rejected", "2026-04-10", "回访客户否认办理"])
     after = year_end(workspace)
