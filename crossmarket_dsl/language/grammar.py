@@ -1,5 +1,6 @@
-"""The parser of `grammar.lark`: LALR(1) with Lark's basic lexer, built once a process (and cached on disk
-by Lark, so that a command does not rebuild its tables at every start)."""
+"""The parser of `grammar.lark`: LALR(1) with Lark's basic lexer, built once a process, and only when a file
+has something the fast reader does not expect. Its tables are not cached on disk: Lark would keep them as a
+pickle in the shared temporary folder, where another account could put one of its own to be loaded."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .source import Span
 def lark_parser() -> Lark:
     grammar = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="basic", propagate_positions=True, start=["start", "declarations"],
-                maybe_placeholders=True, cache=True)
+                maybe_placeholders=True)
 
 
 def token_span(file: str, token: Token) -> Span:

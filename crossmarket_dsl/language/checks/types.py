@@ -44,14 +44,15 @@ def _expect_help(expected: str) -> str:
 def fold(expr: ast.Expr, combine: Callable[[ast.Expr, list], object]):
     """Post-order fold of an expression without recursion (deep expressions must not crash)."""
     done: dict[int, object] = {}
-    stack: list[tuple[ast.Expr, bool]] = [(expr, False)]
+    stack: list[tuple[ast.Expr, tuple | None]] = [(expr, None)]
     while stack:
-        node, ready = stack.pop()
-        if ready:
-            done[id(node)] = combine(node, [done.pop(id(child)) for child in ast.children(node)])
+        node, children = stack.pop()
+        if children is None:  # first visit: its children are folded first
+            children = ast.children(node)
+            stack.append((node, children))
+            stack.extend((child, None) for child in children)
         else:
-            stack.append((node, True))
-            stack.extend((child, False) for child in ast.children(node))
+            done[id(node)] = combine(node, [done.pop(id(child)) for child in children])
     return done[id(expr)]
 
 
