@@ -58,22 +58,11 @@ print(rows)
 # Until the CLI imports, the same evaluation through the API (what `evaluate --format json` does).
 API_EVALUATE = r"""
 import sys
-from datetime import date
-from crossmarket_dsl.language.parser import parse
-from crossmarket_dsl.language.source import read_source
-from crossmarket_dsl.language.lower import lower
-from crossmarket_dsl.engine.plan import build_plan
-from crossmarket_dsl.engine.inputs import load_inputs
-from crossmarket_dsl.engine.evaluate import evaluate
-from crossmarket_dsl.reports.render import to_json
+from crossmarket_dsl.engine.session import open_session
 from crossmarket_dsl.io.jsonout import dumps
-from crossmarket_dsl.io.workspace import load_workspace
-from crossmarket_dsl.language.resolve import find_measure
-ws = load_workspace(sys.argv[1])
-rules = parse(read_source(ws.rules))
-plan = build_plan(lower(parse(read_source(sys.argv[2])), rules).ir)
-result = evaluate(plan, load_inputs(plan, ws.tables), ws.period or (date(2026, 1, 1), date(2026, 12, 31)), None)
-print(dumps(to_json(result, {"name": "", "branch": "", "measure": "", "version": "", "sha256": ""})))
+from crossmarket_dsl.reports.render import to_json
+session = open_session(sys.argv[1])
+print(dumps(to_json(session.evaluate(), session.rules_info())))
 """
 
 
@@ -102,7 +91,7 @@ def cli_available() -> bool:
 
 def evaluate_command(workspace: Path, via: str) -> list[str]:
     if via == "api":
-        return [sys.executable, "-c", API_EVALUATE, str(workspace), str(ROOT / "policies" / "measure" / "2026.xm")]
+        return [sys.executable, "-c", API_EVALUATE, str(workspace)]
     script = shutil.which("crossmarket")
     command = [script] if script else [sys.executable, "-c", "from crossmarket_dsl.cli import main; main()"]
     return [*command, "evaluate", str(workspace), "--format", "json"]

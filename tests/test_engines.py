@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from crossmarket_dsl.engine.contract import REASONS, RowOutcome
 from crossmarket_dsl.engine.deals import Tally
-from crossmarket_dsl.engine.evaluate import ENGINES, REFERENCE, month_window, run_engine
+from crossmarket_dsl.engine.evaluate import ENGINES, REFERENCE, run_engine
 from crossmarket_dsl.engine.session import open_session
 
 from .conftest import ROOT
@@ -68,7 +68,7 @@ def check_contract(plan, outcome: RowOutcome) -> None:
 def every_engine(workspace, month: str | None) -> dict:
     """Each engine keeps the contract and gives the reference's outcome; the reference's, as a record."""
     session = open_session(workspace)
-    window = month_window(session.period, month)
+    window = session.window(month)
     found = {name: run_engine(session.plan, session.inputs, window, name)[0] for name in ENGINES}
     reference = outcome_record(found[REFERENCE])
     for name, outcome in found.items():

@@ -45,6 +45,24 @@ def test_policy_case(test):
     assert test.failures == []
 
 
+@pytest.mark.parametrize("given, code, words", [
+    ({"month": "2026-13"}, "U101", "`2026-13` is not a month"),
+    ({"month": "2027-03"}, "S126", "month `2027-03` is outside the period 2026-01-01 to 2026-12-31"),
+    ({"period": {"from": "2026-01-01", "to": "2027-06-30"}}, "S128",
+     "the period 2026-01-01 to 2027-06-30 is not inside the rules' effective period 2026-01-01 to 2026-12-31"),
+])
+def test_a_policy_tests_month_and_period_are_checked_as_a_workspaces_are(tmp_path, given, code, words):
+    test = {"name": "三月", **given, "target_list": [{"client_id": "C1", "department": "公司业务部"}],
+            "deals": [{"deal_id": "D1", "date": "2026-03-01", "product": "电子银行", "client_id": "C1",
+                       "participants": "公司业务部"}], "expect": {"deals": {"rows": 1}}}
+    path = tmp_path / "month.test.yaml"
+    path.write_text(json.dumps({"rules": (ROOT / "policies/branches/panjin.xm").as_posix(), "tests": [test]},
+                               ensure_ascii=False), encoding="utf-8")  # JSON is YAML
+    result = CliRunner().invoke(cli, ["test", str(path)])
+    assert result.exit_code == 1
+    assert f"error[{code}]: {path}: test `三月`: {words}" in result.output
+
+
 def _evaluate_json(workspace: Path, *args: str) -> dict:
     result = CliRunner().invoke(cli, ["evaluate", str(workspace), "--format", "json", *args])
     assert result.exit_code == 0, result.output

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from ..core.errors import UserError
-from ..engine.session import check_month
 from ..io.jsonout import dumps
 from ..io.tables import read_table
 from ..office.commitment import commit, sample_of
@@ -37,7 +36,7 @@ def commit_command(workspace, month, secret_path, by_points, key_path, by, regis
     """
     key, by = signer(key_path, by)
     session = open_workspace(workspace, **session_options(**options))
-    month = check_month(month, session.period)
+    month = session.window(month).month
     with records_at(register_path, create=True) as records:
         record = commit(records, session.plan.header.branch, month, "points" if by_points else "uniform",
                         secret_path, key, by)
@@ -62,7 +61,7 @@ def verdicts_command(workspace, month, sheet_path, output_format, key_path, by, 
     """
     key, by = signer(key_path, by)
     session = open_workspace(workspace, **session_options(**options))
-    month = check_month(month, session.period)
+    month = session.window(month).month
     branch = session.plan.header.branch
     table = read_table(str(sheet_path), table="audit")
     with records_at(register_path) as records:

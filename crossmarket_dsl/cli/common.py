@@ -122,12 +122,12 @@ def print_report(report: Report, sources: dict[str, SourceFile], output_format: 
 
 
 def _calendar_month(ctx, param, value):
-    """`--month` is a calendar month written YYYY-MM, or the command line is wrong (exit 2)."""
-    from ..engine.session import MONTH  # the engine loads only for the commands that use it
+    """`--month` is a calendar month written YYYY-MM, or the command line is wrong (exit 2); whether it
+    lies inside the period is the session's to say."""
+    from ..engine.session import calendar_month  # the engine loads only for the commands that use it
 
-    if value is not None and MONTH.match(value.strip()) is None:
-        raise UserError("U101", f"`{value}` is not a month", help="write the month as YYYY-MM, e.g. 2026-03",
-                        exit_status=EXIT_USAGE)
+    if value is not None:
+        calendar_month(value)
     return value.strip() if value is not None else None
 
 

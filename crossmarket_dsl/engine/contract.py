@@ -102,6 +102,11 @@ class Window:
     def monthly(self) -> bool:
         return self.report_from != date.min
 
+    @property
+    def month(self) -> str | None:
+        """The reported month as YYYY-MM; None for the whole period."""
+        return self.report_from.strftime("%Y-%m") if self.monthly else None
+
 
 @dataclass
 class Lookups:

@@ -6,9 +6,7 @@ Each stage is a function over plain data. The rows stage is an engine (`contract
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from ..io.records import TableError, collection_paused
@@ -49,7 +47,6 @@ class ProductResult:
 class Result:
     plan: Plan
     window: Window
-    month: str | None
     rows: int
     deals: list[Deal]  # accepted deals of the reported dates
     rejected: list[Rejection]
@@ -64,21 +61,16 @@ class Result:
     warnings_zh: list[str] = field(default_factory=list)  # the same in Chinese, for people
 
     @property
+    def month(self) -> str | None:
+        return self.window.month
+
+    @property
     def provisional(self) -> bool:
-        return self.month is not None
+        return self.window.monthly
 
     @property
     def pool(self) -> Decimal | None:
         return self.plan.reward.pool if self.plan.reward else None
-
-
-def month_window(period: tuple[date, date], month: str | None) -> Window:
-    start, end = period
-    if month is None:
-        return Window(start, end)
-    year, number = (int(part) for part in month.split("-"))
-    last = calendar.monthrange(year, number)[1]
-    return Window(start, end, date(year, number, 1), date(year, number, last))
 
 
 def product_info(plan: Plan, inputs: Inputs) -> dict[str, dict]:
@@ -92,11 +84,11 @@ def product_info(plan: Plan, inputs: Inputs) -> dict[str, dict]:
     return info
 
 
-def evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None = None,
-             engine: str = REFERENCE) -> Result:
+def evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str = REFERENCE) -> Result:
+    """The rules run on the tables over `window` (`Session.window` makes it, checking the month)."""
     # A million Deal objects would be rescanned by the cyclic GC over and over; none of them form cycles.
     with collection_paused():
-        return _evaluate(plan, inputs, period, month, engine)
+        return _evaluate(plan, inputs, window, engine)
 
 
 def run_engine(plan: Plan, inputs: Inputs, window: Window, engine: str = REFERENCE) -> tuple[RowOutcome, dict]:
@@ -107,15 +99,14 @@ def run_engine(plan: Plan, inputs: Inputs, window: Window, engine: str = REFEREN
     return ENGINES[engine](plan, inputs.deals, window, lookups), info
 
 
-def _evaluate(plan: Plan, inputs: Inputs, period: tuple[date, date], month: str | None, engine: str) -> Result:
-    window = month_window(period, month)
+def _evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str) -> Result:
     outcome, info = run_engine(plan, inputs, window, engine)
     _check_audit_ids(inputs, outcome)
-    gates = apply_gates(plan, outcome, info, period_end=month is None)
+    gates = apply_gates(plan, outcome, info, period_end=not window.monthly)
     reported = outcome.accepted if not window.monthly else [deal for deal in outcome.accepted if deal.in_report]
     touched = dict.fromkeys(deal for gate in gates if not gate.passed for deal in gate.deals if deal.in_report)
     totals = add_up(plan, outcome.tally, touched, reported)
-    result = Result(plan, window, month, outcome.rows, reported, outcome.rejected, totals.departments, None,
+    result = Result(plan, window, outcome.rows, reported, outcome.rejected, totals.departments, None,
                     product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted)
     warnings = undeclared_outlets(plan, totals.outlet_deals) + undated_rows(outcome.undated)
     result.warnings, result.warnings_zh = [en for en, _ in warnings], [zh for _, zh in warnings]

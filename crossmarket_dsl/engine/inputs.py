@@ -33,15 +33,14 @@ class Inputs:
     audit_path: str | None = None  # where the verdicts' rows are
 
 
-def load_inputs(plan: Plan, paths: dict[str, str], encoding: str | None = None,
-                columns: dict[str, dict[str, str]] | None = None) -> Inputs:
-    """Read every table the workspace names, its headers made names (`columns` maps the workspace's own),
-    then check and index them."""
+def read_tables(paths: dict[str, str], encoding: str | None = None,
+                columns: dict[str, dict[str, str]] | None = None) -> dict[str, Table]:
+    """Every table a workspace names, by role, its headers made names (`columns` maps the workspace's own);
+    the ledger is streamed, read as the engine goes."""
     columns = columns or {}
-    tables = {role: rename_columns(read_table(str(path), encoding=encoding, table=role, stream=role == "deals"),
-                                   role, columns.get(role))
-              for role, path in paths.items() if role in TABLE_ROLES and path}
-    return load_from_tables(plan, tables)
+    return {role: rename_columns(read_table(str(path), encoding=encoding, table=role, stream=role == "deals"),
+                                 role, columns.get(role))
+            for role, path in paths.items() if role in TABLE_ROLES and path}
 
 
 def load_from_tables(plan: Plan, tables: dict[str, Table]) -> Inputs:

@@ -1,20 +1,26 @@
-"""A workspace made ready to evaluate: rules checked, plan built, tables read and checked.
+"""A session: rules checked, plan built, period checked, tables read — ready to evaluate any month.
 
-Every command that takes a WORKSPACE (`evaluate`, `explain`, `targets`, `sample`, `statement`, …)
-starts here, so they all resolve files, report problems and pick the period the same way.
+Every command that takes a WORKSPACE (`evaluate`, `explain`, `targets`, `sample`, `statement`, …) opens
+one with `open_session`, and every policy test builds one with `new_session`, the constructor both use:
+so rules, period, tables and month are checked the same way for all of them, here and nowhere else.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
-from ..io.workspace import Workspace, WorkspaceError, load_workspace
+from ..core.errors import EXIT_USAGE, UserError
+from ..io.records import Table
+from ..io.workspace import Workspace, load_workspace
 from ..language.pipeline import Compiled, load, sha256_of
-from .evaluate import Result, evaluate
-from .inputs import Inputs, load_inputs
+from .contract import Window
+from .evaluate import REFERENCE, Result, evaluate
+from .inputs import Inputs, load_from_tables, read_tables
 from .plan import Plan, build_plan
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -30,32 +36,65 @@ class RulesHaveErrors(Exception):
 
 @dataclass
 class Session:
-    workspace: Workspace
     compiled: Compiled
     plan: Plan
     inputs: Inputs
-    period: tuple[date, date]
+    period: tuple[date, date]  # the evaluated period: the rules' effective period, or a part of it
+    workspace: Workspace | None = None  # None for a policy test, whose tables are inline
 
     def rules_info(self) -> dict:
         header = self.plan.header
         return {"name": header.name, "branch": header.branch, "measure": header.measure, "version": header.version,
-                "sha256": sha256_of(self.workspace.rules)}
+                "sha256": sha256_of(self.compiled.path)}
 
-    def evaluate(self, month: str | None = None) -> Result:
-        return evaluate(self.plan, self.inputs, self.period, check_month(month, self.period))
+    def window(self, month: str | None = None) -> Window:
+        """The dates a run reports: the whole period, or one month of it (written YYYY-MM, inside the period)."""
+        start, end = self.period
+        if month is None:
+            return Window(start, end)
+        year, number = calendar_month(month)
+        if not start.replace(day=1) <= date(year, number, 1) <= end:
+            raise UserError("S126", f"month `{month}` is outside the period {start} to {end}",
+                            help="choose a month inside the rules' effective period")
+        return Window(start, end, date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
+
+    def evaluate(self, month: str | None = None, engine: str = REFERENCE) -> Result:
+        return evaluate(self.plan, self.inputs, self.window(month), engine)
 
 
-def check_month(month: str | None, period: tuple[date, date]) -> str | None:
-    if month is None:
-        return None
-    match = MONTH.match(month.strip())
+def calendar_month(text: str) -> tuple[int, int]:
+    """A month written YYYY-MM, as (year, month); anything else is a usage error."""
+    match = MONTH.match(str(text).strip())
     if match is None:
-        raise WorkspaceError("S125", f"`{month}` is not a month", help="write the month as YYYY-MM, e.g. 2026-03")
-    first = date(int(match.group(1)), int(match.group(2)), 1)
-    if not (period[0].replace(day=1) <= first <= period[1]):
-        raise WorkspaceError("S126", f"month `{month}` is outside the period {period[0]} to {period[1]}",
-                             help="choose a month inside the rules' effective period")
-    return month.strip()
+        raise UserError("U101", f"`{text}` is not a month", help="write the month as YYYY-MM, e.g. 2026-03",
+                        exit_status=EXIT_USAGE)
+    return int(match.group(1)), int(match.group(2))
+
+
+def new_session(compiled: Compiled, tables: Callable[[Plan], dict[str, Table]],
+                period: tuple[date, date] | None = None, workspace: Workspace | None = None) -> Session:
+    """The one constructor: the rules must be a branch's and check clean, `period` (None: the rules' own)
+    must lie inside the rules' effective period; `tables(plan)` gives the tables by role, read once the
+    plan says which columns the rules need."""
+    if not compiled.ok:
+        raise RulesHaveErrors(compiled)
+    if compiled.ir["kind"] != "rules":
+        raise UserError("S127", f"`{compiled.path}` is a measure, not a branch's rules",
+                        help="name the branch's rules file, which implements the measure")
+    plan = build_plan(compiled.ir)
+    period = _inside(period, plan.period)
+    return Session(compiled, plan, load_from_tables(plan, tables(plan)), period, workspace)
+
+
+def _inside(period: tuple[date, date] | None, effective: tuple[date, date]) -> tuple[date, date]:
+    if period is None:
+        return effective
+    start, end = period
+    if start < effective[0] or end > effective[1]:
+        raise UserError("S128", f"the period {start} to {end} is not inside the rules' effective period "
+                                f"{effective[0]} to {effective[1]}",
+                        help="shorten the period, or leave it out to use the rules' effective period")
+    return start, end
 
 
 def open_session(workspace_path: str | Path, *, rules: Path | None = None, measure: Path | None = None,
@@ -68,25 +107,5 @@ def open_session(workspace_path: str | Path, *, rules: Path | None = None, measu
                         schema=schema or workspace.schema, encoding=encoding or workspace.encoding,
                         tables={**workspace.tables, **(tables or {})})
     compiled = load(workspace.rules, measure=workspace.measure, schema=workspace.schema)
-    if not compiled.ok:
-        raise RulesHaveErrors(compiled)
-    if compiled.ir["kind"] != "rules":
-        raise WorkspaceError("S127", f"`{workspace.rules}` is a measure, not a branch's rules",
-                             help="point `rules:` in workspace.yaml at the branch's rules file")
-    plan = build_plan(compiled.ir)
-    period = _period(workspace, compiled.ir)
-    inputs = load_inputs(plan, workspace.tables, workspace.encoding, workspace.columns)
-    return Session(workspace, compiled, plan, inputs, period)
-
-
-def _period(workspace: Workspace, ir: dict) -> tuple[date, date]:
-    effective = ir["header"]["effective"]
-    rules_period = (date.fromisoformat(effective["from"]), date.fromisoformat(effective["to"]))
-    if workspace.period is None:
-        return rules_period
-    start, end = workspace.period
-    if start < rules_period[0] or end > rules_period[1]:
-        raise WorkspaceError("S128", f"the workspace period {start} to {end} is not inside the rules' effective period "
-                             f"{rules_period[0]} to {rules_period[1]}",
-                             help="shorten `period:` in workspace.yaml, or leave it out to use the rules' period")
-    return start, end
+    return new_session(compiled, lambda plan: read_tables(workspace.tables, workspace.encoding, workspace.columns),
+                       workspace.period, workspace)

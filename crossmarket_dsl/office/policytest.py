@@ -30,9 +30,10 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import UserError
-from ..engine.evaluate import Result, evaluate
-from ..engine.inputs import TABLE_ROLES, load_from_tables
-from ..engine.plan import build_plan, required_deal_columns
+from ..engine.evaluate import Result
+from ..engine.inputs import TABLE_ROLES
+from ..engine.plan import required_deal_columns
+from ..engine.session import new_session
 from ..io.records import plain_boolean
 from ..io.tables import Table, TableError
 from ..io.workspace import ALIAS_HELP, AliasRefused, TextDateLoader
@@ -47,8 +48,8 @@ EXPECT_KEYS = {"departments", "rewards", "gates", "products", "rejected", "outle
 class PolicyTestError(UserError):
     """A test file that cannot be run: says which file, which test and which key."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(code, message)
+    def __init__(self, code: str, message: str, help: str | None = None):
+        super().__init__(code, message, help=help)
 
 
 @dataclass
@@ -122,17 +123,19 @@ def run_test(path: Path, compiled: Compiled, number: int, test) -> Outcome:
     unknown = sorted(set(expect) - EXPECT_KEYS)
     if unknown:
         raise PolicyTestError("P110", f"{where}: unknown key `expect.{unknown[0]}` (known: {', '.join(sorted(EXPECT_KEYS))})")
-    plan = build_plan(compiled.ir)
+    tables, period = _tables(where, test), _period(where, test)
     outcome = Outcome(name, str(test["cite"]) if test.get("cite") else None)
-    try:
-        inputs = load_from_tables(plan, _with_all_columns(plan, _tables(where, test)))
-        result = evaluate(plan, inputs, _period(where, compiled.ir, test), _month(where, test))
+    try:  # built and run as a workspace is, so rules, period, tables and month are checked the same way
+        session = new_session(compiled, lambda plan: _with_all_columns(plan, tables), period)
+        result = session.evaluate(None if test.get("month") is None else str(test["month"]))
     except TableError as exc:
         if "error" not in expect:
             raise PolicyTestError("P111", f"{where}: {exc.message}") from None
         if str(expect["error"]) not in exc.message:
             outcome.failures = [f"error: expected one saying `{expect['error']}`, actual: {exc.message}"]
         return outcome
+    except UserError as exc:  # the period or the month, with the code a workspace's would get
+        raise PolicyTestError(exc.code, f"{where}: {exc.message}", exc.help) from None
     if "error" in expect:
         outcome.failures = [f"error: expected one saying `{expect['error']}`, but the tables were used"]
         return outcome
@@ -180,28 +183,15 @@ def _cell(value):
     return str(value)
 
 
-def _period(where: str, ir: dict, test: dict) -> tuple[date, date]:
-    """The rules' effective period, or the test's own `period: {from: …, to: …}` inside it."""
-    effective = ir["header"]["effective"]
-    start, end = date.fromisoformat(effective["from"]), date.fromisoformat(effective["to"])
+def _period(where: str, test: dict) -> tuple[date, date] | None:
+    """The test's own `period: {from: …, to: …}`, if it gives one (the session checks it is inside the rules')."""
     period = test.get("period")
     if period is None:
-        return start, end
-    given = (to_date(period.get("from")), to_date(period.get("to"))) if isinstance(period, dict) else (None, None)
-    if None in given or not start <= given[0] <= given[1] <= end:
-        raise PolicyTestError("P113", f"{where}: `period` must be `{{from: YYYY-MM-DD, to: YYYY-MM-DD}}` inside the rules' "
-                              f"effective period {start} to {end}")
-    return given
-
-
-def _month(where: str, test: dict) -> str | None:
-    month = test.get("month")
-    if month is None:
         return None
-    text = str(month)
-    if len(text) != 7 or text[4] != "-":
-        raise PolicyTestError("P114", f"{where}: `month` must be written YYYY-MM in quotes, e.g. month: \"2026-03\"")
-    return text
+    given = (to_date(period.get("from")), to_date(period.get("to"))) if isinstance(period, dict) else (None, None)
+    if None in given or given[0] > given[1]:
+        raise PolicyTestError("P113", f"{where}: `period` must be `{{from: YYYY-MM-DD, to: YYYY-MM-DD}}`, from before to")
+    return given
 
 
 # ---- comparing -------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from ..core.errors import UserError
 from ..engine.deals import Deal
 from ..engine.evaluate import evaluate
 from ..engine.plan import Plan
-from ..engine.session import check_month
 from ..io.files import output_folder
 from ..io.tables import write_book, write_csv
 from ..io.workbook import Book, Column, Sheet, title_lines
@@ -88,10 +87,10 @@ def spot_check(plan: Plan) -> Decimal:
 
 
 def population(session, month: str) -> Population:
-    month = check_month(month, session.period)
+    window = session.window(month)
     unaudited = replace(session.inputs, audit={})
-    deals = evaluate(session.plan, unaudited, session.period, month).deals
-    return Population(month, deals, ledger_hash(deals))
+    deals = evaluate(session.plan, unaudited, window).deals
+    return Population(window.month, deals, ledger_hash(deals))
 
 
 def ledger_hash(deals: list[Deal]) -> str:
