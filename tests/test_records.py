@@ -53,6 +53,9 @@ def test_a_whole_year_end_from_commitment_to_payout(tmp_path):
     ok(o.commit(workspace, MARCH))
     sealed = ok(o.seal(workspace, MARCH, "--out", out))
     assert "sealed 2026-03 as record 2" in sealed.stderr
+    digest = sealed.stderr.split("statement SHA-256 ")[1][:16]
+    page = (out / f"公示-{MARCH}.html").read_text(encoding="utf-8")
+    assert "封存 Sealed" in page and "记录 2" in page and digest in page  # the printed statement names its seal
     drawn = ok(o.draw(workspace, MARCH, "--out", out))
     rows = fill_sheet(out / f"audit-{MARCH}.csv", {1: ("confirmed", "回访属实"), 2: ("rejected", "客户否认办理")})
     entered = ok(o.act(CONTROL, "audit", "verdicts", workspace, "--month", MARCH, "--sheet", out / f"audit-{MARCH}.csv"))

@@ -51,6 +51,8 @@ def statement_command(workspace, month, out_dir, seal, register_path, key_path, 
             record = seal_statement(session, records, statement, key, by)
             window = record.facts["window"]
             statement.window = (date.fromisoformat(window["from"]), date.fromisoformat(window["to"]))
+            statement.seal = (f"封存 Sealed：登记簿 {register_path} 记录 {record.id}，{record.made_at}，{record.made_by}；"
+                              f"公示数据 SHA-256 {record.facts['statement_sha256']}")
     click.echo(statement_text(statement), nl=False)
     if seal:
         click.echo(f"sealed {statement.month} as record {record.id}: statement SHA-256 "

@@ -43,6 +43,7 @@ class Statement:
     year_to_date: dict[str, Decimal]
     window: tuple[date, date]
     corrections: list[str] = field(default_factory=list)  # restatements of earlier sealed months (art. 21)
+    seal: str | None = None  # the seal's record and hash, once the statement is sealed
 
     @property
     def month(self) -> str:
@@ -58,10 +59,11 @@ class Statement:
         rules = self.session.rules_info()
         start, end = self.window
         period = self.result.window
-        return [f"公示期 Publication: {start} 至 {end}（第二十一条：月初公示 {(end - start).days + 1} 天）",
+        when = "自封存之日起" if self.seal else "月初"  # a statement sealed late is published from its seal
+        return [f"公示期 Publication: {start} 至 {end}（第二十一条：{when}公示 {(end - start).days + 1} 天）",
                 f"统计月份 {self.month}；考核期 {period.period_from} 至 {period.period_to}",
                 f"依据《{rules['name']}》及《{rules['measure']}》{rules['version']}；规则文件 SHA-256 {rules['sha256'][:16]}…",
-                *self.corrections, PROVISIONAL]
+                *([self.seal] if self.seal else []), *self.corrections, PROVISIONAL]
 
     def departments(self) -> list[dict]:
         """Month and year-to-date points of each department and in total, to 4 places (SPEC §7.6)."""
