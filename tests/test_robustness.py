@@ -229,3 +229,9 @@ def test_a_column_added_by_hand_is_named_and_changes_nothing_else(two_filings, c
     assert status == 1 and "`extra`" in output
     status, output = crossmarket(capsys, "register", "list", "--register", two_filings)
     assert status == 0 and output.count("张三") == 2
+
+
+def test_a_literal_of_30_digits_is_the_number_it_says():
+    from crossmarket_dsl.language.literals import number_value
+    assert number_value("9" * 30) == Decimal("9" * 30)
+    assert number_value("99999999999999999999999.99999亿") == Decimal("9" * 23 + "99999000")

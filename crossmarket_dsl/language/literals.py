@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 MAX_DIGITS = 30
 MAGNITUDES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
@@ -27,7 +27,9 @@ def number_value(text: str) -> Decimal:
     if len(digits.lstrip("0")) > MAX_DIGITS:
         raise LiteralError(f"number `{_shorten(text)}` has more than {MAX_DIGITS} digits")
     try:
-        return _plain(Decimal(body.replace("_", "")) * scale)
+        with localcontext() as context:  # exact: 30 digits and a magnitude exceed the default 28 digits
+            context.prec = MAX_DIGITS + 20
+            return _plain(Decimal(body.replace("_", "")) * scale)
     except InvalidOperation:  # the grammar makes this unreachable, but fail closed
         raise LiteralError(f"`{text}` is not a number") from None
 
