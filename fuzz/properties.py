@@ -36,7 +36,8 @@ def reads_watched(outside: Path):
     finally:
         opened, _OPENED = _OPENED, None
     for path in opened:
-        if "secret" in Path(path).name:
+        found = Path(path).resolve()
+        if found.name.startswith("secret.") and outside.resolve() in found.parents:
             raise PropertyFailed(f"read a file outside the workspace: {path}")
 
 
@@ -144,9 +145,11 @@ def _pristine(folder: Path) -> bytes:
         text = (ws / "rules.xm").read_text(encoding="utf-8")
         (ws / "b.xm").write_text(text.replace("pool 200万", "pool 300万"), encoding="utf-8")
         path = folder / "pristine.sqlite"
+        path.unlink(missing_ok=True)
         for rules_file in (ws / "rules.xm", ws / "b.xm"):
             filed = run("register", "file", rules_file, "--by", "张三", "--register", path)
-            assert filed.status == 0, filed.output
+            if filed.status != 0:
+                raise PropertyFailed(f"the sample rules cannot be filed: {filed.output[-300:]}")
         with sqlite3.connect(path) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             connection.execute("PRAGMA journal_mode = DELETE")

@@ -235,3 +235,15 @@ def test_a_literal_of_30_digits_is_the_number_it_says():
     from crossmarket_dsl.language.literals import number_value
     assert number_value("9" * 30) == Decimal("9" * 30)
     assert number_value("99999999999999999999999.99999亿") == Decimal("9" * 23 + "99999000")
+
+
+def test_a_register_on_read_only_media_is_verified_and_listed(two_filings, capsys, monkeypatch):
+    """Read-only media are simulated: the file and its folder report that they cannot be written."""
+    import os
+    monkeypatch.setattr(os, "access", lambda path, mode: mode != os.W_OK)
+    before = two_filings.read_bytes()
+    status, output = crossmarket(capsys, "register", "verify", "--register", two_filings)
+    assert status == 0 and "is intact: 2 records" in output, output
+    status, output = crossmarket(capsys, "register", "list", "--register", two_filings)
+    assert status == 0 and output.count("张三") == 2
+    assert two_filings.read_bytes() == before

@@ -171,21 +171,33 @@ class Records:
     def _head(self) -> tuple[int, str]:
         meta = dict(self.register.connection.execute(
             "SELECT key, value FROM meta WHERE key IN ('records_head_id', 'records_head_hash')"))
-        return int(meta["records_head_id"]), meta["records_head_hash"]
+        return int(meta.get("records_head_id", 0)), meta.get("records_head_hash", GENESIS)  # none yet: the start
 
 
 def open_records(path: Path, create: bool = False) -> Records:
     """The register at `path` (made when `create`), with its `records` table made on first use."""
     register = open_register(path, create)
     try:
-        with register._errors(), register._transaction():
-            register.connection.execute(RECORDS_TABLE)
-            register.connection.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-                                            [("records_head_id", "0"), ("records_head_hash", GENESIS)])
+        if not _has_records(register) and register.read_only:  # no records yet, and none can be written
+            with register._errors():
+                register.connection.execute(RECORDS_TABLE.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        elif not _has_records(register):
+            with register._errors(), register._transaction():
+                register.connection.execute(RECORDS_TABLE)
+                register.connection.executemany("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                                                [("records_head_id", "0"), ("records_head_hash", GENESIS)])
     except BaseException:
         register.connection.close()
         raise
     return Records(register)
+
+
+def _has_records(register) -> bool:
+    with register._errors():
+        tables = {name for (name,) in register.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        heads = register.connection.execute(
+            "SELECT count(*) FROM meta WHERE key IN ('records_head_id', 'records_head_hash')").fetchone()[0]
+    return "records" in tables and heads == 2
 
 
 def sign_filing(records: Records, filing: Filing, key: SigningKey, by: str) -> Record:

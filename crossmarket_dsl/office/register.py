@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -139,6 +140,7 @@ class Register:
     def __init__(self, path: Path, connection: sqlite3.Connection):
         self.path = path
         self.connection = connection
+        self.read_only = False  # on read-only media: read as it lies, nothing written
 
     def __enter__(self) -> Register:
         return self
@@ -373,12 +375,14 @@ def open_register(path: Path = DEFAULT_PATH, create: bool = False) -> Register:
                             help="file rules first with `crossmarket register file RULES --by NAME`, "
                                  "or name the register with `--register PATH`")
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}", uri=True,
+        mode = _mode(path, create)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
                                      timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as exc:
         raise RegisterError("F107", f"`{path}` cannot be opened: {exc}", help="check the path and its permissions") from None
     connection.row_factory = sqlite3.Row
     register = Register(path, connection)
+    register.read_only = mode.startswith("mode=ro")
     try:
         with register._errors():
             _prepare(register, create)
@@ -386,6 +390,15 @@ def open_register(path: Path = DEFAULT_PATH, create: bool = False) -> Register:
         connection.close()
         raise
     return register
+
+
+def _mode(path: Path, create: bool) -> str:
+    """How to open the file. A register on read-only media (a backup disc, a write-protected share) is read as
+    it lies: SQLite cannot make the lock files a WAL register is otherwise read with, and nothing is written."""
+    if create:
+        return "mode=rwc"
+    writable = os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
+    return "mode=rw" if writable else "mode=ro&immutable=1"
 
 
 def _prepare(register: Register, create: bool) -> None:
