@@ -3,6 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -439,10 +440,13 @@ def test_every_workbook_has_a_title_block_chinese_header_typed_cells_and_a_print
     assert book.sheetnames == ["部门积分", "空"]
     sheet = book["部门积分"]
     assert [sheet.cell(row, 1).value for row in (1, 2, 3)] == ["盘锦分行积分", "机构 Branch：盘锦分行", "期间 Period：2026年3月"]
-    assert sheet["A1"].font.b and "A1:F1" in sheet.merged_cells
-    assert [c.value for c in sheet[5]] == ["部门", "积分", "完成率", "日期", "说明", "审核结论"]
-    assert [c.value for c in sheet[6]] == ["department", "points", "ratio", "day", "note", "verdict"]
-    assert all(cell.font.b for cell in sheet[5])
+    assert sheet["A1"].font.b and f"A1:{get_column_letter(len(sheet[5]))}1" in sheet.merged_cells
+    labels, keys = [c.value for c in sheet[5]], [c.value for c in sheet[6]]
+    assert labels[:6] == ["部门", "积分", "完成率", "日期", "说明", "审核结论"]
+    assert keys[:6] == ["department", "points", "ratio", "day", "note", "verdict"]
+    assert set(labels[6:]) == set(keys[6:]) == {None}  # empty columns the title block spans, so that it fits
+    assert sum(sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(labels) + 1)) >= 100
+    assert all(cell.font.b for cell in sheet[5][:6])
     assert sheet.freeze_panes == "A7" and sheet.print_title_rows == "$5:$6"
     assert [c.value for c in sheet[7]][:5] == ["个人金融部个人金融部", 1234.5, 0.7583, datetime(2026, 3, 2),
                                               "=SUM(A1:A9)"]

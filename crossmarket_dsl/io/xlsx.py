@@ -110,13 +110,16 @@ _LINE_FONT = Font(color="444444")
 _HEADER_FONT = Font(bold=True)
 _KEY_FONT = Font(italic=True, size=9, color="666666")
 _HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
-_THIN = Side(style="thin", color="999999")
+_THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTERED = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _TOP = Alignment(vertical="top", wrap_text=True)  # a long text wraps within its column's width
 _LINE_PT = {11: 15, 14: 19}  # a line's height (points) at a font size
 _WIDTHS = (6, 50)
 """A column's width in characters, at least and at most: wider text wraps."""
+_TITLE_WIDTH, _SPARE_WIDTH = 100, 10
+"""A narrow table's title block spans empty columns up to this many characters, so that its lines do not
+wrap into a tall, thin column."""
 _WIDTH_SAMPLE = 1000
 """Rows looked at when sizing columns: enough to be right, cheap for a million-row sheet."""
 _SHOWN = {"count": "{:,.0f}", "points": "{:,.4f}", "money": "{:,.2f}", "percent": "{:.1%}"}
@@ -146,15 +149,16 @@ def _write_sheet(ws, book: Book, sheet: Sheet) -> None:
     cut = len(rows) > room
     del rows[room:]
     widths = _widths(columns, rows, sheet.keys)
+    widths += [_SPARE_WIDTH] * -(-max(_TITLE_WIDTH - sum(widths), 0) // _SPARE_WIDTH)  # room for the title block
     for index, width in enumerate(widths, 1):  # a write-only sheet takes its widths before its first row
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = f"A{first}"
     ws.print_title_rows = f"{header}:{first - 1}"
     _page_setup(ws, book.title)  # before the first row too: the sheet's properties are written with it
-    last_letter = get_column_letter(max(len(columns), 1))
+    last_letter = get_column_letter(len(widths))
     for number, (text, font) in enumerate(block, 1):
         ws.row_dimensions[number].height = _LINE_PT[font.sz or 11] * _lines(text, sum(widths), font.sz or 11)
-        if len(columns) > 1:
+        if len(widths) > 1:
             ws.merged_cells.add(f"A{number}:{last_letter}{number}")
         ws.append([_styled(ws, text, font=font, alignment=_TOP)])
     ws.append([])
