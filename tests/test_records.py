@@ -314,3 +314,17 @@ def _append_forged(connection, row) -> None:
                        tuple(fields.values()))
     connection.executemany("UPDATE meta SET value = ? WHERE key = ?",
                            [(str(record.id), "records_head_id"), (digest, "records_head_hash")])
+
+
+def test_a_draw_by_points_checks_large_deals_more_often(march):
+    """Over 300 fixed secrets, each deal's share of the draws: by points, the deals of most points are drawn
+    more often than those of least; drawn uniformly, the two groups come out alike."""
+    ranked = sorted(march.deals, key=lambda deal: deal.points)
+    small, large = {d.deal_id for d in ranked[:10]}, {d.deal_id for d in ranked[-10:]}
+
+    def drawn(method: str, group: set[str]) -> int:
+        return sum(len(group & {d.deal_id for d in draw(march, Decimal("0.1"), n.to_bytes(32, "big"), method).deals})
+                   for n in range(300))
+
+    assert drawn("points", large) > 3 * drawn("points", small)
+    assert abs(drawn("uniform", large) - drawn("uniform", small)) < 0.5 * drawn("uniform", large)
