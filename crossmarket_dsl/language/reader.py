@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..semantics.vocabulary import AND, OPERATORS, OR, SUM, TERM
 from . import ast
 from .literals import LiteralError, date_value, number_value, string_value
 from .source import SourceFile, Span
@@ -331,7 +332,7 @@ class _Reader:
             raise GiveUp
         first = self.tokens[self.at]
         if first[0] != "if":
-            return self.chain(OR_LEVEL, depth)
+            return self.climb(LOGIC, self.not_expr, OR, depth)
         self.at += 1
         condition = self.expr(depth + 1)
         self.take("then")
@@ -340,27 +341,22 @@ class _Reader:
         otherwise = self.expr(depth + 1)
         return ast.IfExpr(condition, then, otherwise, span=self.span(self.start(first)))
 
-    def chain(self, level: int, depth: int):
-        """`or`, `and`, `+ -`, `* /`: left-associative chains of the next level's operands."""
-        operators, next_level = LEVELS[level]
+    def climb(self, levels: dict[str, int], operand, lowest: int, depth: int):
+        """Left-associative binary operators among `levels` that bind at least as tightly as `lowest`, between
+        `operand`s: precedence climbing, with the vocabulary's binding strengths."""
         first = self.tokens[self.at]
-        left = self.operand(next_level, depth)
-        while self.kind() in operators:
-            op = self.tokens[self.at][1]
+        left = operand(depth)
+        while True:
+            op = self.tokens[self.at][0]
+            level = levels.get(op)
+            if level is None or level < lowest:
+                return left
             self.at += 1
             depth += 1
             if depth > DEEPEST:
                 raise GiveUp
-            right = self.operand(next_level, depth)
+            right = self.climb(levels, operand, level + 1, depth)
             left = ast.Binary(op, left, right, span=self.span(self.start(first)))
-        return left
-
-    def operand(self, level: int, depth: int):
-        if level == NOT_LEVEL:
-            return self.not_expr(depth)
-        if level == UNARY_LEVEL:
-            return self.unary(depth)
-        return self.chain(level, depth)
 
     def not_expr(self, depth: int):
         if depth > DEEPEST:
@@ -374,7 +370,7 @@ class _Reader:
     def comparison(self, depth: int):
         """Comparisons do not chain: `sum OP sum`, with `in` and `not in` among the operators."""
         first = self.tokens[self.at]
-        left = self.chain(SUM_LEVEL, depth)
+        left = self.climb(ARITHMETIC, self.unary, SUM, depth)
         kind = self.kind()
         if kind in ("COMPARE", "in"):
             op = self.tokens[self.at][1]
@@ -385,7 +381,7 @@ class _Reader:
             op = "not_in"
         else:
             return left
-        right = self.chain(SUM_LEVEL, depth + 1)
+        right = self.climb(ARITHMETIC, self.unary, SUM, depth + 1)
         return ast.Binary(op, left, right, span=self.span(self.start(first)))
 
     def unary(self, depth: int):
@@ -451,11 +447,7 @@ BLOCK_ITEMS = {
     "statement": {"publish": ("expr", "days")},
 }
 
-# Binary levels, loosest first: the tokens of each and the level of its operands.
-OR_LEVEL, AND_LEVEL, NOT_LEVEL, SUM_LEVEL, TERM_LEVEL, UNARY_LEVEL = range(6)
-LEVELS = {
-    OR_LEVEL: (("or",), AND_LEVEL),
-    AND_LEVEL: (("and",), NOT_LEVEL),
-    SUM_LEVEL: (("+", "-"), TERM_LEVEL),
-    TERM_LEVEL: (("*", "/"), UNARY_LEVEL),
-}
+# The left-associative binary operators, by binding strength: `or` and `and` join `not`-expressions,
+# `+ - * /` join signed operands; comparisons stand between the two and do not chain.
+LOGIC = {name: op.level for name, op in OPERATORS.items() if op.level in (OR, AND)}
+ARITHMETIC = {name: op.level for name, op in OPERATORS.items() if op.level in (SUM, TERM) and op.arity == 2}
