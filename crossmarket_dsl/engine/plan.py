@@ -45,6 +45,10 @@ class ProductPlan:
     when_tree: Tree | None
     reads: dict[str, dict[str, str]]  # scope → {field: why}: what its points and condition read
 
+    def pointer(self, part: str) -> str:
+        """Where its points (`expr`) or condition (`when`) stand in the IR: the source map's key for its line."""
+        return f"/products/{self.index}/points/{part}"
+
 
 @dataclass
 class ClausePlan:
@@ -143,6 +147,15 @@ class Plan:
         project must find it in the projects table (R013)."""
         gated = {gate.product for gate in self.gates if gate.scope == "project"}
         return {product.name for product in self.product_list if None in gated or product.name in gated}
+
+    def expression_at(self, pointer: str) -> Tree | None:
+        """The expression a rejection names (`Rejection.rule`, a `ProductPlan.pointer`), to show as text."""
+        for product in self.product_list:
+            if pointer == product.pointer("expr"):
+                return product.points_tree
+            if pointer == product.pointer("when"):
+                return product.when_tree
+        return None
 
     @property
     def product_list(self) -> list[ProductPlan]:

@@ -353,14 +353,14 @@ def _points(product: ProductPlan, env: Env):
         eligible = truth(product.when(env))
         if eligible is not True:
             return None, ("R012", reasons.condition_false(product.name, eligible, reasons.values_read(
-                product.when_tree, env), f"/products/{product.index}/points/when"))
+                product.when_tree, env), product.pointer("when")))
     return _scaled(product, number(product.points(env)), env)
 
 
 def _scaled(product: ProductPlan, value: Decimal | None, env: Env):
     if value is None:
         return None, ("R011", reasons.not_computable(product.name, reasons.values_read(product.points_tree, env),
-                                                     f"/products/{product.index}/points/expr"))
+                                                     product.pointer("expr")))
     quantity = env.deal["quantity"]
     if value < 0:  # a sale earns points (art. 19): a negative figure would take them from the departments
         return None, ("R011", reasons.negative(product.name, value, reasons.values_read(product.points_tree, env)))

@@ -45,9 +45,7 @@ def _rule_at_fault(session, rejection) -> str:
 def rule_at(session, pointer: str) -> str:
     """An expression of the rules by its IR pointer, as written, with the rules file and line it is on:
     `deal.activated  (panjin.xm:57)` (the file's name only: the reader knows which rules they are)."""
-    node = session.compiled.ir
-    for key in pointer.strip("/").split("/"):
-        node = node[int(key)] if isinstance(node, list) else node[key]
+    node = session.plan.expression_at(pointer)
     span = session.compiled.lowered.source_map.get(pointer)
     return f"{expr_text(node)}  ({Path(span.file).name}:{span.line})" if span else expr_text(node)
 
