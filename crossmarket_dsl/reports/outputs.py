@@ -25,15 +25,15 @@ DEAL_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号"
                 Column("quantity", "数量", "number"), Column("points", "积分", "points"),
                 Column("factor", "门槛系数", "number"), Column("gated_points", "计分积分", "points"),
                 Column("gates", "未通过门槛")]
-REJECTED_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号", "name"), Column("code", "代码"),
+REJECTED_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号", "name"), Column("code", "代码", "name"),
                     Column("reason_zh", "原因")]
 """Rejected rows as people read them (the code with its meaning, the reason in Chinese); the CSV keeps the
 English reason for tools as well."""
 DEPARTMENT_COLUMNS = [Column("department", "部门", "name"), Column("points", "积分", "points"),
                       Column("reward", "奖励（元）", "money")]
 PRODUCT_COLUMNS = [Column("product", "产品", "name"), Column("code", "代码", "name"),
-                   Column("quantity", "数量", "number"), Column("target", "目标", "number"), Column("completion", "完成率", "percent"),
-                   Column("points", "积分", "points"), Column("counted", "计入")]
+                   Column("quantity", "数量", "number"), Column("target", "目标", "number"),
+                   Column("completion", "完成率", "percent"), Column("points", "积分", "points"), Column("counted", "计入")]
 
 
 def deal_lines(result: Result) -> tuple[list[Column], list[dict]]:

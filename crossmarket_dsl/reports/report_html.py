@@ -122,7 +122,7 @@ def result_html(document: dict, extra_sections: str = "") -> str:
         parts.append("<h2>剔除记录 Rejected rows</h2>")
         parts.append(table(["行号", "交易编号", "代码", "原因"],
                             [[r["row"], r["deal_id"], f"{r['code']} {REASONS_ZH[r['code']]}", r["reason_zh"]]
-                             for r in document["rejected"]], {0}, {1}))
+                             for r in document["rejected"]], {0}, {1, 2}))
     reward = document["reward"]
     parts.append(f"<p>奖励总额 {escape(str(reward['pool'] or '—'))}，已分配 {escape(str(reward['allocated']))}"
                  + (f"（{escape(reward['note'])}）" if reward.get("note") else "") + "</p>")
