@@ -86,6 +86,8 @@ CODES = _catalogue(
     Code("E217", "a second file declares itself head office's measure", None,
          "a `measure` file among the branches' rules under `policies/`",
          "only head office's measure in `policies/measure/` (or the one crossmarket ships) counts: remove the copy"),
+    Code("E218", "a `cite` naming an article the measure does not have", None, '`cite "第九十九条"`',
+         "cite an article of the measure, written as it is: `第二十条`; `crossmarket coverage` lists them"),
     # ---- E3xx types ----
     Code("E301", "an operand of the wrong type", None, '`client.rating > 3` where the rating is text like "AA"',
          "compare like with like: numbers with numbers, text with text, dates with dates"),

@@ -128,6 +128,7 @@ class Plan:
     publish_days: int | None  # art. 21: the statement's days, else the measure's parameter
     fields: dict[str, dict[str, str]] = field(default_factory=dict)  # scope → {field: why}
     criteria_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # read only to derive the list
+    articles: dict[str, str] = field(default_factory=dict)  # the measure's articles: name → their words
 
     @property
     def cell_fields(self) -> tuple[str, ...]:
@@ -204,6 +205,7 @@ def build_plan(ir: dict) -> Plan:
                 _reward_plan(ir.get("reward")), _audit_plan(ir.get("audit")), publish_days(ir, constants))
     plan.fields = used_fields(ir, criteria=False)
     plan.criteria_fields = used_fields({"targets": ir["targets"]})
+    plan.articles = {article["name"]: article["text"] for article in ir.get("articles", [])}
     return plan
 
 

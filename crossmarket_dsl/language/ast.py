@@ -154,6 +154,15 @@ class Outlet(Node):
 
 
 @dataclass(frozen=True)
+class Article(Node):
+    """An article of the measure with its words: `article 第二十条 "考虑业务发展需要，…"`."""
+
+    name: Ident
+    text: str
+    cite: None = None  # an article is cited, it cites nothing
+
+
+@dataclass(frozen=True)
 class Binding(Node):
     """`param`, `set` or `let`."""
 
@@ -242,7 +251,7 @@ class Attribution(Node):
     cite: Cite | None = None
 
 
-Declaration = Union[Department, Outlet, Binding, Catalog, Product, Targets, Gate, Block, Attribution]
+Declaration = Union[Department, Outlet, Article, Binding, Catalog, Product, Targets, Gate, Block, Attribution]
 
 
 @dataclass(frozen=True)

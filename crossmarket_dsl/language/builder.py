@@ -109,6 +109,11 @@ class AstBuilder(Transformer):
         name, cite = children
         return ast.Outlet(self._ident(name), cite, span=self._span(meta))
 
+    @v_args(meta=True)
+    def article(self, meta, children):
+        name, text = children
+        return ast.Article(self._ident(name), string_value(text), span=self._span(meta))
+
     def _binding(self, keyword, meta, children):
         name, value, cite = children
         return ast.Binding(keyword, self._ident(name), value, cite, span=self._span(meta))

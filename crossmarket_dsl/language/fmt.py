@@ -142,13 +142,13 @@ def _header_head(header: ast.Header) -> str:
 def _one_liner_kind(declaration) -> str | None:
     if isinstance(declaration, ast.Binding):
         return declaration.keyword
-    if isinstance(declaration, (ast.Department, ast.Outlet)):
+    if isinstance(declaration, (ast.Department, ast.Outlet, ast.Article)):
         return type(declaration).__name__
     return None
 
 
 def _declaration_lines(declaration) -> list[_Line]:
-    if isinstance(declaration, (ast.Department, ast.Outlet, ast.Binding)):
+    if isinstance(declaration, (ast.Department, ast.Outlet, ast.Article, ast.Binding)):
         return [_leaf(0, _one_liner(declaration), declaration.span)]
     head, rows = _block_parts(declaration)
     return _block_lines(declaration, head, rows, declaration.cite)
@@ -160,6 +160,8 @@ def _one_liner(declaration) -> str:
         text = f"department {name} {declaration.kind}"
     elif isinstance(declaration, ast.Outlet):
         text = f"outlet {name}"
+    elif isinstance(declaration, ast.Article):
+        text = f"article {name} {string_literal(declaration.text)}"
     else:
         text = f"{declaration.keyword} {name} = {expression(declaration.value)}"
     return _with_cite(text, declaration.cite)

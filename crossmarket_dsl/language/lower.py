@@ -176,6 +176,13 @@ class Lowerer:
             out.append({"name": decl.name.text, "kind": decl.kind, "cite": self.cites(decl)})
         return out
 
+    def articles(self) -> list:
+        out = []
+        for _, decl in self._decls(ast.Article):
+            self.at(f"/articles/{len(out)}", decl)
+            out.append({"name": decl.name.text, "text": decl.text})
+        return out
+
     def outlets(self) -> list:
         out = []
         for _, decl in self._decls(ast.Outlet):
@@ -343,6 +350,7 @@ class Lowerer:
             "ir_version": IR_VERSION,
             "kind": "rules" if self.rules is not None else "measure",
             "header": self.header(),
+            "articles": self.articles(),
             "params": params,
             "lets": self.lets(),
             "departments": self.departments(),

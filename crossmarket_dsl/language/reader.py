@@ -200,6 +200,9 @@ class _Reader:
             name = self.ident(self.take("NAME"))
             cite = self.cite()
             return ast.Outlet(name, cite, span=self.span(start))
+        if kind == "article":
+            name = self.ident(self.take("NAME"))
+            return ast.Article(name, self.text(), span=self.span(start))
         if kind in ("param", "set", "let"):
             name = self.ident(self.take("NAME"))
             self.take("=")

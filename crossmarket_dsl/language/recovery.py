@@ -20,7 +20,7 @@ from .grammar import lark_parser, token_span
 from .source import SourceFile, Span
 
 DECLARATION_KEYWORDS = (
-    "department", "outlet", "param", "set", "let", "catalog", "product", "targets",
+    "department", "outlet", "article", "param", "set", "let", "catalog", "product", "targets",
     "split", "gate", "reward", "audit", "statement", "attribute",
 )
 _SYNC_LINE = re.compile(r"^[ \t]*(%s)\b" % "|".join(DECLARATION_KEYWORDS), re.MULTILINE)

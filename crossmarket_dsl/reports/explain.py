@@ -95,7 +95,17 @@ def _accepted(session, result: Result, deal: Deal) -> str:
     for dept, share in deal.gated_shares():
         lines.append(f"   {dept}: {points_text(share)}")
     lines.append(f"   total {points_text(deal.gated_points)}")
+    applied = [outcome.gate.cite for outcome in result.gates if deal in outcome.deals]
+    lines += article_lines(plan.articles, [product.cite, plan.split_cite, *applied], "6. ")
     return "\n".join(lines) + "\n"
+
+
+def article_lines(articles: dict[str, str], cites: list[list[str]], number: str = "") -> list[str]:
+    """The measure's words for each article cited along the way, once each, in the order met."""
+    cited = [name for name in dict.fromkeys(name for group in cites for name in group) if name in articles]
+    if not cited:
+        return []
+    return [f"{number}管理办法原文 (the measure's words):"] + [f"   {name}：{articles[name]}" for name in cited]
 
 
 def _split_lines(session, deal: Deal) -> list[str]:

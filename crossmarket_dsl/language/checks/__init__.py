@@ -12,14 +12,14 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
-from . import amounts, calls, declarations, names, policy, scopes, types, unused
+from . import amounts, calls, cites, declarations, names, policy, scopes, types, unused
 from .context import CheckContext
 from .declarations import missing_header_lines
 
 PASSES: list[Callable[[CheckContext], Iterable[Diagnostic]]] = [
     calls.unknown_functions, calls.arity,
     names.unknown_names, names.unknown_departments, names.unknown_gate_products, names.unknown_sets,
-    names.unknown_products,
+    names.unknown_products, cites.unknown_articles,
     declarations.duplicates, declarations.redefinitions, declarations.misplaced, declarations.rules_split,
     declarations.header_lines,
     types.type_errors,

@@ -112,7 +112,7 @@ def is_number(value) -> bool:
     return isinstance(value, Decimal)
 
 
-DECL_KEYWORDS = {ast.Department: "department", ast.Outlet: "outlet", ast.Catalog: "catalog",
+DECL_KEYWORDS = {ast.Department: "department", ast.Outlet: "outlet", ast.Article: "article", ast.Catalog: "catalog",
                  ast.Product: "product", ast.Targets: "targets", ast.Gate: "gate", ast.Attribution: "attribute"}
 
 

@@ -20,7 +20,7 @@ def _named_entries(decl) -> list[tuple[str, str, ast.Ident]]:
         return [("catalog", "catalogue product", entry.name) for entry in decl.entries]
     if isinstance(decl, ast.Targets):
         return [("targets", "`targets for`", decl.department)]
-    if isinstance(decl, (ast.Department, ast.Outlet, ast.Product, ast.Gate)):
+    if isinstance(decl, (ast.Department, ast.Outlet, ast.Article, ast.Product, ast.Gate)):
         keyword = keyword_of(decl)
         return [(keyword, keyword, decl.name)]
     return []
@@ -67,7 +67,8 @@ def duplicates(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 MEASURE_ONLY = {"param": "parameters are declared by head office in the measure; a branch may only `set` them",
                 "department": "departments are declared by head office in the measure",
-                "catalog": "the catalogue belongs to the measure; configure its products with `product NAME { … }`"}
+                "catalog": "the catalogue belongs to the measure; configure its products with `product NAME { … }`",
+                "article": "the articles are the measure's own words; a branch cites them with `cite \"第二十条\"`"}
 RULES_ONLY = ("set", "outlet", "product", "targets", "reward", "audit", "attribute")
 REDEFINABLE = ("department", "value", "catalog", "gate")
 
