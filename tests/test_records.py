@@ -82,6 +82,8 @@ def test_a_whole_year_end_from_commitment_to_payout(tmp_path):
     year = json.loads(ok(run("evaluate", workspace, "--format", "json", "--register", o.register)).stdout)
     assert rows[1][0] in {r["deal_id"] for r in year["rejected"] if r["code"] == "R010"}
     assert year["approval"]["approved"] is False
+    explained = ok(run("explain", workspace, "--deal", rows[1][0], "--register", o.register)).stdout
+    assert "R010 rejected by audit" in explained and "客户否认办理" in explained
     ok(o.act(COMMITTEE, "approve", workspace, "--result-sha256", year["approval"]["result_sha256"]))
     ok(run("evaluate", workspace, "--register", o.register, "--out", out / "2026"))
     sheet = openpyxl.load_workbook(out / "2026" / "兑现表-2026.xlsx").active

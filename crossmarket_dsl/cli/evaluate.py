@@ -18,6 +18,10 @@ from ..reports.render import to_json, to_text
 from .common import EXIT_INPUT, FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
 from .signed import records_at
 
+REGISTER_VERDICTS = click.option(
+    "--register", "register_path", type=click.Path(path_type=Path),
+    help="the register: its audit verdicts count, a sealed month that changed is restated, and the payout sheet "
+         "names the committee's approval")
 MONTH_OPTION = month_option("a monthly statement: that month's deals, gates over the period up to its end")
 
 
@@ -29,9 +33,7 @@ MONTH_OPTION = month_option("a monthly statement: that month's deals, gates over
               help="also write result.json, per-deal lines, rejected rows, the department statement "
                    "(CSV and XLSX) and an HTML report into this folder")
 @click.option("--strict", is_flag=True, help="exit 1 when any row is rejected")
-@click.option("--register", "register_path", type=click.Path(path_type=Path),
-              help="the register: its audit verdicts count, a sealed month that changed is restated, and the "
-                   "payout sheet names the committee's approval")
+@REGISTER_VERDICTS
 @workspace_options
 def evaluate_command(workspace, month, output_format, out_dir, strict, register_path, **options):
     """Evaluate a workspace: every department's points and reward, every rejected row, every failing gate.
@@ -73,10 +75,13 @@ def evaluate_command(workspace, month, output_format, out_dir, strict, register_
 @click.argument("workspace", type=click.Path(path_type=Path))
 @click.option("--deal", "deal_id", required=True, help="the deal_id to explain")
 @MONTH_OPTION
+@REGISTER_VERDICTS
 @workspace_options
-def explain_command(workspace, deal_id, month, **options):
+def explain_command(workspace, deal_id, month, register_path, **options):
     """One deal's path to its points: validation, points, split, gates with their articles, final shares."""
     session = open_workspace(workspace, **session_options(**options))
+    with records_at(register_path) if register_path else nullcontext() as records:
+        with_register_verdicts(session, records)
     result = session.evaluate(month)
     text = explain_deal(session, result, deal_id)
     if text is None:
