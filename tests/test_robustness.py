@@ -247,3 +247,19 @@ def test_a_register_on_read_only_media_is_verified_and_listed(two_filings, capsy
     status, output = crossmarket(capsys, "register", "list", "--register", two_filings)
     assert status == 0 and output.count("张三") == 2
     assert two_filings.read_bytes() == before
+
+
+def test_no_cell_of_any_workbook_is_a_formula(confined, capsys):
+    """The title block too: a branch named like a formula stays text in every sheet."""
+    import openpyxl
+    _rules_line(confined, "rules: rules.xm")
+    rules = (confined / "rules.xm").read_text(encoding="utf-8")
+    (confined / "rules.xm").write_text(rules.replace('branch "盘锦分行"', 'branch "=HYPERLINK(\\"http://x\\",\\"y\\")"'),
+                                       encoding="utf-8")
+    for command in (["statement", confined, "--month", "2026-03"], ["evaluate", confined]):
+        status, output = crossmarket(capsys, *command, "--out", confined / "out")
+        assert status == 0, output
+    cells = [cell for book in (confined / "out").glob("*.xlsx") for sheet in openpyxl.load_workbook(book).worksheets
+             for row in sheet.iter_rows() for cell in row]
+    formula_like = [cell for cell in cells if isinstance(cell.value, str) and cell.value.startswith("=")]
+    assert len(formula_like) >= 8 and all(cell.data_type == "s" for cell in formula_like)

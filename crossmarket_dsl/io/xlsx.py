@@ -193,8 +193,19 @@ def _stored(kind: str, value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters would make the file invalid
 
 
-def _styled(ws, value: object, *, font=None, fill=None, border=None, alignment=None, number_format=None):
+def _text_cell(ws, value: object) -> WriteOnlyCell:
+    """Every cell of every workbook is made here: text is never taken for a formula (a branch named
+    `=HYPERLINK(…)` in a title is text like any deal id), nor carries characters that would spoil the file."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def _styled(ws, value: object, *, font=None, fill=None, border=None, alignment=None, number_format=None):
+    cell = _text_cell(ws, value)
     for name, style in (("font", font), ("fill", fill), ("border", border), ("alignment", alignment),
                         ("number_format", number_format)):
         if style is not None:
@@ -204,10 +215,8 @@ def _styled(ws, value: object, *, font=None, fill=None, border=None, alignment=N
 
 def _like(ws, template, value: object):
     """A cell styled as its column's template (copying the style is much cheaper than setting it)."""
-    cell = WriteOnlyCell(ws, value)
+    cell = _text_cell(ws, value)
     cell._style = copy(template._style)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text is never taken for a formula
     return cell
 
 
