@@ -183,5 +183,5 @@ def _dump(path: Path) -> str | bytes:
             return "\n".join(connection.iterdump())
         finally:
             connection.close()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):  # damaged beyond SQLite's reading: compare the bytes
         return path.read_bytes()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -169,10 +170,7 @@ class Register:
     def records(self, branch: str | None = None, status: str | None = None) -> list[Filing]:
         """The records, oldest first; a damaged one is a `DamagedRecord` error naming it."""
         read = self._read("WHERE (? IS NULL OR branch = ?) AND (? IS NULL OR status = ?)", (branch, branch, status, status))
-        for record in read:
-            if isinstance(record, DamagedRecord):
-                raise record
-        return read
+        return [_trusted(self.path, record) for record in read]
 
     def intact(self) -> list[Filing]:
         """The records that can be read at all (`verify` names the others)."""
@@ -180,9 +178,7 @@ class Register:
 
     def get(self, record_id: int) -> Filing | None:
         found = self._read("WHERE id = ?", (record_id,))
-        if found and isinstance(found[0], DamagedRecord):
-            raise found[0]
-        return found[0] if found else None
+        return _trusted(self.path, found[0]) if found else None
 
     def _read(self, where: str = "", parameters: tuple = ()) -> list[Filing | DamagedRecord]:
         """Every record as a `Filing`, or as the `DamagedRecord` error saying what is wrong with it. Only the
@@ -295,6 +291,16 @@ def _filing(path: Path, row: tuple) -> Filing | DamagedRecord:
     return Filing(**values)
 
 
+def _trusted(path: Path, record: Filing | DamagedRecord) -> Filing:
+    """A record as filed, for list, show and diff: one whose fields cannot be read, or no longer match its
+    hash, is named (`verify` tells the whole story)."""
+    if isinstance(record, DamagedRecord):
+        raise record
+    if chain_hash(record) != record.hash:
+        raise DamagedRecord(path, record.id, "it was changed after it was filed: its content does not match its hash")
+    return record
+
+
 def _json(text: str) -> object:
     try:
         return json.loads(text)
@@ -309,9 +315,15 @@ def _diagnostics_json(text: str) -> bool:
         and isinstance(document.get("diagnostics"), list)
 
 
+_LOCATION = re.compile(r".*:\d+:\d+")
+
+
 def _ir_json(text: str) -> bool:
+    """An IR document with its source map, JSON Pointer → `file:line:column`, as `compile` writes it."""
     document = _json(text)
-    return isinstance(document, dict) and isinstance(document.get("source_map"), dict)
+    source_map = document.get("source_map") if isinstance(document, dict) else None
+    return isinstance(source_map, dict) and all(isinstance(where, str) and _LOCATION.fullmatch(where)
+                                                for where in source_map.values())
 
 
 def _kind(value: object) -> str:
