@@ -43,7 +43,7 @@ def tally_record(tally: Tally) -> tuple:
 def outcome_record(outcome: RowOutcome) -> dict:
     return {"accepted": [deal_record(d) for d in outcome.accepted],
             "by_product": {name: [d.row for d in deals] for name, deals in outcome.by_product.items()},
-            "rejected": [(r.row, r.deal_id, r.code, r.reason) for r in outcome.rejected],
+            "rejected": [(r.row, r.deal_id, r.code, r.reason, r.text, r.rule) for r in outcome.rejected],
             "rows": outcome.rows, "ids": outcome.ids, "undated": outcome.undated, "tally": tally_record(outcome.tally)}
 
 

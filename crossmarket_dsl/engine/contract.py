@@ -26,7 +26,9 @@ either accepted or rejected, nothing dropped silently:
 - `rejected`: one `Rejection` for every reported row that is not accepted, in ledger order, with the
   first failing reason of `REASONS` in code order (R001 a duplicate or missing `deal_id`, the first row
   kept; …; R012 the points condition false; R013 a deal of a product in `plan.project_gated` naming a
-  `project_id` that `lookups.projects` lacks) and a message naming the cell at fault;
+  `project_id` that `lookups.projects` lacks), its message in English (`reason`) and Chinese (`text`),
+  both worded by `reasons.py` so that every engine says the same, naming the cell at fault; for R011
+  and R012, `rule` is the failing expression's `ProductPlan.pointer`;
 - `rows`: the number of rows of the reported dates (a whole-period run: every row), so that
   rows = reported accepted deals + rejections;
 - `tally`: the reported accepted deals added up (`deals.Tally`: points and quantity by product and
