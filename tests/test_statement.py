@@ -104,3 +104,11 @@ def test_bad_months_are_errors_not_tracebacks():
     for month, message, status in (("2025-12", "outside the period", 1), ("March", "`March` is not a month", 2)):
         result = run("statement", PANJIN, "--month", month)
         assert result.exit_code == status and message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_day_that_does_not_exist_is_listed_in_its_months_statement(tmp_path):
+    result = run("statement", str(PANJIN), "--month", "2026-02", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(tmp_path / "公示-2026-02.xlsx")["剔除记录"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if "PJ2026-00082" in row]
+    assert [row[2:4] for row in rows] == [("R002 日期错误或缺失", "日期“2026-02-30”不存在：2026年2月只有 28 天")]
