@@ -225,8 +225,11 @@ def verify_command(trust_path, register_path):
         click.echo(f"`{register_path}` was changed outside crossmarket: {len(problems)} "
                    f"problem{'s' if len(problems) != 1 else ''}", err=True)
         raise click.exceptions.Exit(EXIT_INPUT)
-    click.echo(f"ok: `{register_path}` is intact: {count} record{'s' if count != 1 else ''}, "
-               f"last record {head_id}, hash {head_hash}")
+    if count or not signed:
+        click.echo(f"ok: `{register_path}` is intact: {count} record{'s' if count != 1 else ''}, "
+                   f"last record {head_id}, hash {head_hash}")
+    else:
+        click.echo(f"ok: `{register_path}` holds no filings")
     if signed:
         click.echo(f"ok: {len(signed)} signed record{'s' if len(signed) != 1 else ''} of the offices (art. 21, 23, "
                    f"24), last {signed[-1].id}, every signature by a key the trust file lists")
