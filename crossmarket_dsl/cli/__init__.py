@@ -29,6 +29,7 @@ COMMANDS = {
     "statement": ("statement", "statement_command"),
     "init": ("init", "init_command"),
     "diff": ("diff", "diff_command"),
+    "coverage": ("coverage", "coverage_command"),
     "register": ("register", "register_group"),
     "keys": ("keys", "keys_group"),
     "audit": ("audit", "audit_group"),
