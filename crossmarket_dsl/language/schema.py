@@ -6,7 +6,9 @@ constraints are applied — parameters, products, targets, the reward, the manda
 lends its definitions to them: the IR's structure and its expression trees are what lowering writes, held to
 `ir.schema.json` once, by the tests (`tests/test_ir_schema.py`), rather than validated node by node on every
 `check`, where they cost more than everything else together. Schemas are read with numbers as `Decimal`, so bounds compare exactly with the IR's
-numbers. Each violation is reported at the source span of the offending value (the IR's source map, walking
+numbers. Whether the IR keeps the bounds is decided by `bounds.py`, a small validator with jsonschema's
+semantics; jsonschema itself is imported only to word the violations of an IR that breaks them (or to decide
+when a schema uses what `bounds.py` does not implement). Each violation is reported at the source span of the offending value (the IR's source map, walking
 up to the nearest node that has a span), worded from annotations in the schema itself:
 
 - `x-code`: the diagnostic's code (default E407);
@@ -21,20 +23,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, ValidationError
-from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT202012
-
+from .bounds import Documents, as_json, holds
 from .diagnostics import Diagnostic, percent, plain_number
-from .lower import EXPRESSION_SLOTS
 from .resolve import PACKAGED_SCHEMAS, ir_schema_path
 from .source import Span
 
@@ -63,6 +59,10 @@ TYPE_WORDS = {"number": "a number", "integer": "a whole number", "string": "a te
               "object": "a block", "array": "a list", "null": "empty"}
 CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
 
 class SchemaProblem(Exception):
     """A schema file that cannot be used: unreadable, not JSON, not a JSON Schema, a `$ref` unresolved."""
@@ -71,11 +71,26 @@ class SchemaProblem(Exception):
 def validate(ir: dict, source_map: dict[str, Span], schema_path: Path, fallback: Span) -> list[Diagnostic]:
     """Validate an IR; every violation becomes a diagnostic at the span of the offending value."""
     try:
-        validator, name = _validator(Path(schema_path), ir.get("kind"))
-        errors = list(validator.iter_errors(_as_json(ir)))
+        if holds(ir, _documents(Path(schema_path), ir.get("kind"))):
+            return []
     except SchemaProblem as problem:
-        return [Diagnostic("E409", str(problem), fallback,
-                           help="head office's schema files must be valid JSON Schema (draft 2020-12)")]
+        return _unusable(problem, fallback)
+    return _violations(ir, source_map, schema_path, fallback)
+
+
+def _unusable(problem: SchemaProblem, fallback: Span) -> list[Diagnostic]:
+    return [Diagnostic("E409", str(problem), fallback,
+                       help="head office's schema files must be valid JSON Schema (draft 2020-12)")]
+
+
+def _violations(ir: dict, source_map: dict[str, Span], schema_path: Path, fallback: Span) -> list[Diagnostic]:
+    """The violations of an IR the small validator does not find valid, from jsonschema's own errors."""
+    from referencing.exceptions import Unresolvable  # only when the small validator cannot say "valid"
+    try:
+        validator, name = _validator(Path(schema_path), ir.get("kind"))
+        errors = list(validator.iter_errors(as_json(ir)))
+    except SchemaProblem as problem:
+        return _unusable(problem, fallback)
     except Unresolvable as exc:
         return [Diagnostic("E409", f"the schema `{Path(schema_path).name}` refers to `{exc.ref}`, which cannot be "
                                    "found", fallback, help="schemas refer to `ir.schema.json` beside them by name")]
@@ -96,7 +111,19 @@ def _once(diagnostics: list[Diagnostic], checked_file: str) -> list[Diagnostic]:
 # ---- loading ---------------------------------------------------------------------------------------
 
 
+def _documents(schema_path: Path, kind) -> Documents:
+    """What the small validator checks against: the same root and IR schema as `_validator`."""
+    ir_path = ir_schema_path(schema_path)
+    ir_schema = _definitions_only(_load(ir_path))
+    root = ir_schema if kind == "measure" else _load(schema_path)
+    return Documents(root, ir_schema, ir_path.name)
+
+
 def _validator(schema_path: Path, kind) -> tuple[Draft202012Validator, str]:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     ir_path = ir_schema_path(schema_path)
     ir_schema = _definitions_only(_load(ir_path))
     root, root_path = (ir_schema, ir_path) if kind == "measure" else (_load(schema_path), schema_path)
@@ -126,15 +153,22 @@ def _load_cached(path: str, stamp: int) -> dict:
     except json.JSONDecodeError as exc:
         raise SchemaProblem(f"the schema `{name}` is not valid JSON: {exc.msg} at line {exc.lineno}, "
                             f"column {exc.colno}") from None
-    try:
-        if not _shipped(name, text):
-            Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "its top level"
-        raise SchemaProblem(f"the schema `{name}` is not a valid JSON Schema (at `{where}`): {exc.message}") from None
+    if not _shipped(name, text):
+        _check_schema(schema, name)
     if not isinstance(schema, dict):
         raise SchemaProblem(f"the schema `{name}` is not a JSON object")
     return schema
+
+
+def _check_schema(schema, name: str) -> None:
+    """A schema not shipped with crossmarket is held to the meta-schema (jsonschema imported for it alone)."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "its top level"
+        raise SchemaProblem(f"the schema `{name}` is not a valid JSON Schema (at `{where}`): {exc.message}") from None
 
 
 def _shipped(name: str, text: str) -> bool:
@@ -154,18 +188,6 @@ def _definitions_only(ir_schema: dict) -> dict:
     if isinstance(definitions, dict):
         kept["$defs"] = {**definitions, "expr": True} if "expr" in definitions else definitions
     return kept
-
-
-def _as_json(value):
-    """The IR as it is written to disk: dates as ISO text, tuples as lists, `Decimal` kept exact. Expression
-    trees stay as lowering wrote them (they hold no dates: a date literal is already text), unvalidated."""
-    if isinstance(value, dict):
-        return {key: item if key in EXPRESSION_SLOTS else _as_json(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_as_json(item) for item in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 # ---- errors in the user's terms ------------------------------------------------------------------
