@@ -11,7 +11,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
 def _ledger(path: Path) -> dict:
-    return {"name": "deals" + path.suffix, "rows": [], "data": path.read_bytes(), "form": "corpus"}
+    return {"name": "deals" + path.suffix, "data": path.read_bytes(), "form": "corpus"}
 
 
 def _text(path: Path) -> str:

@@ -27,6 +27,7 @@ RULES = {name: (ROOT / "policies" / "branches" / f"{name}.xm").read_text(encodin
          for name in ("panjin", "dalian", "anshan")}
 SECRET = "SECRET-5f0e1c-never-printed"
 CODE = re.compile(r"(?:error|warning)\[([A-Z]\d{3})\]")
+TESTS_FAILED = re.compile(r"\d+ passed, \d+ failed")  # policy tests that ran and did not pass: no error
 
 
 class PropertyFailed(AssertionError):
@@ -65,7 +66,8 @@ def run(*args: object) -> Run:
     unknown = [code for code in found.codes if code not in CODES]
     if unknown:
         raise PropertyFailed(f"codes outside the registry: {unknown}")
-    if found.status != 0 and not found.codes and not output.lstrip().startswith("{"):
+    answered = found.codes or output.lstrip().startswith("{") or TESTS_FAILED.search(output)
+    if found.status != 0 and not answered:
         raise PropertyFailed(f"a failure without a code: {output[-300:]}")
     if SECRET in output:
         raise PropertyFailed("text of a file outside the workspace was printed")

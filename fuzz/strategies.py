@@ -115,32 +115,35 @@ TYPED = st.one_of(st.booleans(), st.integers(-10, 10**30), st.none(), st.just(1)
 @st.composite
 def ledgers(draw) -> dict:
     """Deal rows with unique ids and cells mostly plausible, some of anything, as CSV (UTF-8 with or without
-    BOM, GB18030, UTF-16; quoted properly or joined raw) or JSON Lines (with typed cells)."""
+    BOM, GB18030, UTF-16; quoted properly or joined raw) or JSON Lines (with typed cells). `ledger_bytes`
+    writes them, in any order of the rows."""
     count = draw(st.integers(0, 25))
+    form = draw(st.sampled_from(["csv", "csv", "raw", "jsonl"]))
     rows = []
     for index in range(count):
         row = {"deal_id": f"D{index:03d}" + draw(st.sampled_from(["", "", "-x", " ", "\u3000"]))}
         for column in COLUMNS[1:]:
             row[column] = draw(st.one_of(GOOD[column], GOOD[column], GOOD[column], JUNK))
+            if form == "jsonl" and draw(st.integers(0, 5)) == 0:
+                row[column] = draw(TYPED)
         rows.append(row)
-    form = draw(st.sampled_from(["csv", "csv", "raw", "jsonl"]))
-    if form == "jsonl":
-        lines = []
-        for row in rows:
-            typed = {key: (draw(TYPED) if draw(st.integers(0, 5)) == 0 and key != "deal_id" else value)
-                     for key, value in row.items()}
-            lines.append(json.dumps(typed, ensure_ascii=False))
-        return {"name": "deals.jsonl", "rows": rows, "data": ("\n".join(lines) + "\n").encode("utf-8"), "form": form}
-    if form == "csv":
+    return {"name": "deals.jsonl" if form == "jsonl" else "deals.csv", "rows": rows, "form": form,
+            "encoding": draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"])),
+            "terminator": draw(st.sampled_from(["\n", "\r\n"]))}
+
+
+def ledger_bytes(example: dict, rows: list[dict]) -> bytes:
+    """The ledger's file: JSON Lines, CSV as a spreadsheet writes it, or CSV joined raw as a careless export."""
+    if example["form"] == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+    table = [COLUMNS, *([str(row[c]) for c in COLUMNS] for row in rows)]
+    if example["form"] == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator=draw(st.sampled_from(["\n", "\r\n"]))).writerows(
-            [COLUMNS, *([row[c] for c in COLUMNS] for row in rows)])
+        csv.writer(buffer, lineterminator=example["terminator"]).writerows(table)
         text = buffer.getvalue()
-    else:  # joined as a careless export would: no quoting at all
-        text = "\n".join(",".join(str(row[c]) for c in COLUMNS) for row in [dict(zip(COLUMNS, COLUMNS)), *rows]) + "\n"
-    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]))
-    return {"name": "deals.csv", "rows": rows, "data": text.encode(encoding, errors="replace"), "form": form,
-            "encoding": encoding}
+    else:
+        text = "".join(",".join(cells) + example["terminator"] for cells in table)
+    return text.encode(example["encoding"], errors="replace")
 
 
 # ---- workspace.yaml and policy tests ----
