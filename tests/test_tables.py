@@ -527,3 +527,12 @@ def test_column_letters_are_excels():
     from openpyxl.utils import get_column_letter
     assert [column_letter(index) for index in range(1, 16_385)] == \
         [get_column_letter(index) for index in range(1, 16_385)]
+
+
+def test_a_row_whose_text_wraps_is_tall_enough_to_show_it(tmp_path):
+    path = tmp_path / "targets.xlsx"
+    long = "；".join(["省内利税排名前200名", "授信超过亿元的大型企业", "年销售额超过亿元的大型企业"] * 2)
+    write_book(path, Book("名单", [], [Sheet("候选客户", [Column("criteria", "符合的标准")],
+                                             [{"criteria": long}, {"criteria": "短"}])]))
+    sheet = openpyxl.load_workbook(path)["候选客户"]
+    assert sheet.row_dimensions[4].height >= 2 * 15 and sheet.row_dimensions[5].height is None

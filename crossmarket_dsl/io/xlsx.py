@@ -169,7 +169,10 @@ def _write_sheet(ws, book: Book, sheet: Sheet) -> None:
                    for column in columns])
     templates = [_styled(ws, None, border=_BORDER, alignment=_TOP, number_format=FORMATS[column.kind])
                  for column in columns]
-    for row in rows:
+    for number, row in enumerate(rows, first):
+        lines = _wrapped_lines(row, widths)
+        if lines > 1:  # a spreadsheet program does not grow a row for wrapped text it did not lay out itself
+            ws.row_dimensions[number].height = _LINE_PT[11] * lines
         ws.append([_like(ws, template, value) for template, value in zip(templates, row)])
     if cut:
         ws.append([_styled(ws, sheet.overflow or f"本表只能容纳 {len(rows):,} 行，其余未列出", font=_HEADER_FONT)])
@@ -238,6 +241,12 @@ def _widths(columns: Sequence[Column], rows: list[list], keys: bool) -> list[int
         widest = max(map(display_width, texts))
         widths.append(min(max(widest + widest // 8 + 2, low, column.width), high))  # a little room: fonts differ
     return widths
+
+
+def _wrapped_lines(row: Sequence[object], widths: Sequence[int]) -> int:
+    """Lines the row's longest text takes when wrapped within its column (a short text is not measured)."""
+    return max((_lines(value, width - 1, 11) for value, width in zip(row, widths)
+                if isinstance(value, str) and 2 * len(value) > width - 2), default=1)
 
 
 def _lines(text: str, width: int, size: int) -> int:
