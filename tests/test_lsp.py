@@ -121,7 +121,8 @@ async def test_hover_shows_parameters_products_fields_and_articles(editor):
     card = await hover("信用卡 {")
     assert "code `CARD`" in card and "信用卡中心" in card and "`target 300`" in card
     assert "column `tax_rank` of the clients table (`clients.csv`)" in await hover("client.tax_rank", 8)
-    assert (await hover('cite "第十条"', 7)).startswith("**第十条**")
+    article = await hover('cite "第十条"', 7)
+    assert article.startswith("**第十条**") and "指定一家经营行网点协办" in article  # the article's own words
 
 
 @session
@@ -142,6 +143,14 @@ async def test_completion_offers_the_workspace_columns_and_the_measure_names(edi
     answer = await editor.client.text_document_completion_async(lsp.CompletionParams(
         text_document=lsp.TextDocumentIdentifier(uri=PANJIN.as_uri()), position=lsp.Position(line.line + 1, 2)))
     assert {"points", "target", "target_ratio", "min", "deal."} <= {item.label for item in answer.items}
+    citing = typing.replace('cite "第十条"', 'cite "', 1)
+    editor.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=PANJIN.as_uri(), version=3),
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=citing)]))
+    answer = await editor.client.text_document_completion_async(lsp.CompletionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=PANJIN.as_uri()), position=at(citing, 'cite "', 6)))
+    articles = {item.label: item.detail for item in answer.items}
+    assert len(articles) == 25 and articles["第九条"].startswith("结合行业排名、评级授信")
 
 
 @session
@@ -154,6 +163,9 @@ async def test_definition_symbols_and_formatting(editor):
     measure = ROOT / "policies" / "measure" / "2026.xm"
     assert found.uri == measure.as_uri()
     assert "param target_ratio" in measure.read_text(encoding="utf-8").splitlines()[found.range.start.line]
+    article = await editor.client.text_document_definition_async(lsp.DefinitionParams(
+        text_document=identifier, position=at(text, 'cite "第十条"', 7)))
+    assert measure.read_text(encoding="utf-8").splitlines()[article.range.start.line].startswith("article 第十条")
     symbols = await editor.client.text_document_document_symbol_async(lsp.DocumentSymbolParams(text_document=identifier))
     assert {"兴隆台支行", "个人住房贷款", "targets for 公司业务部"} <= {symbol.name for symbol in symbols}
     messy = text.replace("product 个人住房贷款 {\n  points 10 per unit", "product 个人住房贷款 {   points 10 per unit", 1)

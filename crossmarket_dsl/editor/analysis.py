@@ -32,7 +32,7 @@ KIND_WORDS = {
     "department": "部门 department", "outlet": "网点 outlet", "param": "参数 parameter", "let": "常量 constant",
     "set": "参数设定 parameter set", "catalog": "目录产品 catalogue product", "product": "产品 product",
     "targets": "目标客户标准 target criteria", "gate": "门槛 gate", "block": "设定 settings",
-    "attribution": "网点归属 outlet attribution",
+    "attribution": "网点归属 outlet attribution", "article": "条文 article of the measure",
 }
 
 
@@ -99,6 +99,8 @@ def declarations_of(program: ast.Program, in_measure: bool) -> list[Declaration]
         elif isinstance(decl, (ast.Department, ast.Outlet, ast.Gate)):
             kind = {ast.Department: "department", ast.Outlet: "outlet", ast.Gate: "gate"}[type(decl)]
             found.append(Declaration(decl.name.text, kind, decl.name.span, cite, decl, in_measure))
+        elif isinstance(decl, ast.Article):
+            found.append(Declaration(decl.name.text, "article", decl.name.span, None, decl, in_measure))
         elif isinstance(decl, ast.Product):
             found.append(Declaration(decl.name.text, "product", decl.name.span,
                                      cite or _cite_of(decl.items), decl, in_measure))

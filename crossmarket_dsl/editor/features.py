@@ -125,6 +125,8 @@ def hover(analysis: Analysis, line: int, character: int) -> str | None:
     if "." in word:
         return field_markdown(analysis, *word.split(".", 1))
     parts = [declaration_markdown(analysis, declaration) for declaration in _preferred(analysis.declared(word))]
+    if any(d.kind == "article" for d in analysis.declared(word)):
+        parts = [article_markdown(analysis, word)]
     if word in FUNCTIONS:
         function = FUNCTIONS[word]
         parts.append(f"**{function.usage}**" + (": an aggregate over the deals of a gate's group"
@@ -318,6 +320,12 @@ def enclosing_block(text: str, line: int, column: int) -> str | None:
 # ---- definition and symbols -----------------------------------------------------------------------
 
 def definition(analysis: Analysis, line: int, character: int) -> Declaration | None:
+    """Where the name under the cursor is declared; on a `cite`, the article in the measure."""
+    line_text = line_of(analysis.text, line)
+    column = from_utf16(line_text, character)
+    for match in CITE.finditer(line_text):
+        if match.start() <= column <= match.end():
+            return next((d for d in analysis.declared(match.group(1)) if d.kind == "article"), None)
     found = word_at(analysis.text, line, character)
     if found is None or "." in found[0]:
         return None
