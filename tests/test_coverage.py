@@ -71,3 +71,18 @@ def test_text_names_the_organisational_articles():
     summary = coverage()["summary"]
     assert result.stdout.rstrip().splitlines()[-1].startswith(
         f"{summary['implemented']} of 25 articles implemented, {summary['tested']} cited by policy tests")
+
+
+def test_the_report_the_statement_and_explain_quote_the_articles_their_figures_come_from(tmp_path):
+    words = next(a["text"] for a in coverage()["articles"] if a["article"] == "第二十条")
+    assert CliRunner().invoke(cli, ["evaluate", str(PANJIN), "--out", str(tmp_path / "year")]).exit_code == 0
+    assert CliRunner().invoke(cli, ["statement", str(PANJIN), "--month", "2026-03",
+                                    "--out", str(tmp_path / "march")]).exit_code == 0
+    for page in (tmp_path / "year" / "report.html", tmp_path / "march" / "公示-2026-03.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<dt>第二十条</dt>" in html and words[:40] in html
+        assert "<dt>第十九条</dt>" in html and "<dt>第一条</dt>" not in html  # only what the figures rest on
+    with open(tmp_path / "year" / "deals.csv", encoding="utf-8-sig", newline="") as handle:
+        mortgage = next(line["deal_id"] for line in csv.DictReader(handle) if line["product"] == "个人住房贷款")
+    explained = CliRunner().invoke(cli, ["explain", str(PANJIN), "--deal", mortgage]).stdout
+    assert f"第二十条：{words}" in explained

@@ -20,7 +20,7 @@ from ..io.tables import write_book
 from ..io.workbook import Book, Column, Sheet
 from ..reports.outputs import REJECTED_COLUMNS, chart_data, deal_lines, rejected_lines
 from ..reports.render import points_text, to_json
-from ..reports.report_html import charts_section, page, table, warnings_html
+from ..reports.report_html import articles_html, charts_section, page, table, warnings_html
 from ..semantics.values import to_text
 
 PROVISIONAL = ("本表为月度统计，数据为临时数据：年终门槛（第二十二条）未计入，奖励未分配，以考核期末评价结果为准。"
@@ -139,6 +139,7 @@ def statement_html(statement: Statement) -> str:
                                numeric, names))
         if index == 0:  # the charts belong with the points, before the long list of deals
             parts.append(charts_section(chart_data(statement.result), "本月部门积分 Points this month"))
+    parts.append(articles_html(statement.result.plan))
     return page(statement.title, "".join(parts), PRINT_CSS)
 
 

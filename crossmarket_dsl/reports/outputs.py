@@ -17,7 +17,7 @@ from ..io.tables import write_book, write_csv
 from ..io.workbook import Book, Column, Sheet, title_lines
 from .explain import rule_at
 from .render import cite_text, number_text, points_text, to_json
-from .report_html import ChartData, charts_section, result_html
+from .report_html import ChartData, articles_html, charts_section, result_html
 
 DEAL_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号", "name"), Column("date", "日期", "date"),
                 Column("product", "产品", "name"), Column("client_id", "客户编号", "name"),
@@ -163,7 +163,7 @@ def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
         ])),
         "report.html": lambda p: atomic_write_text(p, result_html(
             {**document, "rejected": with_rules(rejected, session)},
-            charts_section(chart_data(result), "部门积分 Department points"))),
+            charts_section(chart_data(result), "部门积分 Department points"), articles_html(result.plan))),
     }
     paths = []
     for name, write in written.items():

@@ -86,7 +86,24 @@ def warnings_html(warnings: list[str]) -> str:
     return f"<div class='note'><strong>请注意 Warnings</strong><ul>{items}</ul></div>"
 
 
-def result_html(document: dict, extra_sections: str = "") -> str:
+def figure_articles(plan) -> list[str]:
+    """The articles the figures come from: each product's, the split's and each gate's, in that order."""
+    cites = [*(name for product in plan.product_list for name in product.cite), *plan.split_cite,
+             *(name for gate in plan.gates for name in gate.cite)]
+    return [name for name in dict.fromkeys(cites) if name in plan.articles]
+
+
+def articles_html(plan) -> str:
+    """The measure's words for every article a figure of the page comes from, so the page can be read
+    beside the measure without opening it."""
+    cited = figure_articles(plan)
+    if not cited:
+        return ""
+    items = "".join(f"<dt>{escape(name)}</dt><dd>{escape(plan.articles[name])}</dd>" for name in cited)
+    return f"<h2>所依据的管理办法条款 The measure's words</h2><dl class='articles'>{items}</dl>"
+
+
+def result_html(document: dict, extra_sections: str = "", articles: str = "") -> str:
     rules, period, deals = document["rules"], document["period"], document["deals"]
     title = f"{rules['name']}（{rules['branch']}）"
     when = f"{period['from']} 至 {period['to']}" + (f"，{period['month']} 月度统计" if period["month"] else "")
@@ -126,4 +143,5 @@ def result_html(document: dict, extra_sections: str = "") -> str:
     reward = document["reward"]
     parts.append(f"<p>奖励总额 {escape(str(reward['pool'] or '—'))}，已分配 {escape(str(reward['allocated']))}"
                  + (f"（{escape(reward['note'])}）" if reward.get("note") else "") + "</p>")
+    parts.append(articles)
     return page(title, "".join(parts))
