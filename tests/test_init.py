@@ -41,15 +41,20 @@ def test_every_catalogue_product_has_points_and_a_target(fresh):
     assert text.count("target target_ratio * product.indicator") == len(products)
 
 
-def test_check_names_exactly_the_missing_criteria_then_passes_once_they_are_written(fresh):
+def test_check_names_the_missing_criteria_and_each_value_to_decide_then_passes(fresh):
     result = run("check", fresh, "--measure", MEASURE)
     assert result.exit_code == 1
-    assert re.findall(r"error\[(E\d+)\]", result.stdout) == ["E404"] * 3
+    codes = re.findall(r"error\[(E\d+)\]", result.stdout)
+    assert codes.count("E404") == 3 and set(codes) == {"E404", "E515"}
     assert all(f"`{dept}` has no target criteria" in result.stdout for dept in ("公司业务部", "机构业务部", "房地产信贷部"))
     text = fresh.read_text(encoding="utf-8")
+    placeholders = [number for number, line in enumerate(text.splitlines(), 1) if "待定" in line]
+    lines = [int(n) for n in re.findall(r"鞍山分行\.xm:(\d+):\d+: error\[E515\]", result.stdout)]
+    assert lines == placeholders and len(lines) == codes.count("E515")  # every one, at its line
     for example in EXAMPLES:
         assert example in text
         text = text.replace(example, example.replace("# ", ""))
+    text = re.sub(r"  # 待定[^\n]*", "", text)  # every value decided
     fresh.write_text(text, encoding="utf-8")
     result = run("check", fresh, "--measure", MEASURE)
     assert result.exit_code == 0, result.output
@@ -83,3 +88,10 @@ def test_bad_branch_names_and_measures(tmp_path):
     result = run("init", "鞍山分行", "-o", tmp_path / "a.xm", "--measure", tmp_path / "missing.xm")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert not (tmp_path / "a.xm").exists()
+
+
+def test_filing_refuses_values_still_to_decide(fresh, tmp_path):
+    register = tmp_path / "register.sqlite"
+    result = run("register", "file", fresh, "--by", "省分行个人金融部", "--measure", MEASURE, "--register", register)
+    assert result.exit_code == 1 and "error[F115]" in result.stderr and "nothing filed" in result.stderr
+    assert "error[E515]" in result.stdout

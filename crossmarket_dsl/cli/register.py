@@ -67,6 +67,10 @@ def file_command(rules, filed_by, measure, schema, register_path, key_path):
         raise UserError("F111", f"`{rules}` is head office's measure, not a branch's rules",
                         help="the register records branches' implementing rules (art. 24)")
     print_report(compiled.report, compiled.sources, "text")
+    undecided = [d for d in compiled.report.diagnostics if d.code == "E515"]
+    if undecided:  # unfinished rules are not a filing at all, not even a rejected one
+        raise UserError("F115", f"`{rules}` still holds {len(undecided)} value(s) to decide (待定): nothing filed",
+                        help="decide each value `check` lists with E515 and delete its `待定`, then file again")
     ir_json = dumps(ir_document(compiled)) if compiled.lowered is not None else None
     draft = draft_filing(compiled, filed_by.strip(), ir_json)
     with opened(register_path, create=True) as register:

@@ -141,6 +141,9 @@ CODES = _catalogue(
          "`let 大 = 1亿 * 1亿 * 1亿 * 1亿`", "amounts need at most 30 digits: look for a repeated factor"),
     Code("E514", "a pool, unit, share, scale or number of days that is empty or not a number", None,
          "`otherwise scale null`", "write a number, e.g. `80%`"),
+    Code("E515", "a value still to decide (待定) left from `init`", None,
+         "`points 1 per unit  # 待定：每单位积分`, or `set completion_floor = 待定`",
+         "decide the value, then delete `待定` from the line"),
     # ---- W… warnings ----
     Code("W201", "a declaration that nothing uses", None, "`let 基础分 = 5` that no expression reads",
          "use it or delete it"),
@@ -373,6 +376,9 @@ CODES = _catalogue(
     Code("F113", "no such record", None, "`register show 99`", "`register list` shows the records"),
     Code("F114", "a damaged record of the register", "第二十四条", "a field edited by hand into binary data or broken JSON",
          "restore the register from a backup; `register verify` names every damaged record"),
+    Code("F115", "rules that still hold values to decide (待定) are not filed", "第二十四条",
+         "`crossmarket register file` on a file fresh from `init`",
+         "decide each value `check` lists with E515, delete its `待定`, then file again"),
     # ---- K… keys and signed records ----
     Code("K101", "a key file that cannot be read", "第二十四条", "`--key notes.txt`",
          "make one with `crossmarket keys new --office NAME --key FILE`"),

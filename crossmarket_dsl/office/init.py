@@ -93,7 +93,7 @@ def _header(branch: str, ir: dict) -> str:
     return "\n".join([
         f"# {title}：由 `crossmarket init` 依据《{name}》{version} 生成。",
         "# Written by `crossmarket init` from head office's measure. Write the target criteria (第九条),",
-        "# review every value marked 待定 (to decide), then run `crossmarket check` on this file.",
+        "# decide every value marked as still to decide, then run `crossmarket check`: it lists each one.",
         f"rules {string_literal(title)} {{",
         f"  implements {string_literal(name)} version {string_literal(version)}",
         f"  branch {string_literal(branch)}",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
-from . import amounts, calls, cites, declarations, names, policy, scopes, types, unused
+from . import amounts, calls, cites, declarations, names, placeholders, policy, scopes, types, unused
 from .context import CheckContext
 from .declarations import missing_header_lines
 
@@ -28,6 +28,7 @@ PASSES: list[Callable[[CheckContext], Iterable[Diagnostic]]] = [
     amounts.shares_add_up, amounts.shares_in_range, amounts.positive_amounts, amounts.pool_in_units,
     amounts.constants_in_range, amounts.numbers_known,
     unused.unused_lets,
+    placeholders.placeholders,
 ]
 
 __all__ = ["CheckContext", "PASSES", "missing_header_lines", "run_checks"]

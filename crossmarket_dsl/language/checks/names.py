@@ -8,13 +8,14 @@ from typing import Iterator
 from .. import ast
 from ..diagnostics import Diagnostic
 from .context import CheckContext, did_you_mean, listing, settings
+from .placeholders import PLACEHOLDER
 
 
 def unknown_names(ctx: CheckContext) -> Iterator[Diagnostic]:
     """E201: names of values that nothing declares."""
     values = ctx.symbols.values
     for node in ctx.nodes:
-        if type(node) is ast.Name and node.name not in values:
+        if type(node) is ast.Name and node.name not in values and node.name != PLACEHOLDER:  # E515 says it
             yield Diagnostic("E201", f"unknown name `{node.name}`", node.span,
                              help=did_you_mean(node.name, values, "declare it with `let NAME = …`, or use a "
                                                                   "parameter of the measure"))
