@@ -95,3 +95,49 @@ def test_filing_refuses_values_still_to_decide(fresh, tmp_path):
     result = run("register", "file", fresh, "--by", "省分行个人金融部", "--measure", MEASURE, "--register", register)
     assert result.exit_code == 1 and "error[F115]" in result.stderr and "nothing filed" in result.stderr
     assert "error[E515]" in result.stdout
+
+
+def test_a_whole_workspace_that_evaluates_once_filled_in(tmp_path):
+    folder = tmp_path / "营口"
+    result = run("init", "营口分行", folder)
+    assert result.exit_code == 0, result.output
+    names = {path.name for path in folder.iterdir()}
+    assert {"营口分行.xm", "workspace.yaml", "营口分行.test.yaml", "README.md", "交易台账.csv", "台账模板.xlsx"} <= names
+    assert "待定" in (folder / "README.md").read_text(encoding="utf-8")
+    rules = folder / "营口分行.xm"
+    text = rules.read_text(encoding="utf-8")
+    for example in EXAMPLES:
+        text = text.replace(example, example.replace("# ", ""))
+    rules.write_text(re.sub(r"  # 待定[^\n]*", "", text), encoding="utf-8")
+    assert run("check", rules).exit_code == 0
+    assert run("test", folder / "营口分行.test.yaml").exit_code == 0
+    (folder / "交易台账.csv").write_text("交易编号,交易日期,产品名称,户数,客户号,参与部门\n"
+                                     "YK1,2026-03-02,信用卡,2,C1,公司业务部\n", encoding="utf-8")
+    (folder / "客户名册.csv").write_text("客户号,客户名称,tax_rank,type,national_rank\nC1,甲公司,10,,\n", encoding="utf-8")
+    result = run("evaluate", folder, "--month", "2026-03", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"accepted": 1' in result.stdout
+
+
+def test_the_workbook_has_a_sheet_a_table_with_notes_and_lists(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    assert run("init", "营口分行", tmp_path / "w").exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "w" / "台账模板.xlsx")
+    assert book.sheetnames == ["交易台账", "客户名册", "目标客户名单", "楼盘项目", "产品指标", "抽查结论"]
+    deals = book["交易台账"]
+    header = next(row for row in deals.iter_rows() if row[0].value == "交易编号")
+    assert all(cell.comment is not None for cell in header)
+    lists = {v.formula1 for v in deals.data_validations.dataValidation}
+    assert any("信用卡" in formula for formula in lists)
+    assert any("确认" in v.formula1 for v in book["抽查结论"].data_validations.dataValidation)
+
+
+def test_a_workspace_never_overwrites(tmp_path):
+    folder = tmp_path / "w"
+    folder.mkdir()
+    (folder / "交易台账.csv").write_text("mine", encoding="utf-8")
+    result = run("init", "营口分行", folder)
+    assert result.exit_code == 2 and "error[I106]" in result.stderr and "`交易台账.csv`" in result.stderr
+    assert (folder / "交易台账.csv").read_text(encoding="utf-8") == "mine"
+    assert sorted(path.name for path in folder.iterdir()) == ["交易台账.csv"]
+    assert run("init", "营口分行", folder, "--force").exit_code == 0

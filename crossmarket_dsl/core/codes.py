@@ -315,6 +315,9 @@ CODES = _catalogue(
     Code("I104", "the measure has errors", None, "a damaged measure file", "the diagnostics above say what to fix"),
     Code("I105", "the file to write already exists", None, "`crossmarket init 盘锦分行 -o panjin.xm` twice",
          "choose another file with `-o`, or replace it with `--force`"),
+    Code("I106", "the workspace folder already holds files `init` would write", None,
+         "`crossmarket init 鞍山分行 anshan` in a folder holding last month's ledger",
+         "choose another folder, or replace the files with `--force` (their contents are lost)"),
     # ---- A… the audit ----
     Code("A101", "the rules have no audit block", "第二十一条", "rules without `audit { … }`", "add `audit { spot_check 10% }`"),
     Code("A102", "the audit block has no spot-check rate", "第二十一条", "`audit { }`", "add `spot_check 10%`"),
@@ -404,6 +407,8 @@ CODES = _catalogue(
     Code("U107", "no such deal in the ledger", None, "`crossmarket explain W --deal PJ-1` for a deal not in the ledger",
          "deal ids are in the `deal_id` column of the deals table"),
     Code("U108", "not a branch name", None, '`crossmarket init ""`', "give the branch's name, e.g. 鞍山分行"),
+    Code("U109", "`init` given both a folder and `-o`", None, "`crossmarket init 鞍山分行 anshan -o a.xm`",
+         "give FOLDER for a whole workspace, or `-o FILE` for the rules file alone"),
     Code("U103", "an output file cannot be written", None, "`-o /readonly/x.xm`", "choose a folder you can write to"),
     Code("U104", "a path that does not exist", None, "`crossmarket test polices/`", "check the path"),
     Code("U105", "no policy tests under a path", None, "`crossmarket test docs/`",

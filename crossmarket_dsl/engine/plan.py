@@ -306,8 +306,8 @@ def required_deal_columns(plan: Plan) -> dict[str, str]:
     for name, why in plan.fields.get("deal", {}).items():
         if name != "quantity":  # quantity defaults to 1 (SPEC §6)
             needed.setdefault(name, why)
-    if any(g.scope == "project" for g in plan.gates) or "project" in plan.fields:
-        needed.setdefault("project_id", "deals are grouped by housing project (art. 20)")
+    # `project_id` is not among them: a ledger without the column is one whose deals belong to no housing
+    # project, as a deal with an empty cell does (a mortgage outside a development project, art. 20)
     if plan.attribution or any(g.scope == "outlet" for g in plan.gates) or "outlet" in plan.fields:
         needed.setdefault("outlet", "income and deposits are attributed to outlets (art. 17)")
     return needed

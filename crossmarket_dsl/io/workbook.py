@@ -46,6 +46,7 @@ class Column:
     kind: str = "text"  # a key of FORMATS
     choices: tuple[str, ...] = ()  # the values people may type here: a drop-down list
     width: int = 0  # at least this many characters wide (a column people write notes in)
+    note: str = ""  # what belongs in the column: a comment on its header cell, for sheets people fill in
 
     def __post_init__(self):
         assert self.kind in FORMATS, f"unknown column kind {self.kind}"
@@ -58,6 +59,7 @@ class Sheet:
     rows: Iterable[Mapping[str, object]]
     keys: bool = False  # a row of the columns' keys under the labels: the sheet is read back by tools
     overflow: str = ""  # the last row when a sheet cannot hold every row (1,048,576 rows): where the rest are
+    blank_rows: int = 0  # rows left for people to fill in: the drop-down lists reach down to them
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Sequence
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -162,8 +163,8 @@ def _write_sheet(ws, book: Book, sheet: Sheet) -> None:
             ws.merged_cells.add(f"A{number}:{last_letter}{number}")
         ws.append([_styled(ws, text, font=font, alignment=_TOP)])
     ws.append([])
-    ws.append([_styled(ws, column.label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER, alignment=_CENTERED)
-               for column in columns])
+    ws.append([_noted(_styled(ws, column.label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER,
+                              alignment=_CENTERED), column.note) for column in columns])
     if sheet.keys:
         ws.append([_styled(ws, column.key, font=_KEY_FONT, fill=_HEADER_FILL, border=_BORDER, alignment=_CENTERED)
                    for column in columns])
@@ -178,7 +179,7 @@ def _write_sheet(ws, book: Book, sheet: Sheet) -> None:
         ws.append([_styled(ws, sheet.overflow or f"本表只能容纳 {len(rows):,} 行，其余未列出", font=_HEADER_FONT)])
     for index, column in enumerate(columns, 1):
         if column.choices:
-            last = first + max(len(rows), 1) - 1
+            last = first + max(len(rows), sheet.blank_rows, 1) - 1
             ws.data_validations.append(_choices(column, get_column_letter(index), first, last))
 
 
@@ -213,6 +214,12 @@ def _styled(ws, value: object, *, font=None, fill=None, border=None, alignment=N
                         ("number_format", number_format)):
         if style is not None:
             setattr(cell, name, style)
+    return cell
+
+
+def _noted(cell, note: str):
+    if note:
+        cell.comment = Comment(note, "crossmarket", width=320, height=140)
     return cell
 
 

@@ -88,7 +88,7 @@ def write_new(path: Path, text: str, force: bool) -> None:
 def _header(branch: str, ir: dict) -> str:
     header = ir["header"]["measure"]
     name, version = header["name"], header["version"]
-    start, end, note = _effective(ir)
+    start, end, note = effective_period(ir)
     title = f"{branch}公私联动交叉营销实施细则"
     return "\n".join([
         f"# {title}：由 `crossmarket init` 依据《{name}》{version} 生成。",
@@ -102,7 +102,7 @@ def _header(branch: str, ir: dict) -> str:
     ])
 
 
-def _effective(ir: dict) -> tuple[str, str, str]:
+def effective_period(ir: dict) -> tuple[str, str, str]:
     """The measure's period (from, to, ""), else this calendar year and a note to decide it."""
     effective = ir["header"]["measure"].get("effective")
     if effective:
