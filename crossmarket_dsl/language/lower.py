@@ -36,6 +36,7 @@ class Lowerer:
         self.let_names = {d.name.text for p in self._programs() for d in p.declarations
                      if isinstance(d, ast.Binding) and d.keyword == "let"}
         self.constants: dict[str, Any] = {}
+        self.let_trees: dict[int, dict] = {}  # each `let`'s tree by its declaration, lowered once
 
     def _programs(self):
         return [p for p in (self.measure, self.rules) if p is not None]
@@ -57,32 +58,30 @@ class Lowerer:
     # ---- expressions ------------------------------------------------------------------------
 
     def expr(self, node: ast.Expr, pointer: str) -> dict:
-        """Lower one expression; deep trees are handled without recursion limits in `ast.walk`."""
-        self.at(pointer, node)
-        if isinstance(node, ast.Number):
-            return {"lit": node.value}
-        if isinstance(node, (ast.String, ast.Bool)):
-            return {"lit": node.value}
-        if isinstance(node, ast.Null):
-            return {"lit": None}
-        if isinstance(node, ast.DateLit):
-            return {"date": node.value.isoformat()}
-        if isinstance(node, ast.ListLit):
-            return {"list": [self.expr(item, f"{pointer}/list/{i}") for i, item in enumerate(node.items)]}
-        if isinstance(node, ast.Name):
-            return {"let" if node.name in self.let_names else "param": node.name}
-        if isinstance(node, ast.Field):
-            return {"field": [node.scope, node.name]}
-        if isinstance(node, ast.Unary):
-            return {"op": node.op, "args": [self.expr(node.operand, f"{pointer}/args/0")]}
-        if isinstance(node, ast.Binary):
-            return {"op": node.op, "args": [self.expr(node.left, f"{pointer}/args/0"),
-                                            self.expr(node.right, f"{pointer}/args/1")]}
-        if isinstance(node, ast.IfExpr):
-            return {"if": self.expr(node.condition, f"{pointer}/if"),
-                    "then": self.expr(node.then, f"{pointer}/then"),
-                    "else": self.expr(node.otherwise, f"{pointer}/else")}
-        assert isinstance(node, ast.Call)
+        """Lower one expression, by its node type (a look-up, not a chain of tests: lowering is on every
+        `check`'s path, thousands of nodes for a large file)."""
+        if node.span is not None:
+            self.map.setdefault(pointer, node.span)
+        return _EXPRESSIONS[type(node)](self, node, pointer)
+
+    def _list(self, node: ast.ListLit, pointer: str) -> dict:
+        return {"list": [self.expr(item, f"{pointer}/list/{i}") for i, item in enumerate(node.items)]}
+
+    def _name(self, node: ast.Name, pointer: str) -> dict:
+        return {"let" if node.name in self.let_names else "param": node.name}
+
+    def _unary(self, node: ast.Unary, pointer: str) -> dict:
+        return {"op": node.op, "args": [self.expr(node.operand, f"{pointer}/args/0")]}
+
+    def _binary(self, node: ast.Binary, pointer: str) -> dict:
+        return {"op": node.op, "args": [self.expr(node.left, f"{pointer}/args/0"),
+                                        self.expr(node.right, f"{pointer}/args/1")]}
+
+    def _if(self, node: ast.IfExpr, pointer: str) -> dict:
+        return {"if": self.expr(node.condition, f"{pointer}/if"), "then": self.expr(node.then, f"{pointer}/then"),
+                "else": self.expr(node.otherwise, f"{pointer}/else")}
+
+    def _call(self, node: ast.Call, pointer: str) -> dict:
         return {"call": node.function,
                 "args": [self.expr(arg, f"{pointer}/args/{i}") for i, arg in enumerate(node.args)]}
 
@@ -92,7 +91,10 @@ class Lowerer:
         Names and arity come before evaluation: an expression that calls an unknown function, or a function
         with the wrong number of arguments, is not evaluated; its value stays unknown (null) and the checks
         report the call (E202, E302)."""
-        tree = self.expr(node, pointer)
+        return self.value_of(node, self.expr(node, pointer))
+
+    def value_of(self, node: ast.Expr, tree: dict):
+        """The value of an expression already lowered to `tree` (see `constant`)."""
         if any(isinstance(n, ast.Call) and call_problem(n.function, len(n.args)) for n in ast.walk(node)):
             return None
         return evaluate_constant(tree, self.constants)
@@ -142,7 +144,8 @@ class Lowerer:
         for program, decl in self._decls(ast.Binding):
             name = decl.name.text
             if decl.keyword == "let":
-                self.constants[name] = self.constant(decl.value, f"/lets/{name}/expr")
+                tree = self.let_trees[id(decl)] = self.expr(decl.value, f"/lets/{name}/expr")
+                self.constants[name] = self.value_of(decl.value, tree)
                 continue
             pointer = f"/params/{name}"
             value = self.constant(decl.value, f"{pointer}/value")
@@ -164,7 +167,7 @@ class Lowerer:
             if decl.keyword == "let":
                 pointer = f"/lets/{decl.name.text}"
                 self.at(pointer, decl)
-                result[decl.name.text] = {"expr": self.expr(decl.value, f"{pointer}/expr"),
+                result[decl.name.text] = {"expr": self.let_trees[id(decl)],
                                           "value": self.constants.get(decl.name.text),
                                           "origin": self._origin(program), "cite": self.cites(decl)}
         return result
@@ -367,6 +370,18 @@ class Lowerer:
         }
         ir["citations"] = self.citations(ir)
         return Lowered(ir, self.map, self.constants)
+
+
+_EXPRESSIONS = {
+    ast.Number: lambda lowerer, node, pointer: {"lit": node.value},
+    ast.String: lambda lowerer, node, pointer: {"lit": node.value},
+    ast.Bool: lambda lowerer, node, pointer: {"lit": node.value},
+    ast.Null: lambda lowerer, node, pointer: {"lit": None},
+    ast.DateLit: lambda lowerer, node, pointer: {"date": node.value.isoformat()},
+    ast.Field: lambda lowerer, node, pointer: {"field": [node.scope, node.name]},
+    ast.ListLit: Lowerer._list, ast.Name: Lowerer._name, ast.Unary: Lowerer._unary, ast.Binary: Lowerer._binary,
+    ast.IfExpr: Lowerer._if, ast.Call: Lowerer._call,
+}
 
 
 def lower(measure: ast.Program, rules: ast.Program | None = None) -> Lowered:

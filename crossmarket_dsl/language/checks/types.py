@@ -49,6 +49,9 @@ def fold(expr: ast.Expr, combine: Callable[[ast.Expr, list], object]):
         node, children = stack.pop()
         if children is None:  # first visit: its children are folded first
             children = ast.children(node)
+            if not children:  # a leaf, most nodes: folded at once, in the same order
+                done[id(node)] = combine(node, [])
+                continue
             stack.append((node, children))
             stack.extend((child, None) for child in children)
         else:
