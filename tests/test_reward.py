@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -53,3 +54,21 @@ def test_rewards_add_up_to_the_pool_and_differ_from_the_exact_share_by_less_than
         exact = pool_money * named[name] / total
         assert abs(value - exact) < unit
         assert value % unit == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 10**28 - 1), min_size=1, max_size=6), st.integers(1, 10**30 - 1),
+       st.sampled_from([Decimal("0.01"), Decimal(1)]))
+def test_rewards_at_the_largest_accepted_magnitudes_add_up_to_the_pool_exactly(points, pool, unit):
+    """Points of 16 digits before the point and 12 after, a pool of 30 digits: more digits than the default
+    context keeps, and still the rewards add up to the pool to the unit."""
+    named = {f"部门{index}": Decimal(f"{p}E-12") for index, p in enumerate(points)}
+    pool_money = Decimal(f"{pool}E{unit.as_tuple().exponent}")
+    rewards = allocate(pool_money, named, unit)
+    total = sum(map(Fraction, named.values()), Fraction(0))
+    if total == 0:
+        assert rewards == {}
+        return
+    assert sum(map(Fraction, rewards.values()), Fraction(0)) == Fraction(pool_money)
+    for name, value in rewards.items():
+        assert abs(Fraction(value) - Fraction(pool_money) * Fraction(named[name]) / total) < unit

@@ -1,11 +1,14 @@
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from crossmarket_dsl.semantics.values import Converter, sum_numbers, to_bool, to_date, to_number, to_text
+from crossmarket_dsl.semantics.values import (
+    MAX_DIGITS, Converter, exact_sum, sum_numbers, to_bool, to_date, to_number, to_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -162,10 +165,26 @@ CELLS = st.one_of(
 
 
 @given(st.lists(CELLS, max_size=30))
+@example(["1249282470239431895706414540166666.67"] * 3)  # 37 digits: the default 28-digit context rounds it
 def test_sum_numbers_adds_what_to_number_reads(cells):
-    """The fast path (plain decimal text, in C) and the slow one (cell by cell) agree with `to_number`."""
-    expected = sum((n for n in map(to_number, filter(None, cells)) if n is not None), Decimal(0))
-    assert sum_numbers(cells) == expected
+    """The fast path (plain decimal text, in C) and the slow one (cell by cell) agree with `to_number`, to the
+    last digit: the expected sum is a `Fraction`, which never rounds."""
+    expected = sum((Fraction(n) for n in map(to_number, filter(None, cells)) if n is not None), Fraction(0))
+    assert Fraction(sum_numbers(cells)) == expected
+
+
+LARGEST = st.builds(lambda whole, cents: f"{whole}.{cents:02d}",
+                    st.integers(10 ** (MAX_DIGITS - 3), 10 ** (MAX_DIGITS - 2) - 1), st.integers(0, 99))
+
+
+@given(st.lists(LARGEST, min_size=1, max_size=20), st.sampled_from(["", "0.000000000001", "-1"]))
+def test_sums_of_the_largest_accepted_numbers_are_exact(cells, other):
+    """Numbers written with every accepted digit, repeated (the path that multiplies) or not, with a number at
+    the other end of the scale: the sum keeps every digit."""
+    for column in (cells, cells * 3, [*cells, other]):
+        expected = sum((Fraction(to_number(cell)) for cell in column if cell), Fraction(0))
+        assert Fraction(sum_numbers(column)) == expected
+        assert Fraction(exact_sum(map(to_number, filter(None, column)))) == expected
 
 
 def test_sum_numbers_of_plain_text_keeps_its_places():

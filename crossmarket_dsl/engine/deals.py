@@ -11,7 +11,7 @@ from decimal import Decimal
 from operator import attrgetter, itemgetter
 from typing import Iterable, Iterator, Sequence
 
-from ..semantics.values import sum_numbers
+from ..semantics.values import EXACT, exact_sum, sum_numbers
 
 ONE = Decimal(1)
 SCALE = Decimal("1e-12")
@@ -69,7 +69,7 @@ class Deal(_DealFields):
     def gated_points(self) -> Decimal:
         if self.department_factors is None:  # the split keeps every share's total exact
             return self.points if self.factor == ONE else (self.points * self.factor).quantize(SCALE)
-        return sum((share for _, share in self.gated_shares()), Decimal(0))
+        return exact_sum(share for _, share in self.gated_shares())
 
 
 class SplitSums:
@@ -83,8 +83,8 @@ class SplitSums:
         self.deals = 0
 
     def add(self, points: Decimal, quantity: Decimal) -> None:
-        self.points += points
-        self.quantity += quantity
+        self.points = EXACT.add(self.points, points)  # a million deals' points: more digits than 28
+        self.quantity = EXACT.add(self.quantity, quantity)
         self.deals += 1
 
 
@@ -128,7 +128,7 @@ class Tally:
                 sums = self.outlets[outlet] = [0, *[Decimal(0)] * len(self.cell_sums)]
             sums[0] += len(cells)
             for index, (_, position) in enumerate(self.cell_sums, 1):
-                sums[index] += sum_numbers(map(itemgetter(position), cells))
+                sums[index] = EXACT.add(sums[index], sum_numbers(map(itemgetter(position), cells)))
         self.pending.clear()
         self.pending_deals = 0
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from ..semantics.values import exact_sum
+
 MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 
 
@@ -25,7 +27,7 @@ def round_to_unit(value: Decimal, unit: Decimal, mode: str = "half_up") -> Decim
 def allocate(pool: Decimal, points: dict[str, Decimal], unit: Decimal) -> dict[str, Decimal]:
     """`points` in declaration order; departments with no points get nothing. Empty when no points."""
     counted = {name: p for name, p in points.items() if p > 0}
-    total = sum(counted.values(), Decimal(0))
+    total = exact_sum(counted.values())
     if total <= 0 or pool <= 0:
         return {}
     pool_units = Fraction(pool) / Fraction(unit)

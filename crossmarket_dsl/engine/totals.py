@@ -5,7 +5,8 @@ They start from the `Tally` the row loop keeps (points and quantity by product a
 deals and the sums of plain cells): a million deals are not walked again. The deals a failing gate scaled
 (`touched`) are then taken out at their points and put back at their gated points. Deals with the
 same split are added up first and split once: shares are linear in the points, and the last
-participant's remainder keeps each group's parts adding up to its points exactly.
+participant's remainder keeps each group's parts adding up to its points exactly. Every sum is taken in the
+exact context (`EXACT`): a year of deals adds up to more digits than the default context keeps.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from ..semantics.values import sum_numbers
+from ..semantics.values import EXACT, sum_numbers
 from .deals import Deal, Tally, split_points
 from .plan import Plan
 
@@ -37,29 +38,29 @@ def add_up(plan: Plan, tally: Tally, touched: Iterable[Deal], deals: Iterable[De
     by_fractions: dict[tuple, list] = {}  # fractions → [points, deals split by them]
     for sums in tally.splits:
         if sums.deals:
-            quantities[sums.product] += sums.quantity
-            points[sums.product] += sums.points
+            quantities[sums.product] = EXACT.add(quantities[sums.product], sums.quantity)
+            points[sums.product] = EXACT.add(points[sums.product], sums.points)
             entry = by_fractions.setdefault(sums.fractions, [ZERO, 0])
-            entry[0] += sums.points
+            entry[0] = EXACT.add(entry[0], sums.points)
             entry[1] += sums.deals
     departments = {name: ZERO for name, kind in plan.departments.items() if kind != "support"}
     for deal in touched:
         entry = by_fractions[deal.fractions]
-        entry[0] -= deal.points
+        entry[0] = EXACT.subtract(entry[0], deal.points)
         if deal.department_factors is None:
             gated = deal.gated_points
-            entry[0] += gated
+            entry[0] = EXACT.add(entry[0], gated)
         else:  # a department gate scales one department's share: this deal is split on its own
             entry[1] -= 1
             gated = ZERO
             for dept, share in deal.gated_shares():
-                departments[dept] = departments.get(dept, ZERO) + share
-                gated += share
-        points[deal.product_plan.name] += gated - deal.points
+                departments[dept] = EXACT.add(departments.get(dept, ZERO), share)
+                gated = EXACT.add(gated, share)
+        points[deal.product_plan.name] = EXACT.add(points[deal.product_plan.name], EXACT.subtract(gated, deal.points))
     for fractions, (total, count) in by_fractions.items():
         if count:
             for dept, share in split_points(total, fractions):
-                departments[dept] = departments.get(dept, ZERO) + share
+                departments[dept] = EXACT.add(departments.get(dept, ZERO), share)
     return Totals(departments, quantities, points, attributed(plan, tally, deals),
                   {outlet: sums[0] for outlet, sums in tally.outlets.items()})
 
@@ -82,12 +83,13 @@ def attributed(plan: Plan, tally: Tally, deals: Iterable[Deal]) -> dict[str, dic
     for outlet, sums in tally.outlets.items():
         row = totals.setdefault(outlet, dict.fromkeys(labels, ZERO))
         for (index, _), total in zip(tally.cell_sums, sums[1:]):
-            row[labels[index]] += total
+            row[labels[index]] = EXACT.add(row[labels[index]], total)
     others = sorted(set(range(len(labels))) - {index for index, _ in plan.attribution_cells})
     if others:
         for outlet, members in _by_outlet(deals).items():
             for index in others:
-                totals[outlet][labels[index]] += sum_numbers(map(plan.attribution[index][1], members))
+                row = totals[outlet]
+                row[labels[index]] = EXACT.add(row[labels[index]], sum_numbers(map(plan.attribution[index][1], members)))
     return totals
 
 

@@ -10,13 +10,18 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow, Rounded, localcontext
 from functools import partial
 from operator import is_not
 from typing import Iterable, Iterator
 
 MAX_DIGITS = 40
 """Numbers longer than this (digits written out, either side of the point) are rejected as absurd."""
+
+EXACT = Context(prec=2 * MAX_DIGITS + 20, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact, Rounded])
+"""Sums of money, points and quantities are exact, never rounded to the default 28 digits: two accepted
+numbers span at most twice `MAX_DIGITS` digits (one all before the point, one all after), and 20 more
+digits hold the carries of up to 10^20 terms. A result that would still need rounding stops loudly."""
 
 _NOT_NULL = partial(is_not, None)
 _MAGNITUDES = {"万": 4, "亿": 8}
@@ -61,9 +66,9 @@ def sum_numbers(cells: Iterable) -> Decimal:
     if values and set(map(type, values)) == {str}:
         sample = values[:4096]
         if 2 * len(set(sample)) < len(sample):
-            return sum((number * times for number, times in
-                        ((to_number(text), times) for text, times in Counter(values).items()) if number is not None),
-                       Decimal(0))
+            return exact_sum(number * times for number, times in
+                             ((to_number(text), times) for text, times in Counter(values).items())
+                             if number is not None)
         if max(map(len, values)) <= MAX_DIGITS:
             text = "".join(values)
             if "e" not in text and "E" not in text:  # an exponent can make a short text an absurd number
@@ -72,8 +77,14 @@ def sum_numbers(cells: Iterable) -> Decimal:
                 except InvalidOperation:
                     numbers = None
                 if numbers is not None and all(map(Decimal.is_finite, numbers)):
-                    return sum(numbers, Decimal(0))
-    return sum(filter(_NOT_NULL, map(to_number, values)), Decimal(0))
+                    return exact_sum(numbers)
+    return exact_sum(filter(_NOT_NULL, map(to_number, values)))
+
+
+def exact_sum(numbers: Iterable[Decimal]) -> Decimal:
+    """The sum of `numbers` in the `EXACT` context: every digit kept, in C."""
+    with localcontext(EXACT):
+        return sum(numbers, Decimal(0))
 
 
 def _parse_decorated(text: str) -> Decimal | None:
