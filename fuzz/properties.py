@@ -174,7 +174,7 @@ def _tamper(path: Path, statements: list[str]) -> bool:
             with sqlite3.connect(path) as connection:
                 connection.execute(statement)
             connection.close()
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, UnicodeDecodeError):  # or damaged by an earlier flip of its bytes
             refused = True
     return refused
 
