@@ -63,10 +63,15 @@ def from_utf16(line_text: str, units: int) -> int:
     return len(line_text)
 
 
-def span_range(span: Span, text: str) -> lsp.Range:
+def span_range(span: Span, lines: list[str]) -> lsp.Range:
+    """A span as a protocol range; `lines` are the file's lines (split once for all its spans)."""
     start_line, end_line = span.line - 1, span.end_line - 1
-    return lsp.Range(lsp.Position(start_line, to_utf16(line_of(text, start_line), span.column - 1)),
-                     lsp.Position(end_line, to_utf16(line_of(text, end_line), span.end_column - 1)))
+
+    def text_of(line: int) -> str:
+        return lines[line] if 0 <= line < len(lines) else ""
+
+    return lsp.Range(lsp.Position(start_line, to_utf16(text_of(start_line), span.column - 1)),
+                     lsp.Position(end_line, to_utf16(text_of(end_line), span.end_column - 1)))
 
 
 def word_at(text: str, line: int, character: int) -> tuple[str, int, int] | None:
@@ -88,10 +93,12 @@ def diagnostics(analysis: Analysis, codes_page: str | None = None) -> list[lsp.D
         return [_diagnostic(analysis.failure.code, "error", analysis.failure.message, analysis.failure.help,
                             lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)), codes_page)]
     found = []
-    own = analysis.path.resolve()
+    own, lines, resolved = analysis.path.resolve(), analysis.text.splitlines(), {}
     for item in analysis.compiled.report.diagnostics:
-        if Path(item.span.file).resolve() == own:
-            where = span_range(item.span, analysis.text)
+        if item.span.file not in resolved:
+            resolved[item.span.file] = Path(item.span.file).resolve() == own
+        if resolved[item.span.file]:
+            where = span_range(item.span, lines)
             message = item.message
         else:
             where = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1))
@@ -345,11 +352,11 @@ SYMBOL_KINDS = {"department": lsp.SymbolKind.Module, "outlet": lsp.SymbolKind.Mo
 def document_symbols(analysis: Analysis) -> list[lsp.DocumentSymbol]:
     own = analysis.compiled is not None and analysis.compiled.program is not None \
         and analysis.compiled.program.kind == "measure"
-    symbols = []
+    symbols, lines = [], analysis.text.splitlines()
     for declarations in analysis.declarations.values():
         for declaration in declarations:
             if declaration.in_measure == own:
-                where = span_range(declaration.span, analysis.text)
+                where = span_range(declaration.span, lines)
                 symbols.append(lsp.DocumentSymbol(
                     name=declaration.name if declaration.kind != "targets" else f"targets for {declaration.name}",
                     detail=KIND_WORDS.get(declaration.kind), kind=SYMBOL_KINDS.get(declaration.kind, lsp.SymbolKind.Object),

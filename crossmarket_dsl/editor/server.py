@@ -101,7 +101,7 @@ def build_server(measure: Path | None = None, schema: Path | None = None) -> Rul
             return None
         file = Path(found.span.file).resolve()
         text = file.read_text(encoding="utf-8") if file.is_file() else ""
-        return lsp.Location(uri=file.as_uri(), range=span_range(found.span, text))
+        return lsp.Location(uri=file.as_uri(), range=span_range(found.span, text.splitlines()))
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def on_symbols(ls: RulesServer, params: lsp.DocumentSymbolParams):
