@@ -105,6 +105,15 @@ def test_a_quote_that_runs_past_its_line_names_the_line_it_opened_on(tmp_path, s
     assert "lines 9 to 40" in caught.value.message
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_quote_left_open_on_the_last_line_is_refused_too(tmp_path, stream):
+    path = write(tmp_path / "deals.csv", HEADER + 'D1,2026-03-01,信用卡,5\nD2,2026-03-01,信用卡,"\n')
+    with pytest.raises(TableError) as caught:
+        read_table(path, stream=stream).record_chunks().__next__()
+    assert (caught.value.code, caught.value.row) == ("T122", 3)
+    assert "runs to the end of the file" in caught.value.message
+
+
 def test_a_quoted_line_break_is_refused_and_a_long_cell_is_read(tmp_path):
     path = write(tmp_path / "deals.csv", HEADER + 'D1,2026-03-01,"个人\n理财",5\nD2,,,\n')
     with pytest.raises(TableError) as caught:

@@ -158,7 +158,8 @@ def _csv_lines(open_text: Callable[[], IO[str]], file: str) -> Iterator[tuple[in
                 raise _runaway_quote(open_text, file) from None
             if not block:
                 return
-            if reader.line_num != start + len(block) - 1:
+            if reader.line_num != start + len(block) - 1 or _holds_line_break(block[-1]):
+                # a quote left open on the last line takes in only that line's own line break
                 raise _runaway_quote(open_text, file)
             yield start, block
             start += len(block)
@@ -172,7 +173,7 @@ def _runaway_quote(open_text: Callable[[], IO[str]], file: str) -> TableError:
         line, cells = 0, []
         try:
             for cells in reader:
-                if reader.line_num != line + 1:
+                if reader.line_num != line + 1 or _holds_line_break(cells):
                     break
                 line = reader.line_num
         except csv.Error:  # the only error of a reader opened with newline="": a cell over the limit
@@ -180,10 +181,15 @@ def _runaway_quote(open_text: Callable[[], IO[str]], file: str) -> TableError:
                               file=file, row=line + 1, help=_QUOTE_HELP)
     opened = next((cell for cell in cells if "\n" in cell or "\r" in cell), "")
     shown = opened.splitlines()[0][:30] if opened.strip() else ""
+    taken = (f"{_lines(line + 2, reader.line_num)} would be read as part of it" if reader.line_num > line + 1
+             else "it runs to the end of the file")
     return TableError(
-        "T122", f"a cell opens with `\"`{f' (`{shown}`)' if shown else ''} and does not close on its line: "
-        f"{_lines(line + 2, reader.line_num)} would be read as part of it",
+        "T122", f"a cell opens with `\"`{f' (`{shown}`)' if shown else ''} and does not close on its line: {taken}",
         file=file, row=line + 1, help=_QUOTE_HELP)
+
+
+def _holds_line_break(cells: list[str]) -> bool:
+    return any("\n" in cell or "\r" in cell for cell in cells)
 
 
 def _lines(first: int, last: int) -> str:
