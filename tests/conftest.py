@@ -1,12 +1,24 @@
-"""Shared test setup: the `--update-goldens` switch and the golden-file helper."""
+"""Shared test setup: the `--update-goldens` switch, the golden-file helper and Hypothesis's profiles.
+
+Property tests explore new examples on every developer's run; in CI (`CI` set) they are derandomized, so
+that a landing is judged on the same examples every time and a failure there can be replayed exactly. The
+long exploration is `fuzz/`'s. No test has a deadline: these machines are shared, and a slow example is
+not a wrong one.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_addoption(parser):
