@@ -7,7 +7,7 @@ the gates decide is set only on the deals they touch.
 from __future__ import annotations
 
 from collections import namedtuple
-from decimal import Decimal
+from decimal import Context, Decimal, DefaultContext
 from operator import attrgetter, itemgetter
 from typing import Iterable, Iterator, Sequence
 
@@ -17,6 +17,9 @@ ONE = Decimal(1)
 SCALE = Decimal("1e-12")
 """Points and shares are kept to 12 decimal places (the results show 4): with a fixed scale, adding them up
 never rounds, so departments' points add up to the deals' points exactly even when a share is 80% ÷ 3."""
+_DEFAULT_WHOLE_DIGITS = DefaultContext.prec + SCALE.as_tuple().exponent
+"""Up to 16 digits before the point, a share to 12 places fits the default context."""
+_WIDE = Context(prec=EXACT.prec)  # a share of a department's total past 16 digits still keeps its 12 places
 NO_ROW: dict = {}  # the row of a client or project a table does not have
 
 _DealFields = namedtuple("_DealFields", ["row", "deal_id", "date", "product_plan", "quantity", "client_id",
@@ -157,11 +160,20 @@ def split_points(points: Decimal, fractions) -> list[tuple[str, Decimal]]:
     """Points by department, each to `SCALE`. The last participant takes what is left of the participants'
     part, so the shares add up to the deal's points exactly."""
     host, host_fraction = fractions[0]
-    host_part = (points * host_fraction).quantize(SCALE)
+    host_part = _share(points, host_fraction)
     shares = [(host, host_part)]
     given = host_part
     for name, fraction in fractions[1:]:
-        part = points - given if fraction is None else (points * fraction).quantize(SCALE)
-        given += part
+        part = EXACT.subtract(points, given) if fraction is None else _share(points, fraction)
+        given = EXACT.add(given, part)
         shares.append((name, part))
     return shares
+
+
+def _share(points: Decimal, fraction: Decimal) -> Decimal:
+    """`points × fraction` to `SCALE`. Up to 16 digits before the point, the product is taken in the default
+    context as it always was, so no figure moves; past that (a department's total over a year) the default
+    context cannot hold 12 places, and the product is taken exactly before it is rounded to them."""
+    if points.adjusted() < _DEFAULT_WHOLE_DIGITS:
+        return (points * fraction).quantize(SCALE, context=_WIDE)
+    return EXACT.multiply(points, fraction).quantize(SCALE, context=_WIDE)
