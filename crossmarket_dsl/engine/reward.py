@@ -10,7 +10,7 @@ attribution) to the same unit.
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 from ..semantics.values import exact_sum
@@ -38,4 +38,5 @@ def allocate(pool: Decimal, points: dict[str, Decimal], unit: Decimal) -> dict[s
     by_remainder = sorted(order, key=lambda name: (floors[name] - exact[name], order.index(name)))
     for name in by_remainder[:leftover_units]:
         floors[name] += 1
-    return {name: Decimal(floors.get(name, 0)) * unit for name in points}
+    with localcontext(prec=len(str(int(pool_units))) + len(unit.as_tuple().digits) + 2):  # exact at any size
+        return {name: Decimal(floors.get(name, 0)) * unit for name in points}
