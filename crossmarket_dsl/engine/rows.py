@@ -20,24 +20,19 @@ reason code (SPEC §7.1–7.2). Nothing is dropped silently.
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from itertools import repeat
 from operator import itemgetter
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..io.records import Table
 from ..semantics.expr import Env
-from ..semantics.operations import number, truth
-from ..semantics.values import Converter, to_date, to_number, written_date
+from ..semantics.values import Converter, to_date, written_date
 from . import reasons
 from .contract import Lookups, Rejection, RowOutcome, Window
-from .deals import NO_ROW, ONE, SCALE, Tally, new_deal
+from .deals import NO_ROW, Tally, new_deal
 from .plan import Plan, ProductPlan
-
-HUNDRED = Decimal(100)
-_SEPARATORS = re.compile(r"[;；、,，]")
+from .rowchecks import fractions_of, participants_of, points_of, quantity_of, unknown_product
 
 
 def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
@@ -123,7 +118,7 @@ class _Points:
     def __call__(self, key, env: Env) -> tuple:
         if len(self.memo) >= REMEMBERED:
             self.memo.clear()
-        points = self.memo[key] = _points(self.product, env)
+        points = self.memo[key] = points_of(self.product, env)
         return points
 
 
@@ -144,7 +139,7 @@ class _RowEngine:
         self.outcome = RowOutcome(plan)
         self.dates = Converter(to_date)
         self.products = Converter(lambda raw: plan.products.get(_text(raw)))
-        self.quantities = Converter(_quantity)
+        self.quantities = Converter(quantity_of)
         self.ids = Converter(_text)
         self.outlets = Converter(lambda name: {"name": name})  # the `outlet.*` row of an outlet
         self.splits: dict[tuple, tuple] = {}
@@ -204,7 +199,7 @@ class _RowEngine:
             if day > end:
                 continue  # after the evaluated month: not part of this run
             if product is None:
-                self.reject("R004", _unknown_product(self.plan, _text(self.cell(record, "product"))), row_number,
+                self.reject("R004", unknown_product(self.plan, _text(self.cell(record, "product"))), row_number,
                             deal_id, day, reported)
                 continue
             if quantity is None:
@@ -278,93 +273,14 @@ class _RowEngine:
     def split_of(self, product: ProductPlan, raw) -> tuple:
         """The fraction of a deal's points each department gets, host first, and the group its reported
         deals join; or a rejection."""
-        shares, problem = _participants(self.plan, product, _text(raw))
+        shares, problem = participants_of(self.plan, product, _text(raw))
         if len(self.splits) >= REMEMBERED:
             self.splits.clear()
         if problem:
             split = self.splits[(product.name, raw)] = (None, problem, None)
             return split
-        fractions = _fractions(self.plan, product, shares)
+        fractions = fractions_of(self.plan, product, shares)
         split = self.splits[(product.name, raw)] = (fractions, None, self.outcome.tally.sums(product.name, fractions))
         return split
 
 
-def _fractions(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, Decimal | None], ...]:
-    """Host share, then each participant's fraction of the participants' part (None: the remainder)."""
-    count = len(shares)
-    parts = [(product.host, plan.host_share)]
-    for index, (name, fraction) in enumerate(shares):
-        if index == count - 1:
-            parts.append((name, None))
-        else:
-            parts.append((name, plan.participant_share * (fraction if fraction is not None else ONE / count)))
-    return tuple(parts)
-
-
-def _unknown_product(plan: Plan, name: str) -> reasons.Reason:
-    return reasons.unknown_product(name, plan.products, plan.catalogue)
-
-
-def _quantity(value) -> Decimal | None:
-    if value is None or value == "":
-        return ONE
-    number = to_number(value)
-    return number if number is not None and number > 0 else None
-
-
-def _participants(plan: Plan, product: ProductPlan, text: str):
-    """Participants and their declared shares (fractions of the participants' part), or a rejection."""
-    items = [item.strip() for item in _SEPARATORS.split(text) if item.strip()]
-    if not items:
-        return None, ("R007", reasons.no_participant())
-    names, declared = [], []
-    for item in items:
-        name, _, share = item.replace("：", ":").partition(":")
-        names.append(name.strip())
-        declared.append(share.strip() or None)
-    for name in names:
-        if name not in plan.departments:
-            return None, ("R008", reasons.unknown_participant(name, plan.departments))
-        if plan.departments[name] == "support":
-            return None, ("R008", reasons.support_participant(name))
-        if name == product.host:
-            return None, ("R008", reasons.host_participant(name, product.name))
-    if len(set(names)) != len(names):
-        return None, ("R008", reasons.participant_twice())
-    if not plan.declared_split:
-        return [(name, None) for name in names], None
-    return _declared_shares(names, declared)
-
-
-def _declared_shares(names, declared):
-    if len(names) == 1 and declared[0] is None:
-        return [(names[0], ONE)], None
-    numbers = [to_number(share.rstrip("%")) if share is not None else None for share in declared]
-    if any(n is None or n < 0 for n in numbers):
-        return None, ("R009", reasons.shares_missing())
-    total = sum(numbers, Decimal(0))
-    if total != HUNDRED:
-        return None, ("R009", reasons.shares_total(total))
-    return [(name, number / HUNDRED) for name, number in zip(names, numbers)], None
-
-
-def _points(product: ProductPlan, env: Env):
-    if product.when is not None:
-        eligible = truth(product.when(env))
-        if eligible is not True:
-            return None, ("R012", reasons.condition_false(product.name, eligible, reasons.values_read(
-                product.when_tree, env), product.pointer("when")))
-    return _scaled(product, number(product.points(env)), env)
-
-
-def _scaled(product: ProductPlan, value: Decimal | None, env: Env):
-    if value is None:
-        return None, ("R011", reasons.not_computable(product.name, reasons.values_read(product.points_tree, env),
-                                                     product.pointer("expr")))
-    quantity = env.deal["quantity"]
-    if value < 0:  # a sale earns points (art. 19): a negative figure would take them from the departments
-        return None, ("R011", reasons.negative(product.name, value, reasons.values_read(product.points_tree, env)))
-    try:
-        return (value * quantity if product.per_unit else value).quantize(SCALE), None
-    except InvalidOperation:  # more than 16 digits before the point: not a number of points
-        return None, ("R011", reasons.too_large(product.name, value))
