@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import UserError
+from ..engine import DEFAULT_ENGINE, ENGINE_NAMES
 from ..language.diagnostics import Report, render_report_json, render_report_text
 from ..language.source import SourceFile
 from .terminal import printable_output
@@ -135,6 +136,9 @@ def month_option(help: str, required: bool = False):
     return click.option("--month", required=required, metavar="YYYY-MM", help=help, callback=_calendar_month)
 
 
+ENGINE_OPTION = click.option(
+    "--engine", type=click.Choice(ENGINE_NAMES), default=DEFAULT_ENGINE, show_default=True,
+    help="what runs the rows: `duckdb`, embedded SQL (fast); `python`, the reference row loop")
 FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="text for people, json for tools")
 

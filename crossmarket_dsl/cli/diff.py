@@ -11,7 +11,7 @@ from ..language.diagnostics import Report
 from ..language.pipeline import Compiled, load, sha256_of
 from ..office.ruldiff import Side, effect, rules_diff, to_text
 from .check import MEASURE_OPTION, SCHEMA_OPTION
-from .common import EXIT_INPUT, FORMAT_OPTION, open_workspace, print_report
+from .common import ENGINE_OPTION, EXIT_INPUT, FORMAT_OPTION, open_workspace, print_report
 
 
 @click.command("diff")
@@ -22,7 +22,8 @@ from .common import EXIT_INPUT, FORMAT_OPTION, open_workspace, print_report
 @MEASURE_OPTION
 @SCHEMA_OPTION
 @FORMAT_OPTION
-def diff_command(old, new, workspace, measure, schema, output_format):
+@ENGINE_OPTION
+def diff_command(old, new, workspace, measure, schema, output_format, engine):
     """What changed between two versions of a branch's rules: parameters, products, criteria, gates, reward, ….
 
     Each change shows its source line in both versions. With --workspace, both versions are evaluated on
@@ -32,7 +33,7 @@ def diff_command(old, new, workspace, measure, schema, output_format):
     stop_on_errors(versions, output_format)
     document = rules_diff(*(side_of(compiled) for compiled in versions))
     if workspace is not None:
-        results = [open_workspace(workspace, rules=path, measure=measure, schema=schema).evaluate()
+        results = [open_workspace(workspace, rules=path, measure=measure, schema=schema, engine=engine).evaluate()
                    for path in (old, new)]
         document["effect"] = effect(*results, workspace=str(workspace))
     print_diff(document, output_format)

@@ -15,7 +15,7 @@ from ..office.verdicts import with_register_verdicts
 from ..reports.explain import explain_deal
 from ..reports.outputs import write_outputs
 from ..reports.render import to_json, to_text
-from .common import EXIT_INPUT, FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
+from .common import ENGINE_OPTION, EXIT_INPUT, FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
 from .signed import records_at
 
 REGISTER_VERDICTS = click.option(
@@ -35,14 +35,15 @@ MONTH_OPTION = month_option("a monthly statement: that month's deals, gates over
 @click.option("--strict", is_flag=True, help="exit 1 when any row is rejected")
 @REGISTER_VERDICTS
 @workspace_options
-def evaluate_command(workspace, month, output_format, out_dir, strict, register_path, **options):
+@ENGINE_OPTION
+def evaluate_command(workspace, month, output_format, out_dir, strict, register_path, engine, **options):
     """Evaluate a workspace: every department's points and reward, every rejected row, every failing gate.
 
     A year-end evaluation with `--register` and `--out` also writes the payout sheet (兑现表) for 人力资源部
     and 财务会计部, naming the committee's approval from the register; a result that differs from the
     approved one is marked not to be paid.
     """
-    session = open_workspace(workspace, **session_options(**options))
+    session = open_workspace(workspace, engine=engine, **session_options(**options))
     with records_at(register_path) if register_path else nullcontext() as records:
         with_register_verdicts(session, records)
         result = session.evaluate(month)

@@ -11,7 +11,7 @@ from ..core.errors import UserError
 from ..office.commitment import read_secret, redraw, reveal, sample_of
 from ..office.sample import population, sample_text, spot_check, to_json, write_sheets
 from ..office.seal import require_seal
-from .common import FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
+from .common import ENGINE_OPTION, FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
 from .signed import BY_OPTION, KEY_OPTION, REGISTER_OPTION, records_at, signer
 
 
@@ -27,7 +27,9 @@ from .signed import BY_OPTION, KEY_OPTION, REGISTER_OPTION, records_at, signer
 @BY_OPTION
 @REGISTER_OPTION
 @workspace_options
-def sample_command(workspace, month, secret_path, output_format, out_dir, key_path, by, register_path, **options):
+@ENGINE_OPTION
+def sample_command(workspace, month, secret_path, output_format, out_dir, key_path, by, register_path, engine,
+                   **options):
     """The spot-check sample of a sealed month's accepted deals, at the rules' `audit` ratio (art. 21).
 
     The first time, internal control gives its committed secret (`--secret`, with `--key` and `--by`): the
@@ -35,7 +37,7 @@ def sample_command(workspace, month, secret_path, output_format, out_dir, key_pa
     the secret is revealed in the register. After that anyone draws the same sample again from the register
     alone. The audit sheet carries the sample's fingerprint; its verdicts are entered with `audit verdicts`.
     """
-    session = open_workspace(workspace, **session_options(**options))
+    session = open_workspace(workspace, engine=engine, **session_options(**options))
     branch = session.plan.header.branch
     ratio = spot_check(session.plan)
     people = population(session, month)

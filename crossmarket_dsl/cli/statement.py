@@ -10,7 +10,7 @@ import click
 
 from ..office.seal import restated_before, seal_statement
 from ..office.verdicts import with_register_verdicts
-from .common import month_option, open_workspace, session_options, workspace_options
+from .common import ENGINE_OPTION, month_option, open_workspace, session_options, workspace_options
 from .signed import BY_OPTION, KEY_OPTION, records_at, signer
 
 
@@ -27,7 +27,8 @@ from .signed import BY_OPTION, KEY_OPTION, records_at, signer
 @KEY_OPTION
 @BY_OPTION
 @workspace_options
-def statement_command(workspace, month, out_dir, seal, register_path, key_path, by, **options):
+@ENGINE_OPTION
+def statement_command(workspace, month, out_dir, seal, register_path, key_path, by, engine, **options):
     """The month's publication statement (公示, art. 21), to print and to publish.
 
     Department points for the month and the year to date, the month's deals with each department's share,
@@ -40,7 +41,7 @@ def statement_command(workspace, month, out_dir, seal, register_path, key_path, 
     if seal:
         key, by = signer(key_path, by)
         register_path = register_path or Path("register.sqlite")
-    session = open_workspace(workspace, **session_options(**options))
+    session = open_workspace(workspace, engine=engine, **session_options(**options))
     with records_at(register_path, create=seal) if register_path else nullcontext() as records:
         with_register_verdicts(session, records)
         statement = build(session, month)

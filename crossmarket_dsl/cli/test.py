@@ -10,14 +10,15 @@ from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
 from ..language.source import UnreadableFile
 from ..office.policytest import PolicyTestError, find_test_files, run_file
 from .check import MEASURE_OPTION, SCHEMA_OPTION
-from .common import print_report, show_user_error
+from .common import ENGINE_OPTION, print_report, show_user_error
 
 
 @click.command("test")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @MEASURE_OPTION
 @SCHEMA_OPTION
-def test_command(path, measure, schema):
+@ENGINE_OPTION
+def test_command(path, measure, schema, engine):
     """Run policy tests (`*.test.yaml`): each test's name and result, a diff on failure.
 
     Exits 1 when any test fails or a test file has errors.
@@ -35,7 +36,7 @@ def test_command(path, measure, schema):
     passed = failed = 0
     for file in files:
         try:
-            outcome = run_file(file, measure, schema)
+            outcome = run_file(file, measure, schema, engine)
         except (PolicyTestError, UnreadableFile) as exc:
             show_user_error(exc)
             failed += 1

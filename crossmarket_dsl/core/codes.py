@@ -13,6 +13,7 @@
 | F… | head office's register of filings (art. 24) |
 | K… | offices' signing keys, the trust file, and the signed records of the register (art. 24) |
 | U… | the command line |
+| X… | the engines that run the rules on the ledger: DuckDB embedded, Spark |
 
 A code is added here before it is emitted anywhere: a test fails on any emitted code this catalogue
 lacks, and `docs/codes.md` is generated from it (`python -m crossmarket_dsl.core.codes > docs/codes.md`).
@@ -413,6 +414,9 @@ CODES = _catalogue(
     Code("U104", "a path that does not exist", None, "`crossmarket test polices/`", "check the path"),
     Code("U105", "no policy tests under a path", None, "`crossmarket test docs/`",
          "policy tests are YAML files named like `panjin.test.yaml` beside the rules"),
+    # ---- X… the engines ----
+    Code("X101", "the DuckDB engine is not installed", None, "`--engine duckdb` where the `duckdb` package is missing",
+         "install it with `python3 -m pip install duckdb`, or run with `--engine python`"),
 )
 
 SECTIONS = [
@@ -422,7 +426,7 @@ SECTIONS = [
     ("T2", "表格内容 A table's content (T2xx)"), ("S", "工作区与文件 Workspaces, periods and files (S…)"),
     ("P", "政策测试 Policy tests (P…)"), ("I", "新建细则 init (I…)"), ("A", "抽查、公示与审批 The audit, publication and approval (A…)"),
     ("F", "备案登记簿 The register of filings (F…)"), ("K", "签名密钥与签名记录 Keys and signed records (K…)"),
-    ("U", "命令行 The command line (U…)"),
+    ("U", "命令行 The command line (U…)"), ("X", "计算引擎 The engines (X…)"),
 ]
 
 

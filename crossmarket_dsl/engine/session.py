@@ -19,7 +19,8 @@ from ..io.records import Table
 from ..io.workspace import Workspace, load_workspace
 from ..language.pipeline import Compiled, load, sha256_of
 from .contract import Window
-from .evaluate import REFERENCE, Result, evaluate
+from . import DEFAULT_ENGINE
+from .evaluate import Result, evaluate
 from .inputs import Inputs, load_from_tables, read_tables
 from .plan import Plan, build_plan
 
@@ -41,6 +42,7 @@ class Session:
     inputs: Inputs
     period: tuple[date, date]  # the evaluated period: the rules' effective period, or a part of it
     workspace: Workspace | None = None  # None for a policy test, whose tables are inline
+    engine: str = DEFAULT_ENGINE  # what runs the rows stage (`evaluate.ENGINES`)
 
     def rules_info(self) -> dict:
         header = self.plan.header
@@ -58,8 +60,8 @@ class Session:
                             help="choose a month inside the rules' effective period")
         return Window(start, end, date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
 
-    def evaluate(self, month: str | None = None, engine: str = REFERENCE) -> Result:
-        return evaluate(self.plan, self.inputs, self.window(month), engine)
+    def evaluate(self, month: str | None = None) -> Result:
+        return evaluate(self.plan, self.inputs, self.window(month), self.engine)
 
 
 def calendar_month(text: str) -> tuple[int, int]:
@@ -99,7 +101,7 @@ def _inside(period: tuple[date, date] | None, effective: tuple[date, date]) -> t
 
 def open_session(workspace_path: str | Path, *, rules: Path | None = None, measure: Path | None = None,
                  schema: Path | None = None, encoding: str | None = None,
-                 tables: dict[str, str] | None = None) -> Session:
+                 tables: dict[str, str] | None = None, engine: str = DEFAULT_ENGINE) -> Session:
     """Load the workspace, check its rules and read its tables; command-line values override the file."""
     given = {name for name, value in (("rules", rules), ("measure", measure), ("schema", schema)) if value}
     workspace = load_workspace(workspace_path, frozenset(given | {f"tables.{role}" for role in tables or {}}))
@@ -107,5 +109,6 @@ def open_session(workspace_path: str | Path, *, rules: Path | None = None, measu
                         schema=schema or workspace.schema, encoding=encoding or workspace.encoding,
                         tables={**workspace.tables, **(tables or {})})
     compiled = load(workspace.rules, measure=workspace.measure, schema=workspace.schema)
-    return new_session(compiled, lambda plan: read_tables(workspace.tables, workspace.encoding, workspace.columns),
-                       workspace.period, workspace)
+    session = new_session(compiled, lambda plan: read_tables(workspace.tables, workspace.encoding, workspace.columns),
+                          workspace.period, workspace)
+    return replace(session, engine=engine)

@@ -22,7 +22,7 @@ message contains that text (a projects table with a `dev_loan_share` of `40`, sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import UserError
+from ..engine import DEFAULT_ENGINE
 from ..engine.evaluate import Result
 from ..engine.inputs import TABLE_ROLES
 from ..engine.plan import required_deal_columns
@@ -57,6 +58,7 @@ class Outcome:
     name: str
     cite: str | None
     failures: list[str] = field(default_factory=list)
+    document: dict | None = field(default=None, repr=False)  # the result, as `evaluate --format json` gives it
 
     @property
     def passed(self) -> bool:
@@ -76,7 +78,8 @@ def find_test_files(path: Path) -> list[Path]:
     return sorted(path.rglob("*.test.yaml"))
 
 
-def run_file(path: Path, measure: Path | None = None, schema: Path | None = None) -> FileOutcome:
+def run_file(path: Path, measure: Path | None = None, schema: Path | None = None,
+             engine: str = DEFAULT_ENGINE) -> FileOutcome:
     """Run one test file; `measure` and `schema` override what the rules file finds (as for `check`)."""
     document = _read(path)
     rules = document.get("rules")
@@ -88,7 +91,8 @@ def run_file(path: Path, measure: Path | None = None, schema: Path | None = None
     tests = document.get("tests")
     if not isinstance(tests, list) or not tests:
         raise PolicyTestError("P102", f"{path}: the key `tests` must be a list of tests")
-    return FileOutcome(path, compiled, [run_test(path, compiled, i, test) for i, test in enumerate(tests, 1)])
+    return FileOutcome(path, compiled, [run_test(path, compiled, i, test, engine)
+                                             for i, test in enumerate(tests, 1)])
 
 
 def _read(path: Path) -> dict:
@@ -109,7 +113,7 @@ def _read(path: Path) -> dict:
     return document
 
 
-def run_test(path: Path, compiled: Compiled, number: int, test) -> Outcome:
+def run_test(path: Path, compiled: Compiled, number: int, test, engine: str = DEFAULT_ENGINE) -> Outcome:
     if not isinstance(test, dict):
         raise PolicyTestError("P107", f"{path}: test {number} must be a mapping with `name`, tables and `expect`")
     name = str(test.get("name") or f"test {number}")
@@ -127,7 +131,7 @@ def run_test(path: Path, compiled: Compiled, number: int, test) -> Outcome:
     outcome = Outcome(name, str(test["cite"]) if test.get("cite") else None)
     try:  # built and run as a workspace is, so rules, period, tables and month are checked the same way
         session = new_session(compiled, lambda plan: _with_all_columns(plan, tables), period)
-        result = session.evaluate(None if test.get("month") is None else str(test["month"]))
+        result = replace(session, engine=engine).evaluate(None if test.get("month") is None else str(test["month"]))
     except TableError as exc:
         if "error" not in expect:
             raise PolicyTestError("P111", f"{where}: {exc.message}") from None
@@ -139,7 +143,8 @@ def run_test(path: Path, compiled: Compiled, number: int, test) -> Outcome:
     if "error" in expect:
         outcome.failures = [f"error: expected one saying `{expect['error']}`, but the tables were used"]
         return outcome
-    outcome.failures = compare(where, expect, result)
+    outcome.document = to_json(result, ANONYMOUS)
+    outcome.failures = compare(where, expect, result, outcome.document)
     return outcome
 
 
@@ -197,8 +202,10 @@ def _period(where: str, test: dict) -> tuple[date, date] | None:
 # ---- comparing -------------------------------------------------------------------------------
 
 
-def compare(where: str, expect: dict, result: Result) -> list[str]:
-    document = to_json(result, {"name": "", "branch": "", "measure": "", "version": "", "sha256": ""})
+ANONYMOUS = {"name": "", "branch": "", "measure": "", "version": "", "sha256": ""}  # a test's rules go unnamed
+
+
+def compare(where: str, expect: dict, result: Result, document: dict) -> list[str]:
     failures = []
     failures += _compare_amounts("departments", expect.get("departments"),
                                  {d["department"]: d["points"] for d in document["departments"]}, where)

@@ -89,7 +89,7 @@ def spot_check(plan: Plan) -> Decimal:
 def population(session, month: str) -> Population:
     window = session.window(month)
     unaudited = replace(session.inputs, audit={})
-    deals = evaluate(session.plan, unaudited, window).deals
+    deals = evaluate(session.plan, unaudited, window, session.engine).deals
     return Population(window.month, deals, ledger_hash(deals))
 
 

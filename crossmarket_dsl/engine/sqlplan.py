@@ -1,0 +1,228 @@
+"""The plan as one SQL query over the ledger: every row's reason code (R001–R013) or its points.
+
+The query is a `sqlglot` tree, rendered in any dialect sqlglot writes (`duckdb`, `spark`, `postgres`, …);
+`columnar.py` runs it on DuckDB, `crossmarket compile --sql` prints it for a bank's warehouse team. It
+reads these tables:
+
+| table | columns |
+|---|---|
+| `ledger` | `row_number` (the spreadsheet row), then the ledger's columns as text |
+| `clients`, `projects` | `client_id` / `project_id`, then the columns the rules read, as text |
+| `target_list` | `client_id`, `date_from`, `date_to` (dates; open ends as 0001-01-01 and 9999-12-31) |
+| `splits` | `product`, `participants`, `code`: R007, R008 or R009 for each `participants` cell that has one |
+| `audit_rejected` | `deal_id` of each deal the audit rejected |
+
+The products (names, codes, units, targets) are the plan's own and are written into the query. It
+returns, for each row of the evaluated window, `row_number`, `deal_id`, `day`, `product`, `code` (null:
+accepted), `points` and `reported`, with the row's other cells as they came.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlglot
+from sqlglot import exp
+
+from .contract import Window
+from .plan import Plan
+from .sqlexpr import DECIMAL, Typed, Unsupported, as_bool, as_number, compile_sql, constant, fill, to_date, to_number, written_month
+
+KEY_COLUMNS = ("deal_id", "date", "product", "quantity", "client_id", "project_id", "outlet", "participants")
+TOO_LARGE = Decimal("1e16")  # points this large have more than 28 digits at 12 places: not a number of points
+
+_QUERY = """
+WITH base AS (
+  SELECT l.row_number, TRIM(l.deal_id) AS deal_id, __day AS day, TRIM(l.product) AS product_text,
+    l.quantity AS quantity_text, TRIM(l.client_id) AS client_id, TRIM(l.project_id) AS project_id,
+    TRIM(l.outlet) AS outlet, TRIM(l.participants) AS participants, l.date AS date_text,
+    __written_month AS written_month, __cells
+  FROM ledger AS l
+), numbered AS (
+  SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.deal_id ORDER BY b.row_number) AS nth,
+    CASE WHEN b.quantity_text IS NULL OR b.quantity_text = '' THEN CAST(1 AS DECIMAL(38, 12))
+      ELSE __quantity END AS quantity,
+    CASE WHEN b.day IS NOT NULL THEN b.day BETWEEN __report_from AND __report_to
+      ELSE __annual OR COALESCE(b.written_month BETWEEN __report_from AND __report_to, FALSE) END AS reported
+  FROM base AS b
+), joined AS (
+  SELECT n.*, p.name AS product, s.code AS split_code, a.deal_id IS NOT NULL AS audited,
+    EXISTS (SELECT 1 FROM target_list AS t
+            WHERE t.client_id = n.client_id AND n.day BETWEEN t.date_from AND t.date_to) AS on_list,
+    __eligible AS eligible, __points AS points, j.project_id IS NOT NULL AS project_known
+  FROM numbered AS n
+  LEFT JOIN products AS p ON p.product_key = n.product_text
+  LEFT JOIN splits AS s ON s.product = p.name AND s.participants = COALESCE(n.participants, '')
+  LEFT JOIN audit_rejected AS a ON a.deal_id = n.deal_id
+  LEFT JOIN clients AS c ON c.client_id = n.client_id
+  LEFT JOIN projects AS j ON j.project_id = n.project_id
+), decided AS (
+  SELECT j.*, CASE
+    WHEN j.deal_id IS NULL OR j.deal_id = '' OR j.nth > 1 THEN 'R001'
+    WHEN j.day IS NULL THEN 'R002'
+    WHEN j.day < __period_from OR j.day > __period_to THEN 'R003'
+    WHEN j.product IS NULL THEN 'R004'
+    WHEN j.quantity IS NULL OR j.quantity <= 0 THEN 'R005'
+    WHEN NOT j.on_list THEN 'R006'
+    WHEN j.split_code IS NOT NULL THEN j.split_code
+    WHEN j.audited THEN 'R010'
+    WHEN NOT j.eligible THEN 'R012'
+    WHEN j.points IS NULL OR j.points < 0 OR ABS(j.points) >= __too_large THEN 'R011'
+    WHEN j.project_id <> '' AND __project_gated AND NOT j.project_known THEN 'R013'
+  END AS code
+  FROM joined AS j
+)
+SELECT d.row_number, d.deal_id, d.day, d.product, d.code, d.reported, d.points, d.quantity_text, d.client_id,
+  d.project_id, d.outlet, d.participants, d.product_text, d.date_text, d.written_month, __cells_out
+FROM decided AS d
+WHERE d.reported OR (d.code IS NULL AND d.day <= __end) OR (d.day IS NULL AND d.code = 'R002')
+ORDER BY d.row_number
+"""
+
+
+@dataclass
+class RowsQuery:
+    query: exp.Expression
+    cells: tuple[str, ...]  # the ledger columns the rules read, returned after the fixed ones
+    tables: tuple[str, ...]  # the tables the query reads besides the ledger
+
+    def sql(self, dialect: str = "duckdb", pretty: bool = False) -> str:
+        return self.query.sql(dialect=dialect, pretty=pretty)
+
+
+def _date(value: date) -> exp.Expression:
+    return exp.cast(exp.Literal.string(value.isoformat()), "DATE")
+
+
+def rows_query(plan: Plan, window: Window, columns: list[str]) -> RowsQuery:
+    """The query of the rows stage for this plan, window, and ledger columns (a missing one reads as empty)."""
+    cells = plan.cell_fields
+    present = set(columns)
+
+    def ledger_column(name: str) -> exp.Expression:
+        return exp.column(name, table="l", quoted=True) if name in present else exp.cast(exp.Null(), "VARCHAR")
+
+    def field(scope: str, name: str) -> Typed:
+        return _field_sql(plan, scope, name)
+
+    values = {
+        "__day": to_date(ledger_column("date")), "__written_month": written_month(ledger_column("date")),
+        "__quantity": to_number(exp.column("quantity_text", table="b")),
+        "__annual": exp.Boolean(this=not window.monthly),
+        "__report_from": _date(max(window.report_from, date(1, 1, 1))),
+        "__report_to": _date(min(window.report_to, date(9999, 12, 31))),
+        "__period_from": _date(window.period_from), "__period_to": _date(window.period_to),
+        "__end": _date(window.end), "__too_large": constant(TOO_LARGE).sql,
+        "__eligible": _eligible(plan, field), "__points": _points(plan, field),
+        "__project_gated": _project_gated(plan),
+    }
+
+    def swap(node):
+        if isinstance(node, exp.Column) and not node.table and node.name in values:
+            return values[node.name].copy()
+        if isinstance(node, exp.Column) and node.table == "l" and node.name in KEY_COLUMNS:
+            return ledger_column(node.name)
+        return node
+
+    query = sqlglot.parse_one(_QUERY, read="duckdb").transform(swap)
+    query = _with_cells(query, cells, ledger_column)
+    _put_products_first(query, _products(plan))
+    return RowsQuery(query, cells, ("clients", "projects", "target_list", "splits", "audit_rejected"))
+
+
+def _with_cells(query: exp.Expression, cells: tuple[str, ...], ledger_column) -> exp.Expression:
+    """The cells the rules read: `cell_<i>` from the ledger, carried through to the result."""
+    def swap(node):
+        if isinstance(node, exp.Column) and node.name == "__cells":
+            return _many([exp.alias_(ledger_column(name), f"cell_{index}") for index, name in enumerate(cells)],
+                         exp.alias_(exp.Null(), "no_cells"))
+        if isinstance(node, exp.Column) and node.name == "__cells_out":
+            return _many([exp.column(f"cell_{index}", table="d") for index in range(len(cells))],
+                         exp.column("no_cells", table="d"))
+        return node
+    query = query.transform(swap)
+    for select in query.find_all(exp.Select):  # the placeholders became lists: flatten them into the SELECT
+        flat = []
+        for item in select.expressions:
+            flat.extend(item.expressions if isinstance(item, exp.Tuple) and item.meta.get("cells") else [item])
+        select.set("expressions", flat)
+    return query
+
+
+def _many(items: list[exp.Expression], empty: exp.Expression) -> exp.Expression:
+    group = exp.Tuple(expressions=items or [empty])
+    group.meta["cells"] = True
+    return group
+
+
+def _put_products_first(query: exp.Expression, products: exp.Expression) -> None:
+    with_ = query.find(exp.With)
+    with_.set("expressions", [exp.CTE(this=products, alias=exp.TableAlias(this=exp.to_identifier("products"))),
+                              *with_.expressions])
+
+
+def _products(plan: Plan) -> exp.Expression:
+    """The plan's products, by name and by code, as a VALUES table written into the query."""
+    rows = []
+    for key, product in plan.products.items():
+        rows.append(exp.Tuple(expressions=[exp.Literal.string(key), exp.Literal.string(product.name),
+                                           exp.Literal.string(product.code or ""), exp.Literal.string(product.unit)]))
+    values = exp.Values(expressions=rows, alias=exp.TableAlias(
+        this=exp.to_identifier("v"),
+        columns=[exp.to_identifier(name) for name in ("product_key", "name", "code", "unit")]))
+    return exp.select("v.product_key", "v.name", "v.code", "v.unit").from_(values)
+
+
+def _field_sql(plan: Plan, scope: str, name: str) -> Typed:
+    blank = lambda column: fill("NULLIF(x, '')", x=column)  # noqa: E731 — an empty cell is null (SPEC §3.5)
+    if scope == "deal":
+        if name == "quantity":
+            return Typed(exp.column("quantity", table="n"), "num")
+        cells = plan.cell_fields
+        if name in cells:
+            return Typed(blank(exp.column(f"cell_{cells.index(name)}", table="n")), "text")
+        return Typed(exp.Null(), "null")
+    if scope == "client":
+        return Typed(blank(exp.column(name, table="c", quoted=True)), "text")
+    if scope == "project":
+        return Typed(blank(exp.column(name, table="j", quoted=True)), "text")
+    if scope == "product" and name in ("name", "code", "unit"):
+        return Typed(blank(exp.column(name, table="p")), "text")
+    if scope == "product" and name in ("indicator", "target"):
+        raise Unsupported(f"`product.{name}` in points")
+    if scope == "outlet" and name == "name":
+        return Typed(blank(exp.column("outlet", table="n")), "text")
+    return Typed(exp.Null(), "null")
+
+
+def _project_gated(plan: Plan) -> exp.Expression:
+    """Whether the deal's product is one a `project` gate judges (its project must be known: R013)."""
+    names = sorted(plan.project_gated)
+    if not names:
+        return exp.false()
+    return exp.In(this=exp.column("product", table="j"), expressions=[exp.Literal.string(name) for name in names])
+
+
+def _eligible(plan: Plan, field) -> exp.Expression:
+    """Whether the product's `when` holds (a product without one is always eligible)."""
+    case = exp.Case(this=exp.column("name", table="p"))
+    for product in plan.product_list:
+        when = product.when_tree
+        test = exp.true() if when is None else \
+            exp.func("COALESCE", as_bool(compile_sql(when, plan.constants, field)), exp.false())
+        case = case.when(exp.Literal.string(product.name), test)
+    return case.else_(exp.false())
+
+
+def _points(plan: Plan, field) -> exp.Expression:
+    """The product's points, times the quantity for points `per unit`."""
+    case = exp.Case(this=exp.column("name", table="p"))
+    for product in plan.product_list:
+        value = as_number(compile_sql(product.points_tree, plan.constants, field))
+        if product.per_unit:
+            value = exp.func("TRY", exp.cast(exp.Mul(this=exp.paren(value), expression=exp.column("quantity", table="n")),
+                                             DECIMAL))
+        case = case.when(exp.Literal.string(product.name), exp.cast(value, DECIMAL))
+    return case
