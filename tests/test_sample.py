@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import openpyxl
 
+from crossmarket_dsl.io.tables import read_table
 from crossmarket_dsl.office.sample import sample_size
 
 from .offices import offices, refused
@@ -172,3 +173,76 @@ def test_a_month_without_deals_says_so_and_writes_an_empty_sheet(tmp_path):
     assert "has no accepted deals: nothing to sample" in result.stdout
     assert "empty audit sheet" in result.stderr
     assert lines_of(out / "audit-2026-04.csv") == ["deal_id,date,product,client_id,departments,points,verdict,note,sample"]
+
+
+def _sheets(out) -> dict:
+    return {path.name: path.read_bytes() for path in sorted(out.iterdir())}
+
+
+def _again(out, *more):
+    return run("sample", PANJIN, "--month", MARCH, "--out", out, "--register", out.parent / "r" / "register.sqlite",
+               *more)
+
+
+def _workbook_cells(path):
+    workbook = openpyxl.load_workbook(path)
+    return workbook, workbook.active, int(workbook.active.freeze_panes[1:])  # the first row of deals
+
+
+def test_sample_run_again_keeps_the_verdicts_entered_in_either_sheet(tmp_path):
+    out = tmp_path / "out"
+    offices(tmp_path / "r").sealed(PANJIN, MARCH, "--out", out)
+    csv_path, xlsx_path = out / f"audit-{MARCH}.csv", out / f"audit-{MARCH}.xlsx"
+    header, *rows = list(csv.reader(lines_of(csv_path)))
+    rows[0][6:8] = ["驳回", "回访客户否认办理"]
+    with open(csv_path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    workbook, sheet, first = _workbook_cells(xlsx_path)
+    sheet.cell(first + 1, 7, "确认")  # the second deal, checked in Excel
+    workbook.save(xlsx_path)
+    result = _again(out)
+    assert result.exit_code == 0, result.output
+    assert "kept 2 verdicts and 1 note already entered" in result.stderr
+    for read in (csv_path, xlsx_path):  # both sheets now hold both verdicts, and the note
+        verdicts = {row["deal_id"]: (row["verdict"], row["note"]) for row in read_table(str(read), table="audit").rows}
+        assert verdicts[rows[0][0]] == ("驳回", "回访客户否认办理") and verdicts[rows[1][0]][0] == "确认"
+        assert sum(1 for verdict, _ in verdicts.values() if verdict) == 2
+    result = _again(out)  # once more: the same sheets
+    assert result.exit_code == 0 and "kept 2 verdicts and 1 note" in result.stderr
+
+
+def test_verdicts_typed_differently_in_the_two_sheets_are_refused_and_nothing_is_written(tmp_path):
+    out = tmp_path / "out"
+    offices(tmp_path / "r").sealed(PANJIN, MARCH, "--out", out)
+    csv_path, xlsx_path = out / f"audit-{MARCH}.csv", out / f"audit-{MARCH}.xlsx"
+    header, first, *rows = list(csv.reader(lines_of(csv_path)))
+    first[6] = "确认"
+    with open(csv_path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, first, *rows])
+    workbook, sheet, row = _workbook_cells(xlsx_path)
+    sheet.cell(row, 7, "驳回")
+    workbook.save(xlsx_path)
+    before = _sheets(out)
+    assert f"deal `{first[0]}`" in refused(_again(out), "A145")
+    assert _sheets(out) == before
+
+
+def test_a_sheet_of_another_sample_or_unreadable_is_refused_unless_forced(tmp_path):
+    out = tmp_path / "out"
+    offices(tmp_path / "r").sealed(PANJIN, MARCH, "--out", out)
+    csv_path, xlsx_path = out / f"audit-{MARCH}.csv", out / f"audit-{MARCH}.xlsx"
+    header, *rows = list(csv.reader(lines_of(csv_path)))
+    with open(csv_path, "w", encoding="utf-8", newline="") as handle:  # last month's sheet saved under this name
+        csv.writer(handle).writerows([header, *([*row[:6], "确认", "", "0123456789abcdef"] for row in rows)])
+    before = _sheets(out)
+    assert "`0123456789abcdef`" in refused(_again(out), "A140")
+    assert _sheets(out) == before
+    xlsx_path.write_bytes(b"not a workbook")
+    csv_path.unlink()
+    before = _sheets(out)
+    assert refused(_again(out), "A144")
+    assert _sheets(out) == before
+    result = _again(out, "--force")
+    assert result.exit_code == 0, result.output
+    assert all(row["verdict"] is None for row in read_table(str(xlsx_path), table="audit").rows)
+    assert [row[0] for row in csv.reader(lines_of(csv_path))][1:] == [row[0] for row in rows]

@@ -8,6 +8,7 @@ import click
 
 from ..io.jsonout import dumps
 from ..core.errors import UserError
+from ..office.audit_sheet import kept_text
 from ..office.commitment import read_secret, redraw, reveal, sample_of
 from ..office.sample import population, sample_text, spot_check, to_json, write_sheets
 from ..office.seal import require_seal
@@ -23,12 +24,14 @@ from .signed import BY_OPTION, KEY_OPTION, REGISTER_OPTION, records_at, signer
 @FORMAT_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="also write the audit sheet audit-YYYY-MM.csv and .xlsx into this folder")
+@click.option("--force", is_flag=True,
+              help="replace audit sheets of another sample in `--out` (the verdicts entered in them are lost)")
 @KEY_OPTION
 @BY_OPTION
 @REGISTER_OPTION
 @workspace_options
 @ENGINE_OPTION
-def sample_command(workspace, month, secret_path, output_format, out_dir, key_path, by, register_path, engine,
+def sample_command(workspace, month, secret_path, output_format, out_dir, force, key_path, by, register_path, engine,
                    **options):
     """The spot-check sample of a sealed month's accepted deals, at the rules' `audit` ratio (art. 21).
 
@@ -36,6 +39,7 @@ def sample_command(workspace, month, secret_path, output_format, out_dir, key_pa
     sample is drawn by HMAC-SHA256 keyed by the secret over the sealed ledger's hash and each deal_id, and
     the secret is revealed in the register. After that anyone draws the same sample again from the register
     alone. The audit sheet carries the sample's fingerprint; its verdicts are entered with `audit verdicts`.
+    Written again into a folder, the sheet keeps the verdicts and notes already entered in it.
     """
     session = open_workspace(workspace, engine=engine, **session_options(**options))
     branch = session.plan.header.branch
@@ -59,6 +63,8 @@ def sample_command(workspace, month, secret_path, output_format, out_dir, key_pa
                nl=output_format == "json")
     click.echo(note, err=True)
     if out_dir is not None:
-        written = write_sheets(out_dir, sample, rules)
+        written, kept = write_sheets(out_dir, sample, rules, force)
         empty = "" if sample.deals else "an empty audit sheet (header only), "
         click.echo(f"wrote {empty}{', '.join(str(path) for path in written)}", err=True)
+        if kept:
+            click.echo(kept_text(kept), err=True)

@@ -24,8 +24,10 @@ import json
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Context, Decimal
 from pathlib import Path
+from typing import Mapping
 
 from ..core.errors import UserError
+from .audit_sheet import Entry, entered
 from ..engine.deals import Deal
 from ..engine.evaluate import evaluate
 from ..engine.plan import Plan
@@ -67,11 +69,14 @@ class Sample:
     method: str
     fingerprint: str  # names this sample: its month, ledger, method and deals (the audit sheet carries it)
 
-    def rows(self) -> list[dict]:
-        """The audit sheet: one line a sampled deal, `verdict` and `note` left for the auditor."""
+    def rows(self, entries: Mapping[str, Entry] = {}) -> list[dict]:
+        """The audit sheet: one line a sampled deal, `verdict` and `note` as already `entries`, else left for
+        the auditor."""
         return [{"deal_id": deal.deal_id, "date": deal.date, "product": deal.product_plan.name,
                  "client_id": deal.client_id, "departments": departments_text(deal),
-                 "points": Decimal(points_text(deal.points)), "verdict": None, "note": None,
+                 "points": Decimal(points_text(deal.points)),
+                 "verdict": entries.get(deal.deal_id, Entry()).verdict or None,
+                 "note": entries.get(deal.deal_id, Entry()).note or None,
                  "sample": self.fingerprint} for deal in self.deals]
 
 
@@ -145,13 +150,15 @@ def file_names(month: str) -> tuple[str, str]:
     return f"audit-{month}.csv", f"audit-{month}.xlsx"
 
 
-def write_sheets(out_dir: Path, sample: Sample, rules: dict) -> list[Path]:
-    """The audit sheet as CSV and XLSX; `evaluate` reads either back as the workspace's `audit` table (the
-    workbook's second header row holds the column names it reads)."""
+def write_sheets(out_dir: Path, sample: Sample, rules: dict, force: bool = False) -> tuple[list[Path], dict[str, Entry]]:
+    """The audit sheet as CSV and XLSX, and the entries already typed in them that were kept; `evaluate`
+    reads either back as the workspace's `audit` table (the workbook's second header row holds the column
+    names it reads). Sheets already there are read first (`audit_sheet`): `force` replaces them blank."""
     output_folder(out_dir)
     csv_path, xlsx_path = (out_dir / name for name in file_names(sample.month))
-    rows = sample.rows()
-    write_csv(csv_path, [column.key for column in COLUMNS], rows)
+    entries = {} if force else entered([csv_path, xlsx_path], sample.fingerprint,
+                                       [deal.deal_id for deal in sample.deals])
+    rows = sample.rows(entries)
     year, month = sample.month.split("-")
     lines = [*title_lines(rules, f"{year}年{int(month)}月"),
              f"抽查 Sample：本月受理交易 {sample.population} 笔，按 {number_text(sample.ratio * 100)}% 抽取 "
@@ -160,7 +167,8 @@ def write_sheets(out_dir: Path, sample: Sample, rules: dict) -> list[Path]:
              "审核结论请从下拉列表选择：确认 或 驳回；驳回的交易不计积分"]
     write_book(xlsx_path, Book(f"{rules['branch']}交叉营销积分抽查表（{year}年{int(month)}月）", lines,
                                [Sheet(f"抽查{sample.month}", COLUMNS, rows, keys=True)]))
-    return [csv_path, xlsx_path]
+    write_csv(csv_path, [column.key for column in COLUMNS], rows)  # after the workbook, the likelier to fail
+    return [csv_path, xlsx_path], entries
 
 
 def to_json(sample: Sample, rules: dict) -> dict:
