@@ -305,3 +305,19 @@ def test_a_misspelt_outlet_is_a_warning_in_both_languages_with_the_outlet_meant(
 
 def test_every_reason_code_has_its_chinese_words():
     assert set(REASONS_ZH) == set(REASONS)
+
+
+def test_out_onto_the_workspace_refuses_to_replace_its_ledger(workspace):
+    ledger = (workspace / "deals.csv").read_bytes()
+    result = run("evaluate", str(workspace), "--out", str(workspace))
+    assert result.exit_code == 2 and "U110" in result.output and "deals.csv" in result.output
+    assert (workspace / "deals.csv").read_bytes() == ledger
+    assert not (workspace / "result.json").exists()  # refused before anything was written
+
+
+def test_compile_refuses_to_write_over_its_rules(tmp_path):
+    rules = Path(__file__).resolve().parents[1] / "policies" / "branches" / "panjin.xm"
+    text = rules.read_bytes()
+    result = run("compile", str(rules), "-o", str(rules))
+    assert result.exit_code == 2 and "U110" in result.output
+    assert rules.read_bytes() == text

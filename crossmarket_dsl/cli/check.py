@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..io.files import atomic_write_text
+from ..io.files import atomic_write_text, refuse_overwriting
 from ..language.diagnostics import Report
 from ..language.pipeline import Compiled, load
 from ..language.source import UnreadableFile
@@ -71,6 +71,7 @@ def compile_command(file, output, as_yaml, measure, schema):
     if output is None:
         click.echo(text, nl=False)
     else:
+        refuse_overwriting([output], [file] + ([compiled.measure_path] if compiled.measure_path else []))
         atomic_write_text(output, text)
         click.echo(f"wrote {output}", err=True)
 

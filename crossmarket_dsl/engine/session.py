@@ -44,6 +44,11 @@ class Session:
     workspace: Workspace | None = None  # None for a policy test, whose tables are inline
     engine: str = DEFAULT_ENGINE  # what runs the rows stage (`evaluate.ENGINES`)
 
+    def input_files(self) -> list[str]:
+        """Every file the run reads: the rules, the measure and the workspace's tables."""
+        files = [str(self.compiled.path)] + ([str(self.compiled.measure_path)] if self.compiled.measure_path else [])
+        return files + (list(self.workspace.tables.values()) if self.workspace else [])
+
     def rules_info(self) -> dict:
         header = self.plan.header
         return {"name": header.name, "branch": header.branch, "measure": header.measure, "version": header.version,

@@ -8,7 +8,7 @@ import os
 import secrets
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..core.errors import EXIT_USAGE, UserError
 
@@ -57,3 +57,14 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 def atomic_write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> None:
     atomic_write_bytes(path, text.encode(encoding))
+
+
+def refuse_overwriting(targets: Iterable[Path], inputs: Iterable[str | os.PathLike]) -> None:
+    """Refuse, before anything is written, to write over a file the run reads (a ledger, the rules):
+    `--out` pointed at the workspace itself would replace its `deals.csv` with the result's."""
+    read = {Path(str(path).split("#", 1)[0]).resolve() for path in inputs}
+    for target in targets:
+        if Path(target).resolve() in read:
+            raise UserError("U110", f"`{target}` is a file this command reads: writing the output there would "
+                                    "replace it", help="write the output to another folder or file",
+                            exit_status=EXIT_USAGE)

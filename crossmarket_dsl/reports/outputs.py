@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..engine.contract import REASONS_ZH
 from ..engine.evaluate import Result, department_points
-from ..io.files import atomic_write_text, output_folder
+from ..io.files import atomic_write_text, output_folder, refuse_overwriting
 from ..io.jsonout import dumps
 from ..io.tables import write_book, write_csv
 from ..io.workbook import Book, Column, Sheet, title_lines
@@ -165,6 +165,7 @@ def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
             {**document, "rejected": with_rules(rejected, session)},
             charts_section(chart_data(result), "部门积分 Department points"), articles_html(result.plan))),
     }
+    refuse_overwriting([out_dir / name for name in written], session.input_files())
     paths = []
     for name, write in written.items():
         path = out_dir / name
