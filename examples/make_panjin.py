@@ -140,7 +140,14 @@ PROJECTS = [
 INDICATORS = [("代发工资", "15000"), ("信用卡", "3000"), ("电子银行", "2000")]  # next year's product-line indicators
 
 DEAL_COLUMNS = ["deal_id", "date", "product", "quantity", "amount", "client_id", "customer", "participants",
-                "outlet", "project_id", "activated", "fee_income", "new_deposits", "manager", "note"]
+                "staff", "outlet", "project_id", "activated", "fee_income", "new_deposits", "manager", "note"]
+HOSTS = {"个人住房贷款": "个人金融部", "MORTGAGE": "个人金融部", "代发工资": "个人金融部", "PAYROLL": "个人金融部",
+         "个人理财": "个人金融部", "WEALTH": "个人金融部", "贵宾客户": "个人金融部", "VIP": "个人金融部",
+         "信用卡": "信用卡中心", "CARD": "信用卡中心", "电子银行": "电子银行部", "EBANK": "电子银行部"}
+MARKETERS = {"公司业务部": ["韩立", "宋佳", "唐宁", "冯涛"], "机构业务部": ["董欣", "萧然", "程远"],
+             "房地产信贷部": ["曹磊", "袁媛"], "个人金融部": ["邓丽", "许诺", "傅强", "沈静"],
+             "电子银行部": ["曾毅", "彭程"], "信用卡中心": ["吕洁", "苏航"]}
+"""The marketers of each department (invented), named in the ledger's `staff` column (第二十一条)."""
 
 
 def panjin_clients() -> list[Client]:
@@ -315,6 +322,39 @@ def _duplicates(rng: random.Random, rows: list[dict]) -> None:
         rows.insert(source_index + gap, copy)
 
 
+def with_staff(rows: list[dict]) -> None:
+    """第二十一条: the project team names who worked most deals and, where two shared one department's part,
+    their percentages (`韩立@公司业务部:60;宋佳@公司业务部:40`). Drawn with a random generator of its own, so
+    the other cells are those the ledger always had. Two rows name staff that cannot be used (their `note`
+    says why): they still count, the department's share stays unassigned."""
+    rng = random.Random(SEED + 21)
+    for row in rows:
+        participants = [name for name in row["participants"].replace(";", "、").split("、") if name in MARKETERS]
+        if not participants or rng.random() < 0.2:
+            continue
+        entries = _team(rng, participants[0], rng.random() < 0.3)
+        for department in [HOSTS.get(row["product"]), *participants[1:]]:
+            if department in MARKETERS and rng.random() < 0.6:
+                entries += _team(rng, department, False)
+        row["staff"] = ("、" if rng.random() < 0.7 else ";").join(entries)
+    for index, (staff, note) in zip((60, 250), (("韩立@公司业务部:60;宋佳@公司业务部:30", "W303 分成比例合计不等于100"),
+                                              ("冯涛@公司部", "W301 部门名称有误"))):
+        row = next(row for row in rows[index:] if not row.get("note") and row.get("activated") != "否"
+                   and row["participants"].startswith("公司业务部"))
+        row["staff"], row["note"] = staff, note
+
+
+def _team(rng: random.Random, department: str, pair: bool) -> list[str]:
+    """One marketer of `department`, or two sharing its part equally or by percentages."""
+    if not pair:
+        return [f"{rng.choice(MARKETERS[department])}@{department}"]
+    first, second = rng.sample(MARKETERS[department], 2)
+    split = rng.choice([None, (60, 40), (70, 30), (50, 50)])
+    if split is None:
+        return [f"{first}@{department}", f"{second}@{department}"]
+    return [f"{first}@{department}:{split[0]}", f"{second}@{department}:{split[1]}"]
+
+
 def panjin_audit(rng: random.Random, rows: list[dict]) -> tuple[list[dict], str]:
     """Art. 21 spot checks: a few verdicts per quarter; one deal is rejected."""
     candidates = [row for row in rows if not row.get("note") and row["product"] in ("个人理财", "WEALTH", "代发工资", "PAYROLL")
@@ -377,6 +417,7 @@ def make_panjin(folder: Path = HERE / "panjin-2026") -> dict:
     clients = panjin_clients()
     rows = panjin_deals(rng, clients)
     audit, audit_rejected = panjin_audit(rng, rows)
+    with_staff(rows)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "workspace.yaml").write_text(WORKSPACE_YAML, encoding="utf-8")
     write_csv(folder / "deals.csv", DEAL_COLUMNS, rows, bom=True)  # as exported for Excel

@@ -25,7 +25,7 @@ def deal_record(deal) -> tuple:
     """What an accepted deal is, as plain values (its rows of client, project, … are lookups, by key)."""
     return (deal.row, deal.deal_id, deal.date, deal.product_plan.name, deal.quantity, deal.client_id,
             deal.project_id, deal.outlet_name, dict(zip(deal.layout, deal.cells)), deal.product, deal.outlet,
-            deal.points, deal.fractions, deal.in_report)
+            deal.points, deal.fractions, deal.in_report, deal.staff)
 
 
 def tally_record(tally: Tally) -> tuple:
@@ -37,7 +37,8 @@ def tally_record(tally: Tally) -> tuple:
         entry[1] += sums.quantity
         entry[2] += sums.deals
     return {key: tuple(value) for key, value in splits.items() if value[2]}, \
-        {outlet: tuple(sums) for outlet, sums in tally.outlets.items()}
+        {outlet: tuple(sums) for outlet, sums in tally.outlets.items()}, \
+        {key: tuple(sums) for key, sums in tally.staff.items()}
 
 
 def outcome_record(outcome: RowOutcome) -> dict:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from crossmarket_dsl.cli import cli
 from crossmarket_dsl.engine.deals import Tally
 from crossmarket_dsl.engine.session import open_session
+from crossmarket_dsl.engine.staff import StaffBook, divide
 from crossmarket_dsl.engine.totals import add_up_deals
 from crossmarket_dsl.io.jsonout import dumps
 from crossmarket_dsl.office.policytest import run_file
@@ -127,7 +128,7 @@ def test_every_table_format_gives_the_same_result(tmp_path, name, convert):
     convert(workspace / "deals.csv", workspace / name)
     actual = _evaluate_json(workspace, "--table", f"deals={workspace / name}")
     if name.endswith(".jsonl"):  # JSON Lines count lines, not spreadsheet rows: the header is not there
-        for row in actual["rejected"]:
+        for row in actual["rejected"] + actual["staff_warnings"]:
             row["row"] += 1
     assert actual == expected
 
@@ -158,6 +159,9 @@ row_strategy = st.fixed_dictionaries({
     "activated": st.sampled_from(["是", "否", ""]),
     "fee_income": st.sampled_from(["100", "", "2.5"]),
     "new_deposits": st.sampled_from(["1万", "0", ""]),
+    "staff": st.sampled_from(["", "张三@公司业务部", "张三@公司业务部:60;李四@公司业务部:40", "王五@个人金融部",
+                              "王五@个人金融部、赵六@个人金融部、钱七@个人金融部", "张三@公司业务部；王五＠个人金融部",
+                              "孙八@信用卡中心", "张三", "李四@公司业务部:50", "周九@电子银行部、张三@房地产信贷部"]),
 })
 
 
@@ -187,6 +191,32 @@ def _write_deals(folder: Path, rows: list[dict]) -> None:
         writer.writerows(rows)
 
 
+def _staff_adds_up(result) -> None:
+    """Art. 21: a department's people and its unassigned points add up to its points exactly, as computed and
+    as shown; none is below zero; each person has what the deals' gated shares divided one by one give them
+    (to the last places kept: deals are divided a group at a time)."""
+    if not any(deal.staff for deal in result.deals):
+        assert result.staff == []
+        return
+    for department, points in result.department_points.items():
+        parts = [value for dept, _, value in result.staff if dept == department]
+        assert sum(parts, Decimal(0)) == points and min(parts) >= 0
+    shown = to_json(result, RULES_INFO)
+    for row in shown["departments"]:
+        parts = [Decimal(s["points"]) for s in shown["staff"] if s["department"] == row["department"]]
+        assert sum(parts, Decimal(0)) == Decimal(row["points"])
+    book, by_person = StaffBook(result.plan.departments), {}
+    for deal in result.deals:
+        division = book.division(deal.staff, tuple(name for name, _ in deal.fractions))
+        for person, dept, part in divide(deal.gated_shares(), division):
+            by_person[(dept, person)] = by_person.get((dept, person), Decimal(0)) + part
+    computed = {(dept, person): value for dept, person, value in result.staff if person is not None}
+    assert computed.keys() == by_person.keys()
+    assert all(abs(computed[key] - by_person[key]) <= Decimal("1e-9") for key in computed)
+    assert len(result.staff_notes) == sum(len(book.division(d.staff, tuple(n for n, _ in d.fractions)).problems)
+                                          for d in result.deals if d.staff)
+
+
 def _result(folder: Path, month: str | None = None):
     session = open_session(folder)
     return session.evaluate(month)
@@ -211,6 +241,7 @@ def test_generated_ledgers_keep_the_invariants(generated_workspace, rows, month)
         assert product.quantity == sum((d.quantity for d in deals), Decimal(0))
         assert product.points == sum((d.gated_points for d in deals), Decimal(0))
     assert result.outlets == _outlet_sums_deal_by_deal(result)
+    _staff_adds_up(result)
     # each deal's shares add up to its points exactly
     for deal in result.deals:
         assert sum(share for _, share in deal.shares) == deal.points
@@ -233,6 +264,7 @@ def test_shuffling_rows_changes_nothing(generated_workspace, rows, seed):
     for document in (before, after):  # row numbers move with the rows; everything else must not
         document["rejected"] = sorted((r["deal_id"], r["code"]) for r in document["rejected"])
         document["gates"] = sorted(json.dumps(g, ensure_ascii=False) for g in document["gates"])
+        document["staff_warnings"] = sorted((w["deal_id"], w["code"], w["entry"]) for w in document["staff_warnings"])
     assert dumps(before) == dumps(after)
 
 

@@ -3,7 +3,8 @@
 | letter | what |
 |---|---|
 | E1xx–E5xx | diagnostics of a rules or measure file: syntax, names, types, head office's schema, other rules |
-| W… | warnings: the file is usable, but something is probably not what the author meant |
+| W2xx | warnings: the file is usable, but something is probably not what the author meant |
+| W3xx | warnings about a ledger row that is counted but whose staff entry (营销人员, art. 21) cannot be used |
 | R… | why a ledger row is rejected (it earns nothing and is listed with the code) |
 | T1xx, T2xx | a table (ledger, register, lists) that cannot be read, or whose content cannot be used |
 | S… | `workspace.yaml`, the period and month of a run, a file that cannot be read |
@@ -172,6 +173,18 @@ CODES = _catalogue(
     Code("R013", "a mortgage naming a housing project the projects table lacks", "第二十条",
          "a 个人住房贷款 deal with `project_id` `P9` when the projects table has no row P9",
          "add the project's row (dev_loan, total_mortgages) to the projects table, or correct the deal's project_id"),
+    # ---- W3xx a ledger row accepted, its staff entry not used (art. 21) ----
+    Code("W301", "a staff entry names a department the rules do not have", "第二十一条",
+         "`张三@公司业务` in the `staff` (营销人员) column", "write the department as the rules name it: `张三@公司业务部`"),
+    Code("W302", "a staff entry names a department with no share in the deal", "第二十一条",
+         "`王五@信用卡中心` on a deal of 公司业务部 and 个人金融部",
+         "name only the host and the participating departments, or add the department to `participants`"),
+    Code("W303", "the percentages of a department's staff do not add up to 100", "第二十一条",
+         "`张三@公司业务部:60;李四@公司业务部:30`", "give every person of the department a percentage, adding up to 100, or none (equal parts)"),
+    Code("W304", "a staff entry is not `name@department`", "第二十一条", "`张三` or `@公司业务部`",
+         "write each person as `姓名@部门` or `姓名@部门:比例`, separated by `;` or `、`"),
+    Code("W305", "a person is named twice for one department", "第二十一条", "`张三@公司业务部;张三@公司业务部`",
+         "name each person once for each department"),
     # ---- T1xx reading a table ----
     Code("T101", "a table lacks columns the rules read", None, "a ledger without an `amount` column under rules that read `deal.amount`",
          "add the column; the message names each one and why it is needed"),

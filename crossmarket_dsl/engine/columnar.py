@@ -37,7 +37,7 @@ def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) ->
         tables.put_lookups(plan, lookups)
         splits = _put_splits(tables, plan)
         rows = con.execute(query.sql("duckdb")).fetchall()
-        outcome = _Outcome(plan, window, lookups, splits).fill(rows)
+        outcome = _Outcome(plan, window, lookups, splits, _staff_cells(con)).fill(rows)
         outcome.ids = {deal_id for (deal_id,) in con.execute(
             "SELECT DISTINCT TRIM(deal_id) FROM ledger WHERE TRIM(deal_id) <> ''").fetchall()}
     return outcome
@@ -119,6 +119,14 @@ def _put_splits(tables: _Tables, plan: Plan) -> dict:
     return splits
 
 
+def _staff_cells(con) -> dict[int, str]:
+    """The `staff` cell of each row that has one (art. 21), by row number: divided after the gates, in Python,
+    as the row loop's are (`staff.py`)."""
+    if "staff" not in _columns(con):
+        return {}
+    return dict(con.execute("SELECT row_number, TRIM(staff) FROM ledger WHERE TRIM(staff) <> ''").fetchall())
+
+
 def _columns(con) -> set[str]:
     return {row[0] for row in con.execute("DESCRIBE ledger").fetchall()}
 
@@ -128,8 +136,8 @@ def _columns(con) -> set[str]:
 class _Outcome:
     """The query's rows made into the row loop's outcome: deals, rejections in words, undated rows."""
 
-    def __init__(self, plan: Plan, window: Window, lookups: Lookups, splits: dict):
-        self.plan, self.window, self.lookups, self.splits = plan, window, lookups, splits
+    def __init__(self, plan: Plan, window: Window, lookups: Lookups, splits: dict, staff: dict[int, str]):
+        self.plan, self.window, self.lookups, self.splits, self.staff = plan, window, lookups, splits, staff
         self.outcome = RowOutcome(plan)
         self.quantities = Converter(quantity_of)
         self.outlets = Converter(lambda name: {"name": name})
@@ -150,7 +158,7 @@ class _Outcome:
             deal = new_deal((number, deal_id, day, product_plan, self.quantities[quantity or ""], client_id, project_id,
                              outlet, names, row[FIXED:], clients.get(client_id, NO_ROW),
                              projects.get(project_id, NO_ROW), info[product], self.outlets[outlet], points,
-                             self.splits[(product, participants or "")], reported))
+                             self.splits[(product, participants or "")], reported, self.staff.get(number, "")))
             accept(deal)
             by_product[product].append(deal)
             if reported:

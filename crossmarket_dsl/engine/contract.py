@@ -22,7 +22,8 @@ either accepted or rejected, nothing dropped silently:
 - `accepted`: in ledger order, a `Deal` (`deals.py`, made with `new_deal`) for every accepted row up
   to `window.end` — earlier months too, which the gates see — with its points (to `deals.SCALE`), its
   split `fractions` (host first; the last participant None: it takes the remainder) and `in_report`
-  set when its date is among the reported ones; `by_product` the same deals by product name;
+  set when its date is among the reported ones, and its `staff` cell (art. 21) as text, stripped (empty
+  when the ledger has none); `by_product` the same deals by product name;
 - `rejected`: one `Rejection` for every reported row that is not accepted, in ledger order, with the
   first failing reason of `REASONS` in code order (R001 a duplicate or missing `deal_id`, the first row
   kept; …; R012 the points condition false; R013 a deal of a product in `plan.project_gated` naming a
@@ -32,7 +33,8 @@ either accepted or rejected, nothing dropped silently:
 - `rows`: the number of rows of the reported dates (a whole-period run: every row), so that
   rows = reported accepted deals + rejections;
 - `tally`: the reported accepted deals added up (`deals.Tally`: points and quantity by product and
-  split, deals and plain attribution cells by outlet) — equal to `Tally.of(reported deals)`, so that the
+  split, points and deals by split and staff cell for the deals naming staff, deals and plain attribution
+  cells by outlet) — equal to `Tally.of(reported deals)`, so that the
   totals need no other pass over a million deals;
 - `ids`: every `deal_id` of the ledger, whatever its date (the audit sheet is checked against them);
 - `undated`: in a monthly run, the rows without a usable date (they belong to no month).

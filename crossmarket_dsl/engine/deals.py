@@ -14,6 +14,7 @@ from typing import Iterable, Iterator, Sequence
 from ..semantics.values import EXACT, exact_sum, sum_numbers
 
 ONE = Decimal(1)
+ZERO = Decimal(0)
 SCALE = Decimal("1e-12")
 """Points and shares are kept to 12 decimal places (the results show 4): with a fixed scale, adding them up
 never rounds, so departments' points add up to the deals' points exactly even when a share is 80% ÷ 3."""
@@ -24,7 +25,7 @@ NO_ROW: dict = {}  # the row of a client or project a table does not have
 
 _DealFields = namedtuple("_DealFields", ["row", "deal_id", "date", "product_plan", "quantity", "client_id",
                                          "project_id", "outlet_name", "layout", "cells", "client", "project",
-                                         "product", "outlet", "points", "fractions", "in_report"])
+                                         "product", "outlet", "points", "fractions", "in_report", "staff"])
 CELLS = attrgetter("cells")
 QUANTITY = attrgetter("quantity")
 
@@ -103,11 +104,21 @@ class Tally:
         self.outlets: dict[str, list] = {}  # outlet → [deals, the sum of each of `cell_sums`]
         self.pending: dict[str, list[tuple]] = {}  # outlet → cells of its deals not yet added up
         self.pending_deals = 0
+        self.staff: dict[tuple, list] = {}  # (fractions, staff cell) → [points, deals] of the deals naming staff
 
     def sums(self, product: str, fractions: tuple) -> SplitSums:
         sums = SplitSums(product, fractions)
         self.splits.append(sums)
         return sums
+
+    def add_staff(self, fractions: tuple, staff: str, points: Decimal) -> None:
+        """A deal whose `staff` cell names marketers (art. 21): its points are also added up by that cell, so
+        that each department's share can be divided among the people named for it (`staff.py`)."""
+        sums = self.staff.get((fractions, staff))
+        if sums is None:
+            sums = self.staff[(fractions, staff)] = [ZERO, 0]
+        sums[0] = EXACT.add(sums[0], points)
+        sums[1] += 1
 
     FLUSH_DEALS = 8192
     """Cells added up at a time: few enough to be in the processor's cache still, enough that adding up
@@ -145,6 +156,8 @@ class Tally:
             if sums is None:
                 sums = by_split[key] = tally.sums(*key)
             sums.add(deal.points, deal.quantity)
+            if deal.staff:
+                tally.add_staff(deal.fractions, deal.staff, deal.points)
             if deal.outlet_name:
                 tally.add_outlet(deal.outlet_name, deal.cells)
         tally.flush()

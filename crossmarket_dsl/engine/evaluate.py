@@ -21,6 +21,7 @@ from .plan import Plan, ProductPlan
 from .reasons import Reason, nearest
 from .reward import allocate
 from .sqlexpr import Unsupported
+from .staff import StaffNote, staff_notes, staff_table
 from .rows import process_rows
 from .totals import Totals, add_up, add_up_deals
 
@@ -61,6 +62,8 @@ class Result:
     all_deals: list[Deal] = field(default_factory=list, repr=False)
     warnings: list[str] = field(default_factory=list)  # English, for tools
     warnings_zh: list[str] = field(default_factory=list)  # the same in Chinese, for people
+    staff: list[tuple[str, str | None, Decimal]] = field(default_factory=list)  # (department, person, points)
+    staff_notes: list[StaffNote] = field(default_factory=list)  # staff entries that cannot be used (art. 21)
 
     @property
     def month(self) -> str | None:
@@ -115,6 +118,8 @@ def _evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str) -> Result
                     product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted)
     warnings = undeclared_outlets(plan, totals.outlet_deals) + undated_rows(outcome.undated)
     result.warnings, result.warnings_zh = [en for en, _ in warnings], [zh for _, zh in warnings]
+    result.staff = staff_table(totals.departments, totals.staff)
+    result.staff_notes = staff_notes(totals.staff_book, reported)
     _reward(result)
     return result
 

@@ -155,7 +155,7 @@ class _RowEngine:
     def converted(self, numbers: Sequence[int], records: Sequence[Sequence]) -> Iterator[tuple]:
         """Each record with its cells converted, a column at a time: (record, row number, deal id, date,
         product, quantity, client id, participants, project id, outlet, (the client's, project's and
-        outlet's rows), the cells of the fields the rules read)."""
+        outlet's rows), the cells of the fields the rules read, the staff cell)."""
         lookups, column = self.lookups, self.column
         clients = list(self.ids.column(column(records, "client_id")))
         projects = list(self.ids.column(column(records, "project_id")))
@@ -165,7 +165,7 @@ class _RowEngine:
         return zip(records, numbers, _texts(column(records, "deal_id")), self.dates.column(column(records, "date")),
                    self.products.column(column(records, "product")),
                    self.quantities.column(column(records, "quantity")), clients, column(records, "participants"),
-                   projects, outlets, rows, self.cells(records))
+                   projects, outlets, rows, self.cells(records), self.ids.column(column(records, "staff")))
 
     def run(self, numbers: Sequence[int], records: Sequence[Sequence]) -> None:
         outcome, lookups, window = self.outcome, self.lookups, self.window
@@ -175,10 +175,10 @@ class _RowEngine:
         report_from, report_to, annual = window.report_from, window.report_to, not window.monthly
         splits, points_of, project_gated, projects = self.splits, self.points, self.project_gated, lookups.projects
         accept, by_product, names = outcome.accepted.append, outcome.by_product, self.fields
-        add_outlet = outcome.tally.add_outlet
+        add_outlet, add_staff = outcome.tally.add_outlet, outcome.tally.add_staff
         reported_rows = 0
         for (record, row_number, deal_id, day, product, quantity, client_id, participants, project_id, outlet,
-             (client, project, outlet_row), cells) in self.converted(numbers, records):
+             (client, project, outlet_row), cells, staff) in self.converted(numbers, records):
             reported = report_from <= day <= report_to if day is not None else \
                 annual or report_from <= (self.written_month(record) or date.min) <= report_to
             reported_rows += reported
@@ -232,13 +232,15 @@ class _RowEngine:
                 self.reject("R013", reasons.unknown_project(project_id), row_number, deal_id, day, reported)
                 continue
             deal = new_deal((row_number, deal_id, day, product, quantity, client_id, project_id, outlet, names, cells,
-                             client, project, product_row, outlet_row, points, fractions, reported))
+                             client, project, product_row, outlet_row, points, fractions, reported, staff))
             accept(deal)
             by_product[product.name].append(deal)
             if reported:  # added up now, while the row is at hand (see `Tally`)
                 split_sums.add(points, quantity)
                 if outlet:
                     add_outlet(outlet, cells)
+                if staff:
+                    add_staff(fractions, staff, points)
         outcome.rows += reported_rows
         outcome.tally.flush(unless_fewer_than=Tally.FLUSH_DEALS)
 

@@ -18,6 +18,7 @@ from typing import Iterable
 from ..semantics.values import EXACT, sum_numbers
 from .deals import Deal, Tally, split_points
 from .plan import Plan
+from .staff import StaffBook, divide
 
 ZERO = Decimal(0)
 
@@ -29,23 +30,34 @@ class Totals:
     points: dict[str, Decimal]  # by product, after the gates
     outlets: dict[str, dict[str, Decimal]]  # attribution label → sum, by outlet
     outlet_deals: dict[str, int]  # deals credited to each outlet
+    staff: dict[str, dict[str, Decimal]] | None = None  # department → person → points (art. 21); None: no staff named
+    staff_book: StaffBook | None = None  # the staff cells as read, for the warnings of the entries not usable
 
 
 def add_up(plan: Plan, tally: Tally, touched: Iterable[Deal], deals: Iterable[Deal]) -> Totals:
-    """The totals of `deals`, which `tally` has added up; `touched` are those a failing gate scaled."""
+    """The totals of `deals`, which `tally` has added up; `touched` are those a failing gate scaled.
+
+    Deals are grouped by split and staff cell (art. 21): each group's department shares are divided among the
+    people its staff cell names, so that a department's people and its unassigned points add up to its
+    points exactly."""
     quantities = {product.name: ZERO for product in plan.product_list}
     points = dict(quantities)
-    by_fractions: dict[tuple, list] = {}  # fractions → [points, deals split by them]
+    groups: dict[tuple, list] = {}  # (fractions, staff cell) → [points, deals split by them]
     for sums in tally.splits:
         if sums.deals:
             quantities[sums.product] = EXACT.add(quantities[sums.product], sums.quantity)
             points[sums.product] = EXACT.add(points[sums.product], sums.points)
-            entry = by_fractions.setdefault(sums.fractions, [ZERO, 0])
+            entry = groups.setdefault((sums.fractions, ""), [ZERO, 0])
             entry[0] = EXACT.add(entry[0], sums.points)
             entry[1] += sums.deals
+    for (fractions, staff), (total, count) in tally.staff.items():  # taken out of their split's group
+        entry = groups[(fractions, "")]
+        entry[0], entry[1] = EXACT.subtract(entry[0], total), entry[1] - count
+        groups[(fractions, staff)] = [total, count]
     departments = {name: ZERO for name, kind in plan.departments.items() if kind != "support"}
+    people = _People(plan) if tally.staff else None
     for deal in touched:
-        entry = by_fractions[deal.fractions]
+        entry = groups[(deal.fractions, deal.staff)]
         entry[0] = EXACT.subtract(entry[0], deal.points)
         if deal.department_factors is None:
             gated = deal.gated_points
@@ -53,16 +65,37 @@ def add_up(plan: Plan, tally: Tally, touched: Iterable[Deal], deals: Iterable[De
         else:  # a department gate scales one department's share: this deal is split on its own
             entry[1] -= 1
             gated = ZERO
-            for dept, share in deal.gated_shares():
+            shares = deal.gated_shares()
+            for dept, share in shares:
                 departments[dept] = EXACT.add(departments.get(dept, ZERO), share)
                 gated = EXACT.add(gated, share)
+            if deal.staff:
+                people.add(deal.fractions, deal.staff, shares)
         points[deal.product_plan.name] = EXACT.add(points[deal.product_plan.name], EXACT.subtract(gated, deal.points))
-    for fractions, (total, count) in by_fractions.items():
+    for (fractions, staff), (total, count) in groups.items():
         if count:
-            for dept, share in split_points(total, fractions):
+            shares = split_points(total, fractions)
+            for dept, share in shares:
                 departments[dept] = EXACT.add(departments.get(dept, ZERO), share)
+            if staff:
+                people.add(fractions, staff, shares)
     return Totals(departments, quantities, points, attributed(plan, tally, deals),
-                  {outlet: sums[0] for outlet, sums in tally.outlets.items()})
+                  {outlet: sums[0] for outlet, sums in tally.outlets.items()},
+                  *((people.points, people.book) if people else (None, None)))
+
+
+class _People:
+    """Points by department and person, from shares divided by their staff cell (`staff.divide`)."""
+
+    def __init__(self, plan: Plan):
+        self.book = StaffBook(plan.departments)
+        self.points: dict[str, dict[str, Decimal]] = {}
+
+    def add(self, fractions: tuple, staff: str, shares: list[tuple[str, Decimal]]) -> None:
+        division = self.book.division(staff, tuple(name for name, _ in fractions))
+        for person, dept, part in divide(shares, division):
+            of_dept = self.points.setdefault(dept, {})
+            of_dept[person] = EXACT.add(of_dept.get(person, ZERO), part)
 
 
 def add_up_deals(plan: Plan, deals: list[Deal]) -> Totals:

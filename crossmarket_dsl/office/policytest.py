@@ -14,8 +14,9 @@ tests:
 ```
 A test may also give `month`, `period` (inside the rules' effective period), `clients`, `indicators`,
 `audit`, and expect `rewards`, `products`,
-`rejected` (`[{deal_id, code}]`), `outlets` (`[{outlet, <label>: amount}]`) and `deals`
-(`{rows, accepted, rejected}`). Expected rows match any actual row that has the values they give.
+`rejected` (`[{deal_id, code}]`), `outlets` (`[{outlet, <label>: amount}]`), `deals`
+(`{rows, accepted, rejected}`), `staff` (`[{staff, department, points}]`, `staff: null` the unassigned points)
+and `staff_warnings` (`[{deal_id, code, department}]`). Expected rows match any actual row that has the values they give.
 `expect: {error: "…"}` states that the tables cannot be used: the evaluation stops with an error whose
 message contains that text (a projects table with a `dev_loan_share` of `40`, say).
 """
@@ -43,7 +44,8 @@ from ..reports.render import to_json
 from ..semantics.values import to_date
 
 TEST_KEYS = {"name", "cite", "month", "expect", "period", *TABLE_ROLES}
-EXPECT_KEYS = {"departments", "rewards", "gates", "products", "rejected", "outlets", "deals", "error"}
+EXPECT_KEYS = {"departments", "rewards", "gates", "products", "rejected", "outlets", "deals", "staff", "staff_warnings",
+               "error"}
 
 
 class PolicyTestError(UserError):
@@ -217,6 +219,8 @@ def compare(where: str, expect: dict, result: Result, document: dict) -> list[st
     failures += _compare_rows("products", expect.get("products"), document["products"], where)
     failures += _compare_rows("rejected", expect.get("rejected"), document["rejected"], where)
     failures += _compare_rows("outlets", expect.get("outlets"), document["outlets"], where)
+    failures += _compare_rows("staff", expect.get("staff"), document["staff"], where)
+    failures += _compare_rows("staff_warnings", expect.get("staff_warnings"), document["staff_warnings"], where)
     if "deals" in expect:
         failures += _compare_amounts("deals", expect["deals"], document["deals"], where)
     return failures

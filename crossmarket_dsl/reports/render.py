@@ -7,8 +7,9 @@ happens here, for display only, never inside the evaluation.
 from __future__ import annotations
 
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from ..core.codes import CODES
 from ..engine.contract import REASONS
 from ..engine.evaluate import Result
 from ..engine.plan import CENT
@@ -20,6 +21,36 @@ POINTS_PLACES = Decimal("0.0001")
 
 def points_text(value: Decimal | None) -> str | None:
     return None if value is None else _plain(value.quantize(POINTS_PLACES, rounding=ROUND_HALF_UP))
+
+
+def parts_text(total: Decimal, parts: list[Decimal]) -> list[str]:
+    """`parts` of `total` (exactly) to 4 places, so that they add up to `total` as `points_text` shows it:
+    each part cut down to 4 places, and the units of 0.0001 still missing given one each to the parts with
+    the largest remainders (ties: the earlier part). A part is thus shown cut down or rounded up, never
+    further off."""
+    floors = [part.quantize(POINTS_PLACES, rounding=ROUND_DOWN) for part in parts]
+    missing = int((Decimal(points_text(total)) - sum(floors, Decimal(0))) / POINTS_PLACES)
+    by_remainder = sorted(range(len(parts)), key=lambda i: (floors[i] - parts[i], i))
+    for index in by_remainder[:missing]:
+        floors[index] += POINTS_PLACES
+    return [_plain(floor) for floor in floors]
+
+
+def staff_json(result: Result) -> list[dict]:
+    """Art. 21: each department's points by person, then its unassigned points (`"staff": null`), shown so that
+    they add up to the department's points as shown."""
+    rows, points = [], result.department_points
+    for department in dict.fromkeys(department for department, _, _ in result.staff):
+        own = [(person, value) for dept, person, value in result.staff if dept == department]
+        shown = parts_text(points[department], [value for _, value in own])
+        rows += [{"staff": person, "department": department, "points": text} for (person, _), text in zip(own, shown)]
+    return rows
+
+
+def staff_warnings_json(result: Result) -> list[dict]:
+    return [{"row": note.row, "deal_id": note.deal_id, "code": note.problem.code, "entry": note.problem.entry,
+             "department": note.problem.department, "warning": note.problem.reason[0],
+             "warning_zh": note.problem.reason[1]} for note in result.staff_notes]
 
 
 def money_text(value: Decimal | None, unit: Decimal, mode: str = "half_up") -> str | None:
@@ -78,6 +109,8 @@ def to_json(result: Result, rules: dict) -> dict:
         "reward": {"pool": money_text(result.pool, unit) if result.pool is not None else None,
                    "allocated": money_text(sum(rewards.values(), Decimal(0)), unit) if rewards else "0",
                    "note": result.reward_note},
+        "staff": staff_json(result),
+        "staff_warnings": staff_warnings_json(result),
         "warnings": result.warnings,
         "warnings_zh": result.warnings_zh,
     }
@@ -98,6 +131,10 @@ def to_text(result: Result, rules: dict) -> str:
     lines += text_table(["产品 product", "数量 quantity", "目标 target", "完成率 completion", "积分 points", "计入 counted"],
                     [[p["product"], p["quantity"], p["target"] or "—", percent_text(p["completion"]), p["points"],
                       "yes" if p["counted"] else "no"] for p in document["products"]])
+    if document["staff"]:
+        lines.append("")
+        lines += text_table(["部门 department", "营销人员 staff", "积分 points"],
+                            [[s["department"], s["staff"] or UNASSIGNED, s["points"]] for s in document["staff"]], left=2)
     if document["gates"]:
         lines += ["", "failing gates:"]
         lines += [f"  {g['gate']} ({g['cite']}) {g['scope']} `{g['key']}`: factor {g['factor']}"
@@ -113,10 +150,29 @@ def to_text(result: Result, rules: dict) -> str:
         lines += [f"  {code} {REASONS[code]}: {count}" for code, count in sorted(counts.items())]
     if result.warnings:
         lines += ["", "warnings:", *(f"  {warning}" for warning in result.warnings)]
+    lines += staff_warnings_text(document["staff_warnings"])
     reward = document["reward"]
     lines += ["", f"reward pool {reward['pool'] or '—'}, allocated {reward['allocated']}"
               + (f" ({reward['note']})" if reward["note"] else "")]
     return "\n".join(lines) + "\n"
+
+
+UNASSIGNED = "未分配 unassigned"
+SHOWN_NOTES = 10
+
+
+def staff_warnings_text(notes: list[dict]) -> list[str]:
+    """Staff entries that could not be used (art. 21), by code, the first few rows in full; the rows stay
+    accepted and the departments keep the points, unassigned."""
+    if not notes:
+        return []
+    lines = ["", "staff entries not used (the rows are counted; the department's share stays unassigned):"]
+    counts = Counter(note["code"] for note in notes)
+    lines += [f"  {code} {CODES[code].meaning}: {count}" for code, count in sorted(counts.items())]
+    lines += [f"  row {n['row']} ({n['deal_id']}) {n['code']}: {n['warning']}" for n in notes[:SHOWN_NOTES]]
+    if len(notes) > SHOWN_NOTES:
+        lines.append(f"  … {len(notes) - SHOWN_NOTES} more (all in `--format json` and the files of `--out`)")
+    return lines
 
 
 def percent_text(ratio: str | None) -> str:
