@@ -191,10 +191,15 @@ def expressions(depth: int = 5):
 @given(expressions(), expressions())
 def test_printed_expressions_parse_back_to_the_same_tree(value, condition):
     text = (f'rules "r" {{}}\nlet x = {expression(value)}\n'
-            f"product p {{ points {expression(value)} per unit when {expression(condition)} }}\n")
-    let, product = parse(SourceFile("p.xm", text)).declarations
+            f"product p {{ points {expression(value)} per unit when {expression(condition)} }}\n"
+            f'award a for project "P1" {{ when {expression(condition)}  to d {expression(value)} }}\n'
+            f"objective d {{ target {expression(value)}  completion >= {expression(condition)} "
+            f"deduct {expression(value)} of points }}\n")
+    let, product, award, objective = parse(SourceFile("p.xm", text)).declarations
     assert let.value == value
     assert product.items[0] == ast.Points(value, "unit", condition)
+    assert award.items == (ast.Setting("when", (condition,)), ast.AwardTo(ast.Ident("d"), value))
+    assert objective.items[1] == ast.Tier(">=", condition, "deduct", value, True)
     formatted = _format(text)
     assert _format(formatted) == formatted
 

@@ -33,6 +33,7 @@ KIND_WORDS = {
     "set": "参数设定 parameter set", "catalog": "目录产品 catalogue product", "product": "产品 product",
     "targets": "目标客户标准 target criteria", "gate": "门槛 gate", "block": "设定 settings",
     "attribution": "网点归属 outlet attribution", "article": "条文 article of the measure",
+    "award": "专项奖励 special award",
 }
 
 
@@ -96,8 +97,8 @@ def declarations_of(program: ast.Program, in_measure: bool) -> list[Declaration]
             found.append(Declaration(decl.name.text, decl.keyword, decl.name.span, cite, decl, in_measure))
         elif isinstance(decl, ast.Targets):
             found.append(Declaration(decl.department.text, "targets", decl.department.span, cite, decl, in_measure))
-        elif isinstance(decl, (ast.Department, ast.Outlet, ast.Gate)):
-            kind = {ast.Department: "department", ast.Outlet: "outlet", ast.Gate: "gate"}[type(decl)]
+        elif isinstance(decl, (ast.Department, ast.Outlet, ast.Gate, ast.Award)):
+            kind = {ast.Department: "department", ast.Outlet: "outlet", ast.Gate: "gate", ast.Award: "award"}[type(decl)]
             found.append(Declaration(decl.name.text, kind, decl.name.span, cite, decl, in_measure))
         elif isinstance(decl, ast.Article):
             found.append(Declaration(decl.name.text, "article", decl.name.span, None, decl, in_measure))

@@ -15,7 +15,7 @@ from lsprotocol import types as lsp
 
 from ..core.codes import CODES
 from ..language.diagnostics import DiagnosticError
-from ..language.fmt import format_source
+from ..language.fmt import expression, format_source
 from ..language.source import SourceFile, Span
 from ..reports.exprtext import expr_text
 from ..semantics.vocabulary import FUNCTIONS
@@ -28,7 +28,7 @@ DID_YOU_MEAN = re.compile(r"did you mean `([^`]+)`\?")
 HALF_WIDTH = {"，": ",", "（": "(", "）": ")", "：": ":", "；": ";", "“": '"', "”": '"', "【": "[", "】": "]",
               "＝": "=", "％": "%", "＋": "+", "－": "-", "＊": "*", "／": "/", "＜": "<", "＞": ">", "　": " "}
 DECLARATION_KEYWORDS = ["product", "targets for", "gate", "set", "let", "outlet", "split", "reward", "audit",
-                        "statement", "attribute to outlet"]
+                        "statement", "attribute to outlet", "award", "objective"]
 BLOCK_KEYWORDS = {
     "rules": ["implements", "branch", "effective"],
     "product": ["points", "per unit", "per deal", "when", "target", "cite"],
@@ -37,6 +37,8 @@ BLOCK_KEYWORDS = {
     "audit": ["spot_check"],
     "statement": ["publish"],
     "split": ["by equal", "by declared"],
+    "award": ["when", "to", "cite"],
+    "objective": ["target", "completion <", "completion >=", "deduct", "award", "of points", "cite"],
 }
 GATE_SCOPES = ["deal", "client", "project", "product", "department", "outlet"]
 
@@ -165,6 +167,11 @@ def declaration_markdown(analysis: Analysis, declaration: Declaration) -> str:
         gate = declaration.node
         lines.append(f"on `{gate.scope}`" + (f" for `{gate.product.text}`" if gate.product else "")
                      + (", at period end" if gate.at_period_end else ""))
+    elif declaration.kind == "award":
+        award = declaration.node
+        lines.append(f"for {award.scope} `{award.key}`: " + ", ".join(
+            f"`{item.department.text}` +{expression(item.points)}" for item in award.items
+            if hasattr(item, "department")) + " at year end")
     where = "head office's measure" if declaration.in_measure else "this file"
     lines.append(f"declared in {where}, line {declaration.span.line}")
     if declaration.cite:

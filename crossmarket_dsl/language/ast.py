@@ -251,7 +251,50 @@ class Attribution(Node):
     cite: Cite | None = None
 
 
-Declaration = Union[Department, Outlet, Article, Binding, Catalog, Product, Targets, Gate, Block, Attribution]
+@dataclass(frozen=True)
+class AwardTo(Node):
+    """`to 公司业务部 300`: the points an award adds to one department."""
+
+    department: Ident
+    points: Expr
+
+
+@dataclass(frozen=True)
+class Award(Node):
+    """`award 重点项目突破 for project "P001" { when count() >= 1  to 公司业务部 300 }` (art. 4, 17): the points a
+    key project's or client's breakthrough earns; a breakthrough is at least one accepted deal unless `when`
+    says otherwise (a `Setting`)."""
+
+    name: Ident
+    scope: str  # project | client
+    key: str
+    items: tuple[Setting | AwardTo | Cite, ...]
+    cite: Cite | None = None
+
+
+@dataclass(frozen=True)
+class Tier(Node):
+    """`completion < 60% deduct 20% of points`: a deduction or special award by completion of the target."""
+
+    op: str  # a comparison: < <= > >= == !=
+    threshold: Expr
+    kind: str  # deduct | award
+    amount: Expr
+    of_points: bool  # the amount is a share of the department's points, not points
+
+
+@dataclass(frozen=True)
+class Objective(Node):
+    """`objective 公司业务部 { target 800  completion < 60% deduct 100 }` (art. 17): a department's year-start
+    target (年初目标, in points) and what its completion earns or costs at year end."""
+
+    department: Ident
+    items: tuple[Setting | Tier | Cite, ...]
+    cite: Cite | None = None
+
+
+Declaration = Union[Department, Outlet, Article, Binding, Catalog, Product, Targets, Gate, Block, Attribution,
+                    Award, Objective]
 
 
 @dataclass(frozen=True)

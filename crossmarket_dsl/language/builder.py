@@ -87,7 +87,7 @@ class AstBuilder(Transformer):
         return children[0]
 
     rules_item = catalog_attr = product_item = split_item = gate_item = measure_item
-    reward_item = audit_item = statement_item = measure_item
+    reward_item = audit_item = statement_item = award_item = objective_item = measure_item
 
     @v_args(meta=True)
     def cite(self, meta, children):
@@ -102,7 +102,7 @@ class AstBuilder(Transformer):
     def dept_kind(self, children):
         return str(children[0])
 
-    per_what = split_method = scope = allocate_method = rounding_mode = dept_kind
+    per_what = split_method = scope = allocate_method = rounding_mode = award_scope = adjust_kind = dept_kind
 
     @v_args(meta=True)
     def outlet(self, meta, children):
@@ -264,6 +264,37 @@ class AstBuilder(Transformer):
     def attribution(self, meta, children):
         *items, cite = children
         return ast.Attribution(tuple(items), cite, span=self._span(meta))
+
+    @v_args(meta=True)
+    def award(self, meta, children):
+        name, scope, key, *items, cite = children
+        return ast.Award(self._ident(name), scope, string_value(key), tuple(items), cite, span=self._span(meta))
+
+    @v_args(meta=True)
+    def award_when(self, meta, children):
+        return self._setting("when", meta, children)
+
+    @v_args(meta=True)
+    def award_to(self, meta, children):
+        department, points = children
+        return ast.AwardTo(self._ident(department), points, span=self._span(meta))
+
+    @v_args(meta=True)
+    def objective(self, meta, children):
+        department, *items, cite = children
+        return ast.Objective(self._ident(department), tuple(items), cite, span=self._span(meta))
+
+    @v_args(meta=True)
+    def objective_target(self, meta, children):
+        return self._setting("target", meta, children)
+
+    @v_args(meta=True)
+    def tier(self, meta, children):
+        op, threshold, kind, amount, of_points = children
+        return ast.Tier(str(op), threshold, kind, amount, of_points is not None, span=self._span(meta))
+
+    def of_points(self, children):
+        return True
 
     # expressions
     @v_args(meta=True)

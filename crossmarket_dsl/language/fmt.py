@@ -180,6 +180,11 @@ def _block_parts(declaration) -> tuple[str, list[tuple[str, Span]]]:
         head, items = f"product {declaration.name.text}", declaration.items
     elif isinstance(declaration, ast.Gate):
         head, items = _gate_head(declaration), declaration.items
+    elif isinstance(declaration, ast.Award):
+        head = f"award {declaration.name.text} for {declaration.scope} {string_literal(declaration.key)}"
+        items = declaration.items
+    elif isinstance(declaration, ast.Objective):
+        head, items = f"objective {declaration.department.text}", declaration.items
     else:
         head, items = declaration.keyword, declaration.items
     return head, [(_item(item), item.span) for item in items]
@@ -271,6 +276,15 @@ def _otherwise(otherwise: ast.Otherwise) -> str:
     return f"otherwise {otherwise.kind} {expression(otherwise.factor)}"
 
 
+def _award_to(line: ast.AwardTo) -> str:
+    return f"to {line.department.text} {expression(line.points)}"
+
+
+def _tier(tier: ast.Tier) -> str:
+    text = f"completion {tier.op} {expression(tier.threshold)} {tier.kind} {expression(tier.amount)}"
+    return f"{text} of points" if tier.of_points else text
+
+
 def _criterion(criterion: ast.Criterion) -> str:
     return _with_cite(f"{string_literal(criterion.label)}: {expression(criterion.expr)}", criterion.cite)
 
@@ -282,6 +296,8 @@ _ITEMS = {
     ast.Clause: _clause,
     ast.Otherwise: _otherwise,
     ast.Criterion: _criterion,
+    ast.AwardTo: _award_to,
+    ast.Tier: _tier,
 }
 
 

@@ -328,6 +328,42 @@ class Lowerer:
                     "cite": self.cites(decl)}
         return None
 
+    def awards(self) -> list:
+        """Art. 4, 17: key projects' and clients' breakthroughs and the points each earns named departments."""
+        out = []
+        for program, decl in self._decls(ast.Award):
+            pointer = self.at(f"/awards/{len(out)}", decl)
+            self.at(f"{pointer}/name", decl.name)
+            when = next((item for item in decl.items if isinstance(item, ast.Setting) and item.key == "when"), None)
+            lines = [item for item in decl.items if isinstance(item, ast.AwardTo)]
+            to = []
+            for i, line in enumerate(lines):
+                at = self.at(f"{pointer}/to/{i}", line)
+                self.at(f"{at}/department", line.department)
+                to.append({"department": line.department.text, "points": self.constant(line.points, f"{at}/points")})
+            out.append({"name": decl.name.text, "scope": decl.scope, "key": decl.key,
+                        "when": self.expr(when.values[0], f"{pointer}/when") if when else None,
+                        "to": to, "origin": self._origin(program), "cite": self.cites(decl)})
+        return out
+
+    def objectives(self) -> list:
+        """Art. 17: each department's year-start target and its deductions and special awards by completion."""
+        out = []
+        for _, decl in self._decls(ast.Objective):
+            pointer = self.at(f"/objectives/{len(out)}", decl)
+            self.at(f"{pointer}/department", decl.department)
+            target = next((item for item in decl.items if isinstance(item, ast.Setting) and item.key == "target"), None)
+            tiers = []
+            for tier in (item for item in decl.items if isinstance(item, ast.Tier)):
+                at = self.at(f"{pointer}/tiers/{len(tiers)}", tier)
+                tiers.append({"op": tier.op, "threshold": self.constant(tier.threshold, f"{at}/threshold"),
+                              "kind": tier.kind, "amount": self.constant(tier.amount, f"{at}/amount"),
+                              "of_points": tier.of_points})
+            out.append({"department": decl.department.text,
+                        "target": self.constant(target.values[0], f"{pointer}/target") if target else None,
+                        "tiers": tiers, "cite": self.cites(decl)})
+        return out
+
     def citations(self, ir: dict) -> list:
         """Every citation with the JSON Pointer of the node that carries it."""
         found = []
@@ -367,6 +403,8 @@ class Lowerer:
             "audit": self.block("audit", self.audit),
             "statement": self.block("statement", self.statement),
             "attribution": self.attribution(),
+            "awards": self.awards(),
+            "objectives": self.objectives(),
         }
         ir["citations"] = self.citations(ir)
         return Lowered(ir, self.map, self.constants)

@@ -230,6 +230,13 @@ class _Reader:
             return ast.Block(kind, items, cite, span=self.span(start))
         if kind == "gate":
             return self.gate(start)
+        if kind == "award":
+            return self.award(start)
+        if kind == "objective":
+            department = self.ident(self.take("NAME"))
+            items = self.block(self.objective_item)
+            cite = self.cite()
+            return ast.Objective(department, items, cite, span=self.span(start))
         if kind == "attribute":
             self.take("to")
             self.take("outlet")
@@ -325,6 +332,47 @@ class _Reader:
             self.take("scale")
             return ast.Otherwise("scale", self.expr(), span=self.span(self.start(keyword)))
         raise GiveUp
+
+    def award(self, start) -> ast.Award:
+        name = self.ident(self.take("NAME"))
+        self.take("for")
+        scope = self.word("project", "client")
+        key = self.text()
+        items = self.block(self.award_item)
+        cite = self.cite()
+        return ast.Award(name, scope, key, items, cite, span=self.span(start))
+
+    def award_item(self):
+        keyword = self.tokens[self.at]
+        kind = keyword[0]
+        if kind == "cite":
+            return self.cite()
+        self.at += 1
+        if kind == "when":
+            return ast.Setting("when", (self.expr(),), span=self.span(self.start(keyword)))
+        if kind == "to":
+            department = self.ident(self.take("NAME"))
+            return ast.AwardTo(department, self.expr(), span=self.span(self.start(keyword)))
+        raise GiveUp
+
+    def objective_item(self):
+        keyword = self.tokens[self.at]
+        kind = keyword[0]
+        if kind == "cite":
+            return self.cite()
+        self.at += 1
+        if kind == "target":
+            return ast.Setting("target", (self.expr(),), span=self.span(self.start(keyword)))
+        if kind != "completion":
+            raise GiveUp
+        op = self.take("COMPARE")[1]
+        threshold = self.expr()
+        adjust = self.word("deduct", "award")
+        amount = self.expr()
+        of_points = self.accept("of") is not None
+        if of_points:
+            self.take("points")
+        return ast.Tier(op, threshold, adjust, amount, of_points, span=self.span(self.start(keyword)))
 
     # ---- expressions --------------------------------------------------------------------------------
     # A node's span runs from its first token to the last token taken, as the parser's spans do: parentheses

@@ -21,7 +21,7 @@ from .source import SourceFile, Span
 
 DECLARATION_KEYWORDS = (
     "department", "outlet", "article", "param", "set", "let", "catalog", "product", "targets",
-    "split", "gate", "reward", "audit", "statement", "attribute",
+    "split", "gate", "reward", "audit", "statement", "attribute", "award", "objective",
 )
 _SYNC_LINE = re.compile(r"^[ \t]*(%s)\b" % "|".join(DECLARATION_KEYWORDS), re.MULTILINE)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic
-from . import amounts, calls, cites, declarations, names, placeholders, policy, scopes, types, unused
+from . import adjustments, amounts, calls, cites, declarations, names, placeholders, policy, scopes, types, unused
 from .context import CheckContext
 from .declarations import missing_header_lines
 
@@ -27,6 +27,7 @@ PASSES: list[Callable[[CheckContext], Iterable[Diagnostic]]] = [
     policy.non_corporate_targets, policy.effective_period, policy.gate_targets, policy.product_points,
     amounts.shares_add_up, amounts.shares_in_range, amounts.positive_amounts, amounts.pool_in_units,
     amounts.constants_in_range, amounts.numbers_known,
+    adjustments.support_departments, adjustments.amounts, adjustments.targets_present,
     unused.unused_lets,
     placeholders.placeholders,
 ]

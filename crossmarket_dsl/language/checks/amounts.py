@@ -137,6 +137,15 @@ def _constant_slots(ir: dict) -> Iterator[tuple[str, str]]:
                 ("/split/host", "the split's `host` share"), ("/split/participants", "the split's `participants` share"))
     for i, gate in enumerate(ir.get("gates", [])):
         yield f"/gates/{i}/otherwise/factor", f"the `otherwise scale` of gate `{gate['name']}`"
+    for i, award in enumerate(ir.get("awards", [])):
+        for j, line in enumerate(award["to"]):
+            yield f"/awards/{i}/to/{j}/points", f"the points of award `{award['name']}` for `{line['department']}`"
+    for i, objective in enumerate(ir.get("objectives", [])):
+        name = objective["department"]
+        yield f"/objectives/{i}/target", f"the target of `{name}`"
+        for k, tier in enumerate(objective["tiers"]):
+            yield f"/objectives/{i}/tiers/{k}/threshold", f"a completion threshold in the objective of `{name}`"
+            yield f"/objectives/{i}/tiers/{k}/amount", f"the amount to {tier['kind']} in the objective of `{name}`"
 
 
 def _at_pointer(document: object, pointer: str) -> object:

@@ -113,7 +113,8 @@ def is_number(value) -> bool:
 
 
 DECL_KEYWORDS = {ast.Department: "department", ast.Outlet: "outlet", ast.Article: "article", ast.Catalog: "catalog",
-                 ast.Product: "product", ast.Targets: "targets", ast.Gate: "gate", ast.Attribution: "attribute"}
+                 ast.Product: "product", ast.Targets: "targets", ast.Gate: "gate", ast.Attribution: "attribute",
+                 ast.Award: "award", ast.Objective: "objective"}
 
 
 def keyword_of(decl) -> str:

@@ -20,7 +20,9 @@ def _named_entries(decl) -> list[tuple[str, str, ast.Ident]]:
         return [("catalog", "catalogue product", entry.name) for entry in decl.entries]
     if isinstance(decl, ast.Targets):
         return [("targets", "`targets for`", decl.department)]
-    if isinstance(decl, (ast.Department, ast.Outlet, ast.Article, ast.Product, ast.Gate)):
+    if isinstance(decl, ast.Objective):
+        return [("objective", "`objective` for", decl.department)]
+    if isinstance(decl, (ast.Department, ast.Outlet, ast.Article, ast.Product, ast.Gate, ast.Award)):
         keyword = keyword_of(decl)
         return [(keyword, keyword, decl.name)]
     return []
@@ -45,6 +47,8 @@ def _item_keys(container) -> Iterator[tuple[str, str, Span]]:
         elif isinstance(item, (ast.Points, ast.Otherwise)):
             word = "points" if isinstance(item, ast.Points) else "otherwise"
             yield (f"setting@{owner}", word, head(item.span, len(word)))
+        elif isinstance(item, ast.AwardTo):
+            yield (f"department@{owner}", item.department.text, item.department.span)
         elif isinstance(item, ast.Criterion):
             yield (f"criterion@{owner}", item.label, head(item.span, len(item.label) + 2))
 
@@ -69,7 +73,7 @@ MEASURE_ONLY = {"param": "parameters are declared by head office in the measure;
                 "department": "departments are declared by head office in the measure",
                 "catalog": "the catalogue belongs to the measure; configure its products with `product NAME { … }`",
                 "article": "the articles are the measure's own words; a branch cites them with `cite \"第二十条\"`"}
-RULES_ONLY = ("set", "outlet", "product", "targets", "reward", "audit", "attribute")
+RULES_ONLY = ("set", "outlet", "product", "targets", "reward", "audit", "attribute", "award", "objective")
 REDEFINABLE = ("department", "value", "catalog", "gate")
 
 

@@ -22,9 +22,11 @@ def unknown_names(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 
 def unknown_departments(ctx: CheckContext) -> Iterator[Diagnostic]:
-    """E203: `targets for` and catalogue `host` name departments of the measure."""
+    """E203: `targets for`, catalogue `host`, an award's `to` and `objective` name departments of the measure."""
     known = ctx.symbols.departments
-    idents = [d.department for _, d in ctx.declarations(ast.Targets)]
+    idents = [d.department for _, d in ctx.declarations((ast.Targets, ast.Objective))]
+    idents += [item.department for _, d in ctx.declarations(ast.Award) for item in d.items
+               if isinstance(item, ast.AwardTo)]
     idents += [s.values[0] for entry in ctx.symbols.catalog.values() for s in settings(entry.items)
                if s.key == "host"]
     for ident in idents:

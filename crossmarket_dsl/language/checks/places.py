@@ -41,6 +41,10 @@ def places_of(decl) -> list[Place]:
     if isinstance(decl, ast.Block):
         return [Place(value, f"`{s.key}` in `{decl.keyword}`", NUMBER) for s in decl.items
                 if isinstance(s, ast.Setting) for value in s.values if isinstance(value, EXPR_TYPES)]
+    if isinstance(decl, ast.Award):
+        return award_places(decl)
+    if isinstance(decl, ast.Objective):
+        return objective_places(decl)
     if isinstance(decl, ast.Attribution):
         return [Place(c.expr, f"outlet attribution `{c.label}`", NUMBER, frozenset({"deal.*"}))
                 for c in decl.items]
@@ -70,4 +74,31 @@ def gate_places(gate: ast.Gate) -> list[Place]:
             found += [Place(e, role, BOOL, sees, group, gate.scope) for e in (item.when, item.require) if e]
         elif isinstance(item, ast.Otherwise) and item.factor is not None:
             found.append(Place(item.factor, f"the `otherwise scale` of {role}", NUMBER))
+    return found
+
+
+def award_places(award: ast.Award) -> list[Place]:
+    """An award's `when` judges the group of its project's or client's deals, as a gate on that scope does;
+    its points are constants."""
+    own = frozenset({SCOPE_FIELDS[award.scope]})
+    role = f"award `{award.name.text}`"
+    found = []
+    for item in award.items:
+        if isinstance(item, ast.Setting):
+            found += [Place(value, role, BOOL, own, own | {"deal.*"}, award.scope) for value in item.values]
+        elif isinstance(item, ast.AwardTo):
+            found.append(Place(item.points, f"the points {role} gives `{item.department.text}`", NUMBER))
+    return found
+
+
+def objective_places(objective: ast.Objective) -> list[Place]:
+    """A year-start target, its completion thresholds and amounts: constants, known before any data is read."""
+    role = f"the objective of `{objective.department.text}`"
+    found = []
+    for item in objective.items:
+        if isinstance(item, ast.Setting):
+            found += [Place(value, f"the target in {role}", NUMBER) for value in item.values]
+        elif isinstance(item, ast.Tier):
+            found += [Place(item.threshold, f"a completion threshold in {role}", NUMBER),
+                      Place(item.amount, f"the amount to {item.kind} in {role}", NUMBER)]
     return found
