@@ -13,6 +13,7 @@ from ..io.records import TableError, collection_paused
 from ..semantics.expr import Env
 from ..semantics.operations import number
 from . import ENGINE_NAMES, REFERENCE, columnar
+from .adjustments import Adjustments, adjust
 from .contract import Engine, Lookups, Rejection, RowOutcome, Window
 from .deals import Deal
 from .gates import GateOutcome, apply_gates
@@ -60,6 +61,7 @@ class Result:
     outlets: dict[str, dict[str, Decimal]]
     reward_note: str | None = None
     all_deals: list[Deal] = field(default_factory=list, repr=False)
+    adjustments: Adjustments | None = None  # art. 4, 17: None when the rules declare no awards or objectives
     warnings: list[str] = field(default_factory=list)  # English, for tools
     warnings_zh: list[str] = field(default_factory=list)  # the same in Chinese, for people
     staff: list[tuple[str, str | None, Decimal]] = field(default_factory=list)  # (department, person, points)
@@ -117,11 +119,39 @@ def _evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str) -> Result
     result = Result(plan, window, outcome.rows, reported, outcome.rejected, totals.departments, None,
                     product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted)
     warnings = undeclared_outlets(plan, totals.outlet_deals) + undated_rows(outcome.undated)
+    if plan.adjusts:
+        result.adjustments = _adjust(plan, result, outcome)
+        warnings += unknown_keys(plan, inputs)
     result.warnings, result.warnings_zh = [en for en, _ in warnings], [zh for _, zh in warnings]
     result.staff = staff_table(totals.departments, totals.staff)
     result.staff_notes = staff_notes(totals.staff_book, reported)
     _reward(result)
     return result
+
+
+def _adjust(plan: Plan, result: Result, outcome: RowOutcome) -> Adjustments:
+    """Art. 4, 17 after the gates, before the reward: the year-end evaluation adjusts the department points the
+    pool is divided by; a monthly one shows the adjustments of the year to date as provisional."""
+    if result.provisional:
+        return adjust(plan, department_points(plan, outcome.accepted), outcome.accepted, applied=False)
+    adjustments = adjust(plan, result.department_points, outcome.accepted, applied=True)
+    result.department_points = {standing.department: standing.points for standing in adjustments.standings}
+    return adjustments
+
+
+def unknown_keys(plan: Plan, inputs: Inputs) -> list[Reason]:
+    """An award for a project or client its table does not have can never be earned: most likely a typo."""
+    warnings = []
+    for award in plan.awards:
+        table = inputs.projects if award.scope == "project" else inputs.clients
+        if table and award.key not in table:
+            close = nearest(award.key, list(table))
+            what, what_zh = ("project", "项目") if award.scope == "project" else ("client", "客户")
+            warnings.append((f"award `{award.name}` is for {what} `{award.key}`, which the {what}s table does not "
+                             "have: it cannot be earned" + (f"; did you mean `{close}`?" if close else ""),
+                             f"专项奖励“{award.name}”所指{what_zh}“{award.key}”不在{what_zh}表中，无法获得"
+                             + (f"；是否应为“{close}”？" if close else "")))
+    return warnings
 
 
 def undated_rows(rows: list[int]) -> list[Reason]:

@@ -79,6 +79,40 @@ class CriterionPlan:
     cite: list[str]
 
 
+@dataclass
+class AwardPlan:
+    """Art. 4, 17: the points a key project's or client's breakthrough adds to named departments at year end."""
+
+    name: str
+    scope: str  # project | client
+    key: str
+    when: Fn | None  # over the group of its deals; None: at least one accepted deal is a breakthrough
+    when_tree: Tree | None
+    to: list[tuple[str, Decimal]]  # department, points
+    cite: list[str]
+
+
+@dataclass(frozen=True)
+class TierPlan:
+    """`completion < 60% deduct 20% of points`."""
+
+    op: str
+    threshold: Decimal
+    kind: str  # deduct | award
+    amount: Decimal
+    of_points: bool
+
+
+@dataclass
+class ObjectivePlan:
+    """Art. 17: a department's year-start target in points, and its tiers in the order written."""
+
+    department: str
+    target: Decimal
+    tiers: list[TierPlan]
+    cite: list[str]
+
+
 @dataclass(frozen=True)
 class Header:
     """Which rules these are: shown on every output, beside the rules file's SHA-256."""
@@ -129,6 +163,13 @@ class Plan:
     fields: dict[str, dict[str, str]] = field(default_factory=dict)  # scope → {field: why}
     criteria_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # read only to derive the list
     articles: dict[str, str] = field(default_factory=dict)  # the measure's articles: name → their words
+    awards: list[AwardPlan] = field(default_factory=list)  # art. 4, 17
+    objectives: dict[str, ObjectivePlan] = field(default_factory=dict)  # by department (art. 17)
+
+    @property
+    def adjusts(self) -> bool:
+        """Whether the year-end evaluation adjusts department points (awards, year-start targets)."""
+        return bool(self.awards or self.objectives)
 
     @property
     def cell_fields(self) -> tuple[str, ...]:
@@ -206,6 +247,13 @@ def build_plan(ir: dict) -> Plan:
     plan.fields = used_fields(ir, criteria=False)
     plan.criteria_fields = used_fields({"targets": ir["targets"]})
     plan.articles = {article["name"]: article["text"] for article in ir.get("articles", [])}
+    plan.awards = [AwardPlan(award["name"], award["scope"], award["key"], compiled(award["when"]), award["when"],
+                             [(line["department"], Decimal(line["points"])) for line in award["to"]], award["cite"])
+                   for award in ir.get("awards", [])]
+    plan.objectives = {objective["department"]: ObjectivePlan(
+        objective["department"], Decimal(objective["target"]),
+        [TierPlan(t["op"], Decimal(t["threshold"]), t["kind"], Decimal(t["amount"]), t["of_points"])
+         for t in objective["tiers"]], objective["cite"]) for objective in ir.get("objectives", [])}
     return plan
 
 
@@ -286,6 +334,8 @@ def used_fields(ir: dict, criteria: bool = True) -> dict[str, dict[str, str]]:
             note(clause["require"], f"the gate `{gate['name']}` uses it")
     for item in (ir.get("attribution") or {}).get("items", []):
         note(item["expr"], f"the outlet attribution `{item['label']}` uses it")
+    for award in ir.get("awards", []):
+        note(award["when"], f"the award `{award['name']}` uses it")
     return found
 
 

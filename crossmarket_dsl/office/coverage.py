@@ -57,7 +57,7 @@ def coverage(compiled: Compiled, test_files: list[Path], result=None) -> list[Ar
 SECTIONS = {"header": "header", "params": "param", "lets": "let", "departments": "department", "outlets": "outlet",
             "catalog": "catalogue", "products": "product", "targets": "targets for", "split": "split",
             "gates": "gate", "reward": "reward", "audit": "audit", "statement": "statement",
-            "attribution": "attribute to outlet"}
+            "attribution": "attribute to outlet", "awards": "award", "objectives": "objective"}
 
 
 def _declaration(compiled: Compiled, pointer: str) -> str:
@@ -100,7 +100,8 @@ def _test_cites(path: Path, rules: Path | None) -> list[tuple[str, str]]:
 
 def _touched(articles: dict[str, ArticleCoverage], result) -> None:
     """Each reported deal counts once for every article on its path: its product's, the split's, and those
-    of the gates that judged it; its points after the gates, and their part of the reward pool."""
+    of the gates that judged it; its points after the gates, and their part of the reward pool. The year-end
+    awards and deductions (art. 4, 17) add and take away points and money under the articles they cite."""
     gates_of: dict[int, list[str]] = {}
     for outcome in result.gates:
         for deal in outcome.deals:
@@ -114,6 +115,15 @@ def _touched(articles: dict[str, ArticleCoverage], result) -> None:
             entry = articles.get(name)
             if entry is not None:
                 entry.deals += 1
+                entry.points += points
+                if pool and total:
+                    entry.reward += pool * points / total
+    adjustments = result.adjustments
+    for item in adjustments.items if adjustments is not None and adjustments.applied else []:
+        points = item.points if item.kind == "award" else -item.points
+        for name in dict.fromkeys(item.cite):
+            entry = articles.get(name)
+            if entry is not None:
                 entry.points += points
                 if pool and total:
                     entry.reward += pool * points / total

@@ -15,8 +15,10 @@ tests:
 A test may also give `month`, `period` (inside the rules' effective period), `clients`, `indicators`,
 `audit`, and expect `rewards`, `products`,
 `rejected` (`[{deal_id, code}]`), `outlets` (`[{outlet, <label>: amount}]`), `deals`
-(`{rows, accepted, rejected}`), `staff` (`[{staff, department, points}]`, `staff: null` the unassigned points)
-and `staff_warnings` (`[{deal_id, code, department}]`). Expected rows match any actual row that has the values they give.
+(`{rows, accepted, rejected}`), `staff` (`[{staff, department, points}]`, `staff: null` the unassigned points),
+`staff_warnings` (`[{deal_id, code, department}]`), and the year-end adjustments of art. 4 and 17: `standings`
+(`[{department, deal_points, target, completion, awards, deductions, points}]`) and `adjustments`
+(`[{department, kind, name, points}]`, each award and deduction). Expected rows match any actual row that has the values they give.
 `expect: {error: "…"}` states that the tables cannot be used: the evaluation stops with an error whose
 message contains that text (a projects table with a `dev_loan_share` of `40`, say).
 """
@@ -45,7 +47,7 @@ from ..semantics.values import to_date
 
 TEST_KEYS = {"name", "cite", "month", "expect", "period", *TABLE_ROLES}
 EXPECT_KEYS = {"departments", "rewards", "gates", "products", "rejected", "outlets", "deals", "staff", "staff_warnings",
-               "error"}
+               "standings", "adjustments", "error"}
 
 
 class PolicyTestError(UserError):
@@ -223,6 +225,9 @@ def compare(where: str, expect: dict, result: Result, document: dict) -> list[st
     failures += _compare_rows("staff_warnings", expect.get("staff_warnings"), document["staff_warnings"], where)
     if "deals" in expect:
         failures += _compare_amounts("deals", expect["deals"], document["deals"], where)
+    adjustments = document.get("adjustments") or {"departments": [], "items": []}
+    failures += _compare_rows("standings", expect.get("standings"), adjustments["departments"], where)
+    failures += _compare_rows("adjustments", expect.get("adjustments"), adjustments["items"], where)
     return failures
 
 

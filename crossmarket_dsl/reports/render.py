@@ -81,10 +81,29 @@ def cite_text(cites: list[str]) -> str:
     return "、".join(cites)
 
 
+def adjustments_json(result: Result) -> dict | None:
+    """Art. 4, 17: each department's year-start target, completion, awards and deductions, and each award and
+    deduction with its article; `applied` is false in a monthly evaluation (the year to date, provisional)."""
+    adjustments = result.adjustments
+    if adjustments is None:
+        return None
+    return {
+        "applied": adjustments.applied,
+        "departments": [{"department": s.department, "deal_points": points_text(s.deal_points),
+                         "target": number_text(s.target), "completion": completion_text(s.completion),
+                         "awards": points_text(s.awards), "deductions": points_text(s.deductions),
+                         "points": points_text(s.points)} for s in adjustments.standings],
+        "items": [{"department": item.department, "kind": item.kind, "name": item.name,
+                   "points": points_text(item.points), "cite": cite_text(item.cite), "reason": item.reason,
+                   "reason_zh": item.reason_zh} for item in adjustments.items],
+    }
+
+
 def to_json(result: Result, rules: dict) -> dict:
     unit = money_unit(result)
     rewards = result.rewards
     window = result.window
+    adjustments = adjustments_json(result)
     return {
         "rules": rules,
         "period": {"from": window.period_from.isoformat(), "to": window.period_to.isoformat(), "month": result.month},
@@ -106,6 +125,7 @@ def to_json(result: Result, rules: dict) -> dict:
         "outlets": [{"outlet": name, **{label: money_text(amount, unit, money_mode(result))
                                         for label, amount in amounts.items()}}
                     for name, amounts in result.outlets.items()],
+        **({"adjustments": adjustments} if adjustments is not None else {}),
         "reward": {"pool": money_text(result.pool, unit) if result.pool is not None else None,
                    "allocated": money_text(sum(rewards.values(), Decimal(0)), unit) if rewards else "0",
                    "note": result.reward_note},
@@ -139,6 +159,8 @@ def to_text(result: Result, rules: dict) -> str:
         lines += ["", "failing gates:"]
         lines += [f"  {g['gate']} ({g['cite']}) {g['scope']} `{g['key']}`: factor {g['factor']}"
                   for g in document["gates"]]
+    if "adjustments" in document:
+        lines += ["", *adjustments_text(document["adjustments"])]
     if document["outlets"]:
         lines += [""]
         labels = [label for label in document["outlets"][0] if label != "outlet"]
@@ -173,6 +195,30 @@ def staff_warnings_text(notes: list[dict]) -> list[str]:
     if len(notes) > SHOWN_NOTES:
         lines.append(f"  … {len(notes) - SHOWN_NOTES} more (all in `--format json` and the files of `--out`)")
     return lines
+
+
+def adjustments_text(adjustments: dict) -> list[str]:
+    """The year-end adjustments (art. 4, 17) as a table and a line for each award and deduction."""
+    title = "年终调整 year-end adjustments (art. 4, 17)" + ("" if adjustments["applied"] else
+                                                         ", year to date, provisional: applied at year end")
+    lines = [title]
+    lines += text_table(["部门 department", "交易积分 deal points", "年初目标 target", "完成率 completion",
+                         "专项奖励 awards", "扣减 deductions", "最终积分 points"],
+                        [[d["department"], d["deal_points"], d["target"] or "—", completion_percent(d["completion"]),
+                          d["awards"], d["deductions"], d["points"]] for d in adjustments["departments"]])
+    lines += [f"  {'+' if item['kind'] == 'award' else '−'}{item['points']} {item['department']} {item['name']} "
+              f"({item['cite']}): {item['reason']}" for item in adjustments["items"]]
+    return lines
+
+
+def completion_text(ratio: Decimal | None) -> str | None:
+    """A completion cut (not rounded) to 4 places: 0.59999 is not shown as the 0.6 it falls short of."""
+    return None if ratio is None else _plain(ratio.quantize(POINTS_PLACES, rounding=ROUND_DOWN))
+
+
+def completion_percent(ratio: str | None) -> str:
+    """`0.5999` → `59.99%`: a completion next to the thresholds it is judged by, cut, never rounded up."""
+    return "—" if ratio is None else f"{(Decimal(ratio) * 100).quantize(Decimal('0.01'), rounding=ROUND_DOWN)}%"
 
 
 def percent_text(ratio: str | None) -> str:

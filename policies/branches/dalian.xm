@@ -125,3 +125,68 @@ attribute to outlet {
   "中间业务收入": deal.fee_income
   "新增存款": deal.new_deposits
 } cite "第十七条"
+
+# 第四条「项目推动」「客户渗透」、第十七条: key projects and clients named by the committee; the year's
+# breakthrough with each earns the departments that worked it a special award at year end.
+award 西岗万象府项目突破 for project "DL-WX-02" {
+  cite "第四条"
+  to 房地产信贷部 200
+  to 个人金融部 100
+} cite "第十七条"
+
+award 远洋船舶综合营销突破 for client "DL0001" {
+  cite "第四条"
+  when count() >= 20
+  to 公司业务部 150
+} cite "第十七条"
+
+# 第十七条: each marketing department's year-start target (年初目标, in points). At year end a department
+# below 60% of it loses a tenth of its points, one below 80% loses 20 points, and one at 120% or more earns
+# a special award; the first line that holds applies.
+objective 公司业务部 {
+  target 1500
+  completion < 60% deduct 10% of points
+  completion < 80% deduct 20
+  completion >= 120% award 80
+  cite "第十七条"
+}
+
+objective 机构业务部 {
+  target 1500
+  completion < 60% deduct 10% of points
+  completion < 80% deduct 20
+  completion >= 120% award 80
+  cite "第十七条"
+}
+
+objective 房地产信贷部 {
+  target 300
+  completion < 60% deduct 10% of points
+  completion < 80% deduct 20
+  completion >= 120% award 80
+  cite "第十七条"
+}
+
+objective 个人金融部 {
+  target 600
+  completion < 60% deduct 10% of points
+  completion < 80% deduct 20
+  completion >= 120% award 80
+  cite "第十七条"
+}
+
+objective 电子银行部 {
+  target 250
+  completion < 60% deduct 10% of points
+  completion < 80% deduct 20
+  completion >= 120% award 80
+  cite "第十七条"
+}
+
+objective 信用卡中心 {
+  target 300
+  completion < 60% deduct 10% of points
+  completion < 80% deduct 20
+  completion >= 120% award 80
+  cite "第十七条"
+}
