@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 from .offices import COMMITTEE, offices
-from .panjin_copy import PANJIN, run
+from .panjin_copy import PANJIN, ROOT, run
 from .tools import required_tool
 
 HERE = Path(__file__).resolve().parent
 MARCH = "2026-03"
+DALIAN = ROOT / "examples" / "dalian-2026"  # a branch with year-start targets and key projects (art. 4, 17)
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +36,14 @@ def outputs(tmp_path_factory) -> Path:
     for args in (["evaluate", PANJIN, "--out", out / "2026", "--register", committee.register],
                  ["evaluate", PANJIN, "--month", MARCH, "--out", out / MARCH / "report"],
                  ["statement", PANJIN, "--month", MARCH, "--out", out / MARCH],
-                 ["targets", PANJIN, "--out", out / "targets"]):
+                 ["targets", PANJIN, "--out", out / "targets"],
+                 ["evaluate", DALIAN, "--out", out / "dalian"]):
         result = run(*map(str, args))
         assert result.exit_code == 0, result.output
     return out
 
 
-PAGES = ["2026/report.html", f"{MARCH}/report/report.html", f"{MARCH}/公示-{MARCH}.html"]
+PAGES = ["2026/report.html", f"{MARCH}/report/report.html", f"{MARCH}/公示-{MARCH}.html", "dalian/report.html"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -82,7 +84,8 @@ def test_workbooks_print_as_tidy_a4_landscape_pages(outputs, tmp_path):
     statement, publication, audit = (outputs / "2026/statement.xlsx", outputs / MARCH / f"公示-{MARCH}.xlsx",
                                      outputs / MARCH / f"audit-{MARCH}.xlsx")
     payout = outputs / "2026/兑现表-2026.xlsx"
-    pages = pdf_pages(tmp_path, [statement, publication, audit, payout, outputs / "targets/targets.xlsx"])
+    kpi = outputs / "dalian/考核表-2026.xlsx"
+    pages = pdf_pages(tmp_path, [statement, publication, audit, payout, outputs / "targets/targets.xlsx", kpi])
     departments = ["公司业务部", "机构业务部", "房地产信贷部", "个人金融部", "电子银行部", "信用卡中心"]
     year_end = pages[statement.name]
     assert all(name in year_end[0] for name in departments) and "完成率" in year_end[1]  # one page, then products
@@ -91,3 +94,10 @@ def test_workbooks_print_as_tidy_a4_landscape_pages(outputs, tmp_path):
     assert "公示期" in month[0] and "第 1 页" in month[0]
     assert len(pages[audit.name]) == 1 and "审核结论" in pages[audit.name][0]
     assert len(pages[payout.name]) == 1 and "经公私联动交叉营销委员会批准" in pages[payout.name][0]
+    # the KPI sheet for 人力资源部 (art. 17): the departments on one page with their totals, then each award
+    # and deduction, then the outlets
+    departments_page, items_page, outlets_page = pages[kpi.name]
+    assert all(name in departments_page for name in departments) and "合计" in departments_page
+    assert "年初目标" in departments_page and "55.48%" in departments_page and "人力资源部 审核" in departments_page
+    assert "西岗万象府项目突破" in items_page and "完成率 < 60%" in items_page
+    assert "中山支行" in outlets_page

@@ -10,6 +10,7 @@ import click
 from ..core.errors import UserError
 from ..io.jsonout import dumps
 from ..office.approval import result_hash, standing, write_payout
+from ..office.kpi import write_kpi
 from ..office.seal import restated
 from ..office.verdicts import with_register_verdicts
 from ..reports.explain import explain_deal
@@ -39,9 +40,11 @@ MONTH_OPTION = month_option("a monthly statement: that month's deals, gates over
 def evaluate_command(workspace, month, output_format, out_dir, strict, register_path, engine, **options):
     """Evaluate a workspace: every department's points and reward, every rejected row, every failing gate.
 
-    A year-end evaluation with `--register` and `--out` also writes the payout sheet (兑现表) for 人力资源部
-    and 财务会计部, naming the committee's approval from the register; a result that differs from the
-    approved one is marked not to be paid.
+    A year-end evaluation with `--out` also writes the KPI sheet (考核表) for 人力资源部 (art. 17, 22, 23):
+    each department's points, year-start target, completion, awards, deductions, final points and reward.
+    With `--register` it writes the payout sheet (兑现表) for 人力资源部 and 财务会计部 as well, naming the
+    committee's approval from the register; a result that differs from the approved one is marked not to be
+    paid.
     """
     session = open_workspace(workspace, engine=engine, **session_options(**options))
     with records_at(register_path) if register_path else nullcontext() as records:
@@ -65,6 +68,8 @@ def evaluate_command(workspace, month, output_format, out_dir, strict, register_
             click.echo(state.text())
     if out_dir is not None:
         written = write_outputs(out_dir, session, result)
+        if not result.month:
+            written += write_kpi(out_dir, document)
         if state is not None:
             written += write_payout(out_dir, document, state)
         click.echo(f"wrote {len(written)} files to {out_dir}", err=True)

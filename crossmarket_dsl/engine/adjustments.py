@@ -30,6 +30,7 @@ from .deals import Deal
 from .plan import AwardPlan, ObjectivePlan, Plan, TierPlan
 
 ZERO = Decimal(0)
+SIGNS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}  # as a Chinese table writes them
 COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
            "!=": operator.ne}
 
@@ -98,7 +99,7 @@ def _by_completion(objective: ObjectivePlan, base: Decimal) -> list[Adjustment]:
 def _tier_adjustment(objective: ObjectivePlan, tier: TierPlan, base: Decimal) -> Adjustment:
     amount = EXACT.multiply(tier.amount, base) if tier.of_points else tier.amount
     line = f"completion {tier.op} {_percent(tier.threshold)}"
-    line_zh = f"完成率 {tier.op} {_percent(tier.threshold)}"
+    line_zh = f"完成率 {SIGNS[tier.op]} {_percent(tier.threshold)}"
     completion = _percent(base / objective.target) if objective.target else "—"
     how = f"{_percent(tier.amount)} of its points" if tier.of_points else f"{_plain(tier.amount)} points"
     how_zh = f"积分的 {_percent(tier.amount)}" if tier.of_points else f"{_plain(tier.amount)} 分"

@@ -34,6 +34,7 @@ FORMATS = {
     "points": "#,##0.0000",  # points to 4 places, as everywhere else
     "money": "#,##0.00",
     "percent": "0.0%",  # a ratio: 0.7583 shows as 75.8%
+    "completion": "0.00%",  # a ratio judged against thresholds, given cut to 4 places: 0.5999 shows as 59.99%
     "date": "yyyy-mm-dd",
 }
 """Each kind of column and the Excel number format its values are shown with."""

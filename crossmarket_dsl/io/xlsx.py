@@ -123,7 +123,7 @@ _TITLE_WIDTH, _SPARE_WIDTH = 100, 10
 wrap into a tall, thin column."""
 _WIDTH_SAMPLE = 1000
 """Rows looked at when sizing columns: enough to be right, cheap for a million-row sheet."""
-_SHOWN = {"count": "{:,.0f}", "points": "{:,.4f}", "money": "{:,.2f}", "percent": "{:.1%}"}
+_SHOWN = {"count": "{:,.0f}", "points": "{:,.4f}", "money": "{:,.2f}", "percent": "{:.1%}", "completion": "{:.2%}"}
 """How Excel shows a figure of a kind, near enough to size its column."""
 
 

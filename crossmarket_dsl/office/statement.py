@@ -19,7 +19,7 @@ from ..io.files import atomic_write_text, output_folder
 from ..io.tables import write_book
 from ..io.workbook import Book, Column, Sheet
 from ..reports.outputs import REJECTED_COLUMNS, chart_data, deal_lines, rejected_lines
-from ..reports.render import points_text, to_json
+from ..reports.render import completion_percent, points_text, to_json
 from ..reports.report_html import articles_html, charts_section, page, table, warnings_html
 from ..semantics.values import to_text
 
@@ -29,6 +29,12 @@ DEPARTMENT_COLUMNS = [Column("department", "部门"), Column("month", "本月积
                       Column("year", "本年累计积分", "points")]
 GATE_COLUMNS = [Column("gate", "门槛"), Column("cite", "条款"), Column("scope", "范围"), Column("key", "对象"),
                 Column("factor", "系数", "number")]
+OBJECTIVE_COLUMNS = [Column("department", "部门", "name"), Column("deal_points", "年初至今积分", "points"),
+                     Column("target", "年初目标", "number"), Column("completion", "完成率", "completion"),
+                     Column("awards", "专项奖励（预计）", "points"), Column("deductions", "扣减（预计）", "points"),
+                     Column("points", "调整后积分（预计）", "points")]
+"""Art. 4, 17 over the year to date: where each department stands against its year-start target, and the
+awards and deductions the year end would give if the year ended now (provisional, not in the points)."""
 PRINT_CSS = """
 @page{size:A4 landscape;margin:1cm}
 .window{font-size:1.1em;font-weight:bold}
@@ -112,12 +118,18 @@ def _sections(statement: Statement) -> list[tuple[str, list[Column], list[dict]]
     workbook, one table each on the page."""
     deal_columns, deals = deal_lines(statement.result)
     document = to_json(statement.result, statement.session.rules_info())
-    return [
+    sections = [
         ("积分公示", DEPARTMENT_COLUMNS, statement.departments()),
         ("交易明细", deal_columns, deals),
         ("未通过门槛", GATE_COLUMNS, document["gates"]),
         ("剔除记录", REJECTED_COLUMNS, rejected_lines(document["rejected"], statement.session)),
     ]
+    if "adjustments" in document:
+        figures = ("deal_points", "target", "completion", "awards", "deductions", "points")
+        sections.append(("年初目标（预计）", OBJECTIVE_COLUMNS, [
+            {**row, **{key: Decimal(row[key]) if row[key] is not None else None for key in figures}}
+            for row in document["adjustments"]["departments"]]))
+    return sections
 
 
 # ---- the page ----
@@ -135,12 +147,19 @@ def statement_html(statement: Statement) -> str:
             names = {i for i, column in enumerate(columns) if column.kind == "name"}
             parts.append(f"<h2>{escape(name)}</h2>")
             parts.append(table([column.label for column in columns],
-                               [[to_text(row.get(column.key)) or "" for column in columns] for row in rows],
+                               [[_shown(column, row.get(column.key)) for column in columns] for row in rows],
                                numeric, names))
         if index == 0:  # the charts belong with the points, before the long list of deals
             parts.append(charts_section(chart_data(statement.result), "本月部门积分 Points this month"))
     parts.append(articles_html(statement.result.plan))
     return page(statement.title, "".join(parts), PRINT_CSS)
+
+
+def _shown(column: Column, value) -> str:
+    """A cell as the page shows it: a completion as a percentage, cut to hundredths (59.99%, never 60%)."""
+    if column.kind == "completion" and value is not None:
+        return completion_percent(str(value))
+    return to_text(value) or ""
 
 
 def _shares_in_one_column(columns: list[Column], rows: list[dict], departments) -> tuple[list[Column], list[dict]]:

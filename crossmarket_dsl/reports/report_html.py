@@ -11,7 +11,7 @@ from html import escape
 
 from ..engine.contract import REASONS_ZH
 from .charts import bar_chart, completion_chart, line_chart
-from .render import percent_text
+from .render import completion_percent, percent_text
 
 STYLE = """
 @page{size:A4;margin:1.5cm 1.2cm}
@@ -89,7 +89,9 @@ def warnings_html(warnings: list[str]) -> str:
 def figure_articles(plan) -> list[str]:
     """The articles the figures come from: each product's, the split's and each gate's, in that order."""
     cites = [*(name for product in plan.product_list for name in product.cite), *plan.split_cite,
-             *(name for gate in plan.gates for name in gate.cite)]
+             *(name for gate in plan.gates for name in gate.cite),
+             *(name for award in plan.awards for name in award.cite),
+             *(name for objective in plan.objectives.values() for name in objective.cite)]
     return [name for name in dict.fromkeys(cites) if name in plan.articles]
 
 
@@ -101,6 +103,27 @@ def articles_html(plan) -> str:
         return ""
     items = "".join(f"<dt>{escape(name)}</dt><dd>{escape(plan.articles[name])}</dd>" for name in cited)
     return f"<h2>所依据的管理办法条款 The measure's words</h2><dl class='articles'>{items}</dl>"
+
+
+def adjustments_html(adjustments: dict | None) -> str:
+    """Art. 4, 17: each department's year-start target, completion, awards and deductions, and each award and
+    deduction with its article; in a monthly result, the year to date's, marked provisional."""
+    if not adjustments:
+        return ""
+    title = "年终调整：年初目标与专项奖励（第四条、第十七条）Year-end adjustments"
+    parts = [f"<h2>{escape(title)}</h2>"]
+    if not adjustments["applied"]:
+        parts.append("<p class='note'>年初至今的完成情况，仅供参考：年终考核时按全年数据计算并计入部门积分。"
+                     "Year to date, provisional: applied at year end.</p>")
+    parts.append(table(["部门", "交易积分", "年初目标", "完成率", "专项奖励", "扣减", "最终积分"],
+                       [[d["department"], d["deal_points"], d["target"] or "—", completion_percent(d["completion"]),
+                         d["awards"], d["deductions"], d["points"]] for d in adjustments["departments"]],
+                       {1, 2, 3, 4, 5, 6}, {0}))
+    if adjustments["items"]:
+        parts.append(table(["部门", "类别", "项目", "积分", "条款", "说明"],
+                           [[i["department"], "专项奖励" if i["kind"] == "award" else "扣减", i["name"], i["points"],
+                             i["cite"], i["reason_zh"]] for i in adjustments["items"]], {3}, {0, 1, 4}))
+    return "".join(parts)
 
 
 def result_html(document: dict, extra_sections: str = "", articles: str = "") -> str:
@@ -119,6 +142,7 @@ def result_html(document: dict, extra_sections: str = "", articles: str = "") ->
     parts.append(table(["部门", "积分", "奖励"],
                        [[d["department"], d["points"], d["reward"] or "—"] for d in document["departments"]],
                        {1, 2}, {0}))
+    parts.append(adjustments_html(document.get("adjustments")))
     parts.append("<h2>产品完成情况 Products</h2>")
     parts.append(table(["产品", "代码", "数量", "目标", "完成率", "积分", "计入"],
                         [[p["product"], p["code"], p["quantity"], p["target"] or "—", percent_text(p["completion"]),
