@@ -75,7 +75,8 @@ def test_out_writes_every_file_whole(workspace, tmp_path):
     result = run("evaluate", str(workspace), "--out", str(out))
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
-    assert names == {"result.json", "deals.csv", "rejected.csv", "departments.csv", "statement.xlsx", "report.html"}
+    assert names == {"result.json", "deals.csv", "rejected.csv", "departments.csv", "statement.xlsx", "report.html",
+                     "考核表-2026.xlsx", "考核表-2026.csv"}  # the year end's KPI sheet for 人力资源部 (art. 17)
     document = json.loads((out / "result.json").read_text(encoding="utf-8"))
     with (out / "rejected.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert len(list(csv.DictReader(handle))) == document["deals"]["rejected"]

@@ -72,3 +72,16 @@ def test_rules_without_targets_get_the_sheet_with_their_points_and_a_month_gets_
     assert first["年初目标"] is None and first["交易积分"] == first["最终积分"]
     assert run("evaluate", PANJIN, "--month", "2026-03", "--out", tmp_path / "month").exit_code == 0
     assert not list((tmp_path / "month").glob("考核表-*"))
+
+
+def test_explain_shows_a_department_s_target_awards_and_deductions_with_their_articles():
+    result = run("explain", DALIAN, "--department", "机构业务部")
+    assert result.exit_code == 0, result.output
+    assert "year-start target (年初目标) 1500, completion 55.48%" in result.output
+    assert "−83.2240 完成率 < 60% (第十七条)" in result.output and "final points: 749.0160" in result.output
+    assert "第十七条：每年年终" in result.output  # the measure's words
+    month = run("explain", DALIAN, "--department", "房地产信贷部", "--month", "2026-06")
+    assert "provisional" in month.output and "+200.0000 西岗万象府项目突破" in month.output
+    support = run("explain", DALIAN, "--department", "人力资源部")
+    assert support.exit_code == 1 and "U111" in support.output
+    assert run("explain", DALIAN).exit_code == 2

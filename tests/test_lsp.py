@@ -189,6 +189,8 @@ def test_a_file_that_cannot_be_checked_is_one_diagnostic(tmp_path):
     ("product 信用卡 {\n  ", 1, 2, "product"),
     ('gate 大 on client {\n  cite "{"\n  ', 2, 2, "gate"),
     ("product 信用卡 { points 1 per unit }\n", 1, 0, None),
+    ('award 突破 for project "P{1}" {\n  ', 1, 2, "award"),
+    ("objective 公司业务部 {\n  target 800\n  ", 2, 2, "objective"),
 ])
 def test_the_block_around_the_cursor(text, line, column, block):
     from crossmarket_dsl.editor.features import enclosing_block

@@ -13,7 +13,7 @@ from ..office.approval import result_hash, standing, write_payout
 from ..office.kpi import write_kpi
 from ..office.seal import restated
 from ..office.verdicts import with_register_verdicts
-from ..reports.explain import explain_deal
+from ..reports.explain import explain_deal, explain_department
 from ..reports.outputs import write_outputs
 from ..reports.render import to_json, to_text
 from .common import ENGINE_OPTION, EXIT_INPUT, FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
@@ -79,16 +79,28 @@ def evaluate_command(workspace, month, output_format, out_dir, strict, register_
 
 @click.command("explain")
 @click.argument("workspace", type=click.Path(path_type=Path))
-@click.option("--deal", "deal_id", required=True, help="the deal_id to explain")
+@click.option("--deal", "deal_id", help="the deal_id to explain")
+@click.option("--department", help="a department whose year-start target, awards and deductions to explain (art. 4, 17)")
 @MONTH_OPTION
 @REGISTER_VERDICTS
 @workspace_options
-def explain_command(workspace, deal_id, month, register_path, **options):
-    """One deal's path to its points: validation, points, split, gates with their articles, final shares."""
+def explain_command(workspace, deal_id, department, month, register_path, **options):
+    """One deal's path to its points: validation, points, split, gates with their articles, final shares; or
+    with `--department`, a department's year-start target, completion, awards and deductions."""
+    if (deal_id is None) == (department is None):
+        raise UserError("U100", "give either `--deal ID` or `--department NAME`", exit_status=2,
+                        help="`crossmarket explain WORKSPACE --deal PJ2026-00003`, or `--department 机构业务部`")
     session = open_workspace(workspace, **session_options(**options))
     with records_at(register_path) if register_path else nullcontext() as records:
         with_register_verdicts(session, records)
     result = session.evaluate(month)
+    if department is not None:
+        text = explain_department(session, result, department)
+        if text is None:
+            raise UserError("U111", f"there is no marketing department `{department}` in the rules",
+                            help="departments: " + "、".join(result.department_points))
+        click.echo(text, nl=False)
+        return
     text = explain_deal(session, result, deal_id)
     if text is None:
         raise UserError("U107", f"there is no deal `{deal_id}` in the ledger",

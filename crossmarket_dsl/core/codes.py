@@ -433,6 +433,8 @@ CODES = _catalogue(
     Code("U107", "no such deal in the ledger", None, "`crossmarket explain W --deal PJ-1` for a deal not in the ledger",
          "deal ids are in the `deal_id` column of the deals table"),
     Code("U108", "not a branch name", None, '`crossmarket init ""`', "give the branch's name, e.g. 鞍山分行"),
+    Code("U111", "no such marketing department in the rules", "第十七条", "`crossmarket explain W --department 人力资源部`",
+         "name one of the departments the result lists: corporate and retail ones"),
     Code("U110", "an output that would replace a file the command reads", None,
          "`crossmarket evaluate W --out W`, which would write the result's `deals.csv` over the ledger",
          "write the output to another folder or file"),

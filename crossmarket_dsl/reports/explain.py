@@ -13,7 +13,7 @@ from ..engine.reasons import bad_date
 from ..semantics.expr import Env, compile_expr, households
 from ..semantics.values import to_date, to_text
 from .exprtext import expr_text, value_text
-from .render import cite_text, points_text
+from .render import cite_text, completion_percent, completion_text, number_text, points_text
 
 
 def explain_deal(session, result: Result, deal_id: str) -> str | None:
@@ -163,3 +163,45 @@ def _households_lines(require: dict, outcome: GateOutcome, constants) -> list[st
 
 def _percent(value: Decimal) -> str:
     return f"{value_text(value * 100)}%"
+
+
+def explain_department(session, result: Result, department: str) -> str | None:
+    """A department's year at year end (art. 4, 17): its points after the gates, its year-start target and
+    completion, each award and deduction with the rule's line and the article's words, its final points and
+    reward. None when the rules have no such marketing department."""
+    if department not in result.department_points:
+        return None
+    reward = result.rewards.get(department) if result.rewards is not None else None
+    adjustments = result.adjustments
+    if adjustments is None:
+        return (f"department {department}: {points_text(result.department_points[department])} points"
+                + (f", reward {reward}" if reward is not None else "")
+                + "\n  these rules set no year-start target and name no key project or client (art. 4, 17)\n")
+    standing = next(s for s in adjustments.standings if s.department == department)
+    when = "year end" if adjustments.applied else f"year to date ({result.month}), provisional: applied at year end"
+    lines = [f"department {department}, {when}",
+             f"  1. points after the gates: {points_text(standing.deal_points)}"]
+    objective = session.plan.objectives.get(department)
+    if objective is not None:
+        lines.append(f"  2. year-start target (年初目标) {number_text(objective.target)}, "
+                     f"completion {completion_percent(completion_text(standing.completion))}  ({_where(session, _objective_pointer(session, department))})")
+    else:
+        lines.append("  2. no year-start target")
+    items = adjustments.of(department)
+    lines.append("  3. awards and deductions:" if items else "  3. no award and no deduction")
+    for item in items:
+        sign = "+" if item.kind == "award" else "−"
+        lines.append(f"     {sign}{points_text(item.points)} {item.name} ({cite_text(item.cite)}): {item.reason}")
+        lines.append(f"       {item.reason_zh}")
+    lines.append(f"  4. final points: {points_text(standing.points)}"
+                 + ("" if adjustments.applied else " (not applied in a monthly evaluation)"))
+    if reward is not None:
+        lines.append(f"  5. reward: {reward} of the pool, in proportion to the final points (第二十二条)")
+    lines += article_lines(session.plan.articles, [item.cite for item in items] or [objective.cite if objective else []],
+                           "  ")
+    return "\n".join(lines) + "\n"
+
+
+def _objective_pointer(session, department: str) -> str:
+    names = list(session.plan.objectives)
+    return f"/objectives/{names.index(department)}"
