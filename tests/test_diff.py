@@ -164,3 +164,22 @@ def test_a_version_with_errors_is_not_compared(folder):
 def test_an_unreadable_version_is_a_usage_error(folder):
     result = run("diff", "old.xm", "missing.xm")
     assert result.exit_code == 2 and "missing.xm: no such file" in result.output
+
+
+def test_awards_and_year_start_targets_changed(folder):
+    """Art. 4, 17: an award's points, a target and a completion line, in the rules' own terms."""
+    dalian = ROOT / "policies" / "branches" / "dalian.xm"
+    (folder / "old.xm").write_text(dalian.read_text(encoding="utf-8"), encoding="utf-8")
+    edited(folder, ("  to 房地产信贷部 200\n", "  to 房地产信贷部 300\n"),
+           ("objective 机构业务部 {\n  target 1500\n  completion < 60% deduct 10% of points",
+            "objective 机构业务部 {\n  target 1200\n  completion < 50% deduct 10% of points"))
+    document = diff("old.xm", "new.xm")
+    assert summary(document) == [
+        ("awards", "changed", "西岗万象府项目突破", "to 房地产信贷部"),
+        ("objectives", "changed", "机构业务部", "target"),
+        ("objectives", "changed", "机构业务部", "line 1"),
+    ]
+    award, target, line = document["changes"]
+    assert (award["old"], award["new"]) == ("200", "300")
+    assert (target["old"], target["new"]) == ("1500", "1200")
+    assert (line["old"], line["new"]) == ("completion < 60% deduct 10% of points", "completion < 50% deduct 10% of points")

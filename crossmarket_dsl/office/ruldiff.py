@@ -202,6 +202,34 @@ def _attribution(ir: dict) -> dict[str, Entry]:
     return {item["label"]: _value(_expr(item["expr"]), f"/attribution/items/{j}") for j, item in enumerate(items)}
 
 
+def _awards(ir: dict) -> dict[str, Entry]:
+    """Art. 4, 17: each award by name — what it is for, its condition, and the points of each department."""
+    entries = {}
+    for i, award in enumerate(ir.get("awards") or []):
+        pointer = f"/awards/{i}"
+        fields = {"for": (f"{award['scope']} {award['key']}", pointer),
+                  "when": (_expr(award.get("when")) if award.get("when") else "at least one accepted deal",
+                           f"{pointer}/when")}
+        fields.update({f"to {line['department']}": (_number(line["points"]), f"{pointer}/to/{j}")
+                       for j, line in enumerate(award.get("to") or [])})
+        entries[award["name"]] = Entry(pointer, fields)
+    return entries
+
+
+def _objectives(ir: dict) -> dict[str, Entry]:
+    """Art. 17: each department's year-start target and its completion lines, in order."""
+    entries = {}
+    for i, objective in enumerate(ir.get("objectives") or []):
+        pointer = f"/objectives/{i}"
+        fields = {"target": (_number(objective.get("target")), f"{pointer}/target")}
+        fields.update({f"line {k + 1}": (f"completion {tier['op']} {_percent(tier['threshold'])} {tier['kind']} "
+                                         + (f"{_percent(tier['amount'])} of points" if tier["of_points"]
+                                            else _number(tier["amount"])), f"{pointer}/tiers/{k}")
+                       for k, tier in enumerate(objective.get("tiers") or [])})
+        entries[objective["department"]] = Entry(pointer, fields)
+    return entries
+
+
 def _block(section: str, texts: dict[str, Callable[[dict], str]]) -> Callable[[dict], dict[str, Entry]]:
     """A block (`split`, `reward`, …) as one entry per setting, absent when the block is."""
 
@@ -236,6 +264,8 @@ SECTIONS: list[tuple[str, Callable[[dict], dict[str, Entry]]]] = [
                                "seed": lambda b: str(b.get("seed"))})),
     ("statement", _block("statement", {"publish_days": lambda b: f"{_number(b.get('publish_days'))} days"})),
     ("attribution", _attribution),
+    ("awards", _awards),
+    ("objectives", _objectives),
 ]
 
 
