@@ -199,7 +199,9 @@ def test_files(draw) -> str:
 # ---- the register ----
 
 COLUMN_NAMES = ["id", "branch", "rules_name", "measure_name", "measure_version", "schema_name", "file", "filed_at",
-                "filed_by", "status", "sha256", "source", "ir", "diagnostics", "prev_hash", "hash"]
+                "filed_by", "status", "sha256", "source", "ir", "diagnostics", "measure_sha256", "schema_sha256",
+                "prev_hash", "hash"]
+PIN_COLUMNS = ["measure_name", "measure_version", "measure_file", "measure_sha256", "schema_file", "schema_sha256"]
 VALUES = st.sampled_from(["X'ff00fe'", "zeroblob(4)", "5", "NULL", "''", "'{broken'", "'[]'", "'x'", "'accepted'",
                           "'rejected'", "2.5", "'" + "0" * 64 + "'", "'{\"summary\": {\"errors\": \"1\"}}'",
                           "'{\"summary\": {\"errors\": 0, \"warnings\": 0}, \"diagnostics\": []}'", "hash", "prev_hash"])
@@ -210,7 +212,7 @@ def tamperings(draw) -> list[str]:
     """SQL statements a hand editing the register might run, one to three of them."""
     statements = []
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["update", "update", "update", "delete", "insert", "column", "meta", "bytes"]))
+        kind = draw(st.sampled_from(["update", "update", "update", "delete", "insert", "column", "meta", "pin", "bytes"]))
         record = draw(st.integers(1, 3))
         if kind == "update":
             statements.append(f"UPDATE filings SET {draw(st.sampled_from(COLUMN_NAMES))} = {draw(VALUES)} WHERE id = {record}")
@@ -219,9 +221,12 @@ def tamperings(draw) -> list[str]:
         elif kind == "insert":
             statements.append(f"INSERT INTO filings SELECT {draw(st.integers(1, 9))}, branch, rules_name, measure_name, "
                               "measure_version, schema_name, file, filed_at, filed_by, status, sha256, source, ir, "
-                              f"diagnostics, prev_hash, hash FROM filings WHERE id = {record}")
+                              "diagnostics, measure_sha256, schema_sha256, prev_hash, hash FROM filings "
+                              f"WHERE id = {record}")
         elif kind == "column":
             statements.append(f"ALTER TABLE filings ADD COLUMN extra{record} {draw(st.sampled_from(['TEXT', 'BLOB']))}")
+        elif kind == "pin":
+            statements.append(f"UPDATE pins SET {draw(st.sampled_from(PIN_COLUMNS))} = {draw(VALUES)}")
         elif kind == "meta":
             statements.append(f"UPDATE meta SET value = {draw(VALUES)} WHERE key = "
                               f"'{draw(st.sampled_from(['head_id', 'head_hash', 'format', 'version']))}'")

@@ -41,6 +41,7 @@ EXPECTED = {
     "register/extra_column.sql": "verify exit 1 K113",
     "register/head_not_a_number.sql": "verify exit 1 F114",
     "register/last_record_removed.sql": "verify exit 1 K113",
+    "register/pin_edited.sql": "verify exit 1 K113",
     "register/record_inserted.sql": "verify exit 1 K113",
 }
 

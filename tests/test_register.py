@@ -216,7 +216,8 @@ def test_verify_notices_the_last_record_removed(workdir):
 def test_verify_names_a_record_inserted_outside_the_tool(workdir):
     _three_filings(workdir)
     _tamper("INSERT INTO filings SELECT 4, branch, rules_name, measure_name, measure_version, schema_name, file, "
-            "filed_at, filed_by, status, sha256, source, ir, diagnostics, hash, hash FROM filings WHERE id = 3")
+            "filed_at, filed_by, status, sha256, source, ir, diagnostics, measure_sha256, schema_sha256, hash, hash "
+            "FROM filings WHERE id = 3")
     result = run("register", "verify")
     assert result.exit_code == 1 and "record 4 was added outside crossmarket" in result.output
 

@@ -16,9 +16,12 @@ from ..language.source import SourceFile, Span
 from ..office.keys import read_trust
 from ..office.records import TAMPERED, sign_filing, unsigned_filings
 from ..office.records import verify as verify_records
+from ..office.pins import (Pin, check_pinned, checked_against, implemented, not_pinned, pinned_files, shipped_pin, shipped_pins,
+                           shown, stamped)
+from ..office.records import now, stamp
 from ..office.register import Filing, draft_filing, open_register
 from ..office.ruldiff import Side, rules_diff
-from .check import MEASURE_OPTION, SCHEMA_OPTION, ir_document
+from .check import ir_document
 from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Commands, print_report
 from .diff import print_diff
 from .signed import KEY_OPTION, REGISTER_OPTION, records_at, signer
@@ -26,7 +29,7 @@ from .signed import KEY_OPTION, REGISTER_OPTION, records_at, signer
 RECORD_FIELDS = ("id", "kind", "branch", "month", "office", "made_by", "made_at", "public_key", "signature",
                  "prev_hash", "hash")
 LISTED = ("id", "filed_at", "branch", "rules_name", "measure_name", "measure_version", "schema_name", "file",
-          "filed_by", "status", "sha256", "prev_hash", "hash")
+          "filed_by", "status", "sha256", "measure_sha256", "schema_sha256", "prev_hash", "hash")
 
 
 @click.group("register", cls=Commands)
@@ -45,15 +48,67 @@ def opened(path: Path, create: bool = False):
         yield register
 
 
+@register_group.command("init")
+@click.option("--measure", type=click.Path(dir_okay=False, path_type=Path),
+              help="head office's measure file (default: every measure shipped with crossmarket)")
+@click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
+              help="head office's schema (default: the one the measure names, found as `check` finds it)")
+@click.option("--by", "pinned_by", required=True, help="who pins them for head office (recorded with the pin)")
+@REGISTER_OPTION
+def init_command(measure, schema, pinned_by, register_path):
+    """Pin the measure and schema the register accepts: filings are checked against these texts only.
+
+    Each measure name and version is pinned once, by the SHA-256 of its file and of its schema's; a new text
+    of the measure is a new version. Without `--measure`, the measures shipped with crossmarket are pinned
+    (a register nobody pinned accepts those, pinned at its first filing).
+    """
+    if not pinned_by.strip():
+        raise click.BadParameter("give the name of the person pinning", param_hint="--by")
+    if measure is None and schema is not None:
+        raise click.BadParameter("name the measure the schema goes with (`--measure FILE`)", param_hint="--schema")
+    pins = [_measure_pin(measure, schema)] if measure is not None else shipped_pins()
+    with opened(register_path, create=True) as register:
+        for pin in pins:
+            pinned, stored = register.pin_once(stamped(pin, stamp(now()), pinned_by.strip()))
+            _echo_pin(pinned, pin, stored)
+
+
+def _measure_pin(measure: Path, schema: Path | None) -> Pin:
+    compiled = load(measure, schema=schema)
+    if compiled.program is not None and compiled.program.kind != "measure":
+        raise UserError("F111", f"`{measure}` is a branch's rules, not head office's measure",
+                        help="name head office's measure file (it starts with `measure`)", exit_status=EXIT_USAGE)
+    if not compiled.ok:
+        print_report(compiled.report, compiled.sources, "text")
+        raise UserError("F117", f"`{measure}` has errors: a measure is pinned only when it passes `check`",
+                        help=f"fix it and check it with `crossmarket check {measure}`")
+    return checked_against(compiled)
+
+
+def _echo_pin(pinned: Pin, wanted: Pin, stored: bool) -> None:
+    name = f"`{pinned.measure_name}` version `{pinned.measure_version}`"
+    if not pinned.same_texts(wanted):
+        raise UserError("F117", f"the register already accepts {name} as {shown(pinned.measure_file)} (sha256 "
+                                f"{pinned.measure_sha256[:16]}…) with the schema {shown(pinned.schema_file)}, pinned "
+                                f"{pinned.pinned_at} by {pinned.pinned_by}; two measures of the same name and version "
+                                "cannot both be head office's",
+                        help="a changed measure is a new version: change `version` in its header and pin that")
+    click.echo(f"{'pinned' if stored else 'already pinned'} {name}: measure {shown(pinned.measure_file)} sha256 "
+               f"{pinned.measure_sha256}, schema {shown(pinned.schema_file)} sha256 {pinned.schema_sha256}")
+
+
 @register_group.command("file")
 @click.argument("rules", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--by", "filed_by", required=True, help="who files the rules (recorded with the filing)")
-@MEASURE_OPTION
-@SCHEMA_OPTION
+@click.option("--measure", type=click.Path(dir_okay=False, path_type=Path),
+              help="the measure file: refused unless it is the very text the register pins (`register init`)")
+@click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
+              help="head office's schema: refused unless it is the very text the register pins")
 @REGISTER_OPTION
 @KEY_OPTION
 def file_command(rules, filed_by, measure, schema, register_path, key_path):
-    """File a branch's rules: check them fully and record the filing, accepted or rejected.
+    """File a branch's rules: check them fully against head office's pinned measure and schema, and record
+    the filing, accepted or rejected, with the SHA-256 of the measure and schema it was checked against.
 
     Filing the same text again for the same branch stores nothing and names the earlier record.
     With `--key` (省分行's signing key) the filing is signed, so that `register verify --trust` vouches for it.
@@ -66,15 +121,16 @@ def file_command(rules, filed_by, measure, schema, register_path, key_path):
     if compiled.program is not None and compiled.program.kind == "measure":
         raise UserError("F111", f"`{rules}` is head office's measure, not a branch's rules",
                         help="the register records branches' implementing rules (art. 24)")
+    compiled, checked, default = _against_pin(compiled, rules, register_path, overridden=(measure, schema) != (None, None))
     print_report(compiled.report, compiled.sources, "text")
     undecided = [d for d in compiled.report.diagnostics if d.code == "E515"]
     if undecided:  # unfinished rules are not a filing at all, not even a rejected one
         raise UserError("F115", f"`{rules}` still holds {len(undecided)} value(s) to decide (待定): nothing filed",
                         help="decide each value `check` lists with E515 and delete its `待定`, then file again")
     ir_json = dumps(ir_document(compiled)) if compiled.lowered is not None else None
-    draft = draft_filing(compiled, filed_by.strip(), ir_json)
+    draft = draft_filing(compiled, filed_by.strip(), ir_json, checked)
     with opened(register_path, create=True) as register:
-        record, stored = register.file(draft)
+        record, stored = register.file(draft, checked, default)
     if key is not None and stored:
         with records_at(register_path) as records:
             sign_filing(records, record, key, filed_by.strip())
@@ -85,6 +141,36 @@ def file_command(rules, filed_by, measure, schema, register_path, key_path):
                    f"by {record.filed_by}); nothing stored")
     if not compiled.ok:
         raise click.exceptions.Exit(EXIT_INPUT)
+
+
+def _against_pin(compiled, rules: Path, register_path: Path, overridden: bool):
+    """The rules checked against head office's pinned measure and schema: `(compiled, checked, default)`.
+
+    The pin is the register's for the measure the rules implement, else the shipped one (`default`, pinned
+    at this filing). Rules that found another text of the measure (a copy beside them), or none at all, are
+    checked again against the pinned files; a `--measure` or `--schema` of another text is refused (F116)."""
+    checked = checked_against(compiled)
+    key = checked.key if checked is not None else implemented(compiled.program)
+    pin = _stored_pin(register_path, key) if key is not None else None
+    default = shipped_pin(*key) if key is not None and pin is None else None
+    pin = pin or default
+    if pin is None and checked is not None:
+        raise not_pinned(*checked.key)
+    if pin is not None and not overridden and (checked is None or not pin.same_texts(checked)):
+        measure_file, schema_file = pinned_files(pin)
+        compiled = load(rules, measure=measure_file, schema=schema_file)
+        checked = checked_against(compiled)
+    if checked is None:
+        return compiled, None, None  # no measure could be read for the file: filed as rejected, with the reason
+    check_pinned(pin, checked)
+    return compiled, checked, default
+
+
+def _stored_pin(register_path: Path, key: tuple[str, str]) -> Pin | None:
+    if not Path(register_path).exists():
+        return None
+    with opened(register_path, create=True) as register:  # another filer may be making it at this moment
+        return register.pins().get(key)
 
 
 def _counts(record: Filing) -> str:
@@ -155,7 +241,8 @@ def _show_text(record: Filing) -> str:
              f"  branch    {record.branch or '—'}",
              f"  rules     {record.rules_name or '—'}",
              f"  measure   {record.measure_name or '—'} version {record.measure_version or '—'}, "
-             f"schema {record.schema_name or '—'}",
+             f"sha256 {_hash_text(record.measure_sha256)}",
+             f"  schema    {record.schema_name or '—'}, sha256 {_hash_text(record.schema_sha256)}",
              f"  file      {record.file}",
              f"  filed     {record.filed_at} by {record.filed_by}",
              f"  status    {record.status} ({_counts(record)})",
@@ -166,6 +253,10 @@ def _show_text(record: Filing) -> str:
     if report.diagnostics:
         lines += ["", render_report_text(report, {record.file: SourceFile(record.file, record.source)})]
     return "\n".join(lines)
+
+
+def _hash_text(digest: str | None) -> str:
+    return digest or "not recorded (filed before the register pinned head office's measure, or none was read)"
 
 
 def _stored_report(record: Filing) -> Report:
@@ -196,7 +287,9 @@ def _side(record: Filing) -> Side:
                         help=f"`crossmarket register show {record.id}` shows why")
     ir = loads(record.ir)
     source_map = ir.pop("source_map")
-    return Side.from_source_map(ir, source_map, {"file": record.file, "record": record.id, "sha256": record.sha256})
+    return Side.from_source_map(ir, source_map, {"file": record.file, "record": record.id, "sha256": record.sha256,
+                                                 "measure_sha256": record.measure_sha256,
+                                                 "schema_sha256": record.schema_sha256})
 
 
 @register_group.command("verify")

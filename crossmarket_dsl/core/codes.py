@@ -408,6 +408,18 @@ CODES = _catalogue(
     Code("F115", "rules that still hold values to decide (待定) are not filed", "第二十四条",
          "`crossmarket register file` on a file fresh from `init`",
          "decide each value `check` lists with E515, delete its `待定`, then file again"),
+    Code("F116", "rules checked against another measure or schema than the one head office pinned in the register",
+         "第二十四条", "`register file rules.xm --measure my-measure.xm`, or head office's measure file changed after "
+         "it was pinned", "file without `--measure` and `--schema`; a changed measure is a new version, pinned with "
+         "`register init --measure FILE`"),
+    Code("F117", "a measure that cannot be pinned: its name and version are pinned to another text, or it has errors",
+         "第二十四条", "`register init --measure 2026-changed.xm` when `2026` is pinned already",
+         "give the changed measure a new `version` and pin that; fix a measure's errors before pinning it"),
+    Code("F118", "the register accepts no measure of this name and version", "第二十四条",
+         "rules that implement a measure head office has not pinned and crossmarket does not ship",
+         "head office pins it: `crossmarket register init --measure FILE --by NAME`"),
+    Code("F119", "head office's pinned measure or schema file is missing", "第二十四条",
+         "the pinned `/srv/省分行/measure-2027.xm` moved or deleted", "restore the very file head office pinned"),
     # ---- K… keys and signed records ----
     Code("K101", "a key file that cannot be read", "第二十四条", "`--key notes.txt`",
          "make one with `crossmarket keys new --office NAME --key FILE`"),

@@ -5,9 +5,19 @@ the record before it (`prev_hash`) and its own `hash`, the SHA-256 of all its ot
 canonically (`chain_hash`). `meta` names the format and its version and holds the head of the chain
 (the last record's id and hash), so `verify` also notices when the last records are removed.
 
-A filing is one `BEGIN IMMEDIATE` transaction: look for the same text already filed, read the head,
-insert, move the head. Concurrent filers wait for each other (busy timeout) instead of forking the chain,
+Each filing records the SHA-256 of the measure and of the schema it was checked against; the `pins`
+table holds, for each measure name and version, the only measure and schema head office accepts
+(`pins.py`). `verify` checks every filing's hashes against its measure's pin.
+
+A filing is one `BEGIN IMMEDIATE` transaction: check the measure against its pin (pinning the shipped one
+when head office pinned none), look for the same text already filed, read the head, insert, move the head. Concurrent filers wait for each other (busy timeout) instead of forking the chain,
 and a filing interrupted half-way leaves the register as it was.
+
+Format versions: 1 had neither the hashes nor the pins. A version 1 register is read as it is (its filings
+show no hashes and verify as before) and is brought to version 2 the first time crossmarket writes to it:
+the two columns and the `pins` table are added, the filings already there keep no hashes (they were hashed
+without them, so their hashes still hold), and the shipped measure is pinned at the next filing unless
+head office pins its own with `register init`.
 """
 
 from __future__ import annotations
@@ -27,12 +37,29 @@ from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
 from ..language import ast
 from ..language.diagnostics import render_report_json
 from ..language.pipeline import Compiled
+from .pins import Pin, check_pinned, implemented, not_pinned, stamped
 
 FORMAT = "crossmarket-register"
-VERSION = "1"
+VERSION = "2"
+READABLE = ("1", VERSION)  # version 1 is read as it is and brought to version 2 when written to
 GENESIS = "0" * 64  # the predecessor hash of record 1
 BUSY_TIMEOUT_SECONDS = 60
 DEFAULT_PATH = Path("register.sqlite")
+
+PINS_TABLE = """
+CREATE TABLE pins (
+    measure_name TEXT NOT NULL,
+    measure_version TEXT NOT NULL,
+    measure_file TEXT NOT NULL,
+    measure_sha256 TEXT NOT NULL,
+    schema_file TEXT NOT NULL,
+    schema_sha256 TEXT NOT NULL,
+    pinned_at TEXT NOT NULL,
+    pinned_by TEXT NOT NULL,
+    PRIMARY KEY (measure_name, measure_version)
+)"""
+MIGRATION = ["ALTER TABLE filings ADD COLUMN measure_sha256 TEXT", "ALTER TABLE filings ADD COLUMN schema_sha256 TEXT",
+             PINS_TABLE, f"UPDATE meta SET value = '{VERSION}' WHERE key = 'version'"]
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,11 +78,14 @@ CREATE TABLE filings (
     source TEXT NOT NULL,
     ir TEXT,
     diagnostics TEXT NOT NULL,
+    measure_sha256 TEXT,
+    schema_sha256 TEXT,
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 );
 CREATE INDEX filings_by_text ON filings (sha256, branch);
-"""
+""" + PINS_TABLE
+
 
 
 class RegisterError(UserError):
@@ -84,6 +114,8 @@ class Filing:
     source: str
     ir: str | None
     diagnostics: str
+    measure_sha256: str | None = None  # None: filed before format 2, or no measure could be read for the file
+    schema_sha256: str | None = None
     prev_hash: str = GENESIS
     hash: str = ""
 
@@ -97,12 +129,16 @@ def chain_hash(record: Filing) -> str:
     """SHA-256 of every field but `hash` itself, as sorted compact JSON: the same bytes on every machine."""
     fields = asdict(record)
     del fields["hash"]
+    for name in _PINNED:  # filings of format 1 were hashed without them: their hashes still hold
+        if fields[name] is None:
+            del fields[name]
     text = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def draft_filing(compiled: Compiled, filed_by: str, ir_json: str | None) -> Filing:
-    """A filing of a checked file, not yet numbered nor chained. `compiled.sources` starts with the file itself."""
+def draft_filing(compiled: Compiled, filed_by: str, ir_json: str | None, checked: Pin | None = None) -> Filing:
+    """A filing of a checked file, not yet numbered nor chained. `compiled.sources` starts with the file itself;
+    `checked` is the measure and schema it was checked against."""
     source = next(iter(compiled.sources.values()))
     header = _header_facts(compiled.program)
     measure = (compiled.ir or {}).get("header", {}).get("measure", {})
@@ -114,7 +150,9 @@ def draft_filing(compiled: Compiled, filed_by: str, ir_json: str | None) -> Fili
         filed_at=datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
         filed_by=filed_by, status="accepted" if compiled.ok else "rejected",
         sha256=hashlib.sha256(source.text.encode("utf-8")).hexdigest(), source=source.text, ir=ir_json,
-        diagnostics=render_report_json(compiled.report))
+        diagnostics=render_report_json(compiled.report),
+        measure_sha256=checked.measure_sha256 if checked else None,
+        schema_sha256=(checked.schema_sha256 or None) if checked else None)
 
 
 def _header_facts(program: ast.Program | None) -> dict:
@@ -122,10 +160,10 @@ def _header_facts(program: ast.Program | None) -> dict:
     if program is None or program.kind != "rules":
         return {}
     values = {item.key: item.values for item in program.header.items if isinstance(item, ast.Setting)}
-    implements = [v for v in values.get("implements", ()) if isinstance(v, str)] + [None, None]
+    measure, version = implemented(program) or (None, None)
     branch = values.get("branch", (None,))
     return {"name": program.header.name, "branch": branch[0] if isinstance(branch[0], str) else None,
-            "measure": implements[0], "version": implements[1]}
+            "measure": measure, "version": version}
 
 
 def _schema_name(compiled: Compiled) -> str | None:
@@ -142,6 +180,7 @@ class Register:
         self.path = path
         self.connection = connection
         self.read_only = False  # on read-only media: read as it lies, nothing written
+        self.version = VERSION  # a version 1 register read as it lies has no hashes nor pins
 
     def __enter__(self) -> Register:
         return self
@@ -149,9 +188,14 @@ class Register:
     def __exit__(self, *exc) -> None:
         self.connection.close()
 
-    def file(self, draft: Filing) -> tuple[Filing, bool]:
-        """Append a filing; `(record, True)`, or `(earlier record, False)` when this branch filed this text before."""
+    def file(self, draft: Filing, checked: Pin | None = None, default: Pin | None = None) -> tuple[Filing, bool]:
+        """Append a filing; `(record, True)`, or `(earlier record, False)` when this branch filed this text before.
+        `checked`, the measure and schema the filing was checked against, must be its measure's pin, or
+        `default` when the register pins none for it (`default` is pinned then)."""
         with self._errors(), self._transaction():
+            if checked is not None:
+                check_pinned(self._pin_for(checked, default and stamped(default, draft.filed_at, draft.filed_by)),
+                             checked)
             earlier = self._read("WHERE sha256 = ? AND branch IS ?", (draft.sha256, draft.branch))
             if earlier and isinstance(earlier[0], DamagedRecord):
                 raise earlier[0]
@@ -166,6 +210,50 @@ class Register:
             self.connection.executemany("UPDATE meta SET value = ? WHERE key = ?",
                                         [(str(record.id), "head_id"), (record.hash, "head_hash")])
         return record, True
+
+    def _pin_for(self, checked: Pin, default: Pin | None) -> Pin:
+        pin = self.pins().get(checked.key)
+        if pin is None and default is None:
+            raise not_pinned(*checked.key)
+        if pin is None:
+            self.pin(default)
+        return pin or default
+
+    def pin(self, pin: Pin) -> None:
+        fields = asdict(pin)
+        self.connection.execute(f"INSERT INTO pins ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})",
+                                tuple(fields.values()))
+
+    def pin_once(self, pin: Pin) -> tuple[Pin, bool]:
+        """Pin a measure and its schema: `(pin, True)`, or `(the pin already there, False)` when this measure
+        name and version are pinned (to these texts or, F117 is the caller's to say, to others)."""
+        with self._errors(), self._transaction():
+            pinned = self.pins().get(pin.key)
+            if pinned is None:
+                self.pin(pin)
+        return pinned or pin, pinned is None
+
+    def pins(self) -> dict[tuple[str, str], Pin]:
+        """Head office's pins by measure name and version; a damaged pin is an error naming it."""
+        pins, problems = self._pins()
+        if problems:
+            raise RegisterError("F114", f"`{self.path}` is damaged: {problems[0]}", file_level=False, help=RESTORE_HELP)
+        return pins
+
+    def _pins(self) -> tuple[dict[tuple[str, str], Pin], list[str]]:
+        if self.version == "1":
+            return {}, []
+        with self._errors():
+            rows = self.connection.execute(f"SELECT {', '.join(PIN_FIELDS)} FROM pins").fetchall()
+        pins, problems = {}, []
+        for row in rows:
+            if all(isinstance(value, str) for value in row):
+                pin = Pin(*row)
+                pins[pin.key] = pin
+            else:
+                problems.append(f"a pin of head office's measure is not what crossmarket wrote: "
+                                f"{', '.join(_kind(value) for value in row[:2])}")
+        return pins, problems
 
     def records(self, branch: str | None = None, status: str | None = None) -> list[Filing]:
         """The records, oldest first; a damaged one is a `DamagedRecord` error naming it."""
@@ -183,8 +271,9 @@ class Register:
     def _read(self, where: str = "", parameters: tuple = ()) -> list[Filing | DamagedRecord]:
         """Every record as a `Filing`, or as the `DamagedRecord` error saying what is wrong with it. Only the
         columns crossmarket made are read: a column added by hand changes nothing (`verify` names it)."""
+        columns = [f"NULL AS {name}" if self.version == "1" and name in _PINNED else name for name in FIELDS]
         with self._errors():
-            rows = self.connection.execute(f"SELECT {', '.join(FIELDS)} FROM filings {where} ORDER BY id",
+            rows = self.connection.execute(f"SELECT {', '.join(columns)} FROM filings {where} ORDER BY id",
                                            parameters).fetchall()
         return [_filing(self.path, tuple(row)) for row in rows]
 
@@ -197,7 +286,8 @@ class Register:
         """The number of records and every problem of the chain, each naming the record concerned."""
         records = self._read()
         head_id, head_hash = self.head()
-        problems, previous = self._extra_columns(), None
+        pins, problems = self._pins()
+        problems, previous = self._extra_columns() + problems, None
         for record in records:
             if isinstance(record, DamagedRecord):
                 problems.append(record.message)
@@ -207,7 +297,7 @@ class Register:
                 problems.append(f"record {record.id} was added outside crossmarket: "
                                 f"the register's last filing is record {head_id}")
                 continue
-            problems += _record_problems(record, previous)
+            problems += _record_problems(record, previous) + _pin_problems(record, pins)
             previous = record
         return len(records), problems + _head_problems(previous, head_id, head_hash)
 
@@ -254,7 +344,9 @@ class Register:
 
 
 FIELDS = tuple(name for name in Filing.__dataclass_fields__)
-_OPTIONAL = {"branch", "rules_name", "measure_name", "measure_version", "schema_name", "ir"}
+PIN_FIELDS = tuple(name for name in Pin.__dataclass_fields__)
+_PINNED = ("measure_sha256", "schema_sha256")
+_OPTIONAL = {"branch", "rules_name", "measure_name", "measure_version", "schema_name", "ir", *_PINNED}
 RESTORE_HELP = "restore the register from a backup; `crossmarket register verify` names every damaged record"
 
 
@@ -353,6 +445,21 @@ def _record_problems(record: Filing, previous: Filing | None) -> list[str]:
     return problems
 
 
+def _pin_problems(record: Filing, pins: dict[tuple[str, str], Pin]) -> list[str]:
+    """A filing's hashes against head office's pin of its measure (filings of format 1 have none)."""
+    if record.measure_sha256 is None and record.schema_sha256 is None:
+        return []
+    pin = pins.get((record.measure_name, record.measure_version))
+    if pin is None:
+        return [f"record {record.id} was checked against the measure `{record.measure_name}` version "
+                f"`{record.measure_version}`, which the register does not pin"]
+    return [f"record {record.id} was checked against the {what} sha256 {found}, but the register pins {expected} "
+            f"for `{pin.measure_name}` version `{pin.measure_version}`"
+            for what, found, expected in (("measure", record.measure_sha256, pin.measure_sha256),
+                                          ("schema", record.schema_sha256, pin.schema_sha256))
+            if found is not None and found != expected]
+
+
 def _head_problems(last: Filing | None, head_id: int, head_hash: str) -> list[str]:
     """Removing the last records breaks no link; the head in `meta` still names the last filing."""
     last_id = last.id if last else 0
@@ -425,7 +532,18 @@ def _prepare(register: Register, create: bool) -> None:
                 connection.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
                                        [("format", FORMAT), ("version", VERSION), ("head_id", "0"),
                                         ("head_hash", GENESIS)])
-    _check_format(register.path, connection)
+    register.version = _check_format(register.path, connection)
+    if create and register.version != VERSION:
+        _migrate(register)
+
+
+def _migrate(register: Register) -> None:
+    """Bring a version 1 register to version 2 (once, even with several writers at the same time)."""
+    with register._transaction():
+        if _check_format(register.path, register.connection) != VERSION:
+            for statement in MIGRATION:
+                register.connection.execute(statement)
+    register.version = VERSION
 
 
 def _switch_to_wal(connection: sqlite3.Connection) -> None:
@@ -451,7 +569,7 @@ def _tables(connection: sqlite3.Connection) -> set[str]:
     return {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def _check_format(path: Path, connection: sqlite3.Connection) -> None:
+def _check_format(path: Path, connection: sqlite3.Connection) -> str:
     tables = _tables(connection)
     if not {"meta", "filings"} <= tables:
         what = "an empty SQLite database" if not tables else "an SQLite database of something else"
@@ -461,7 +579,8 @@ def _check_format(path: Path, connection: sqlite3.Connection) -> None:
     if meta.get("format") != FORMAT:
         raise RegisterError("F109", f"`{path}` is not a register: its format is `{meta.get('format')}`, not `{FORMAT}`",
                             help="name the register with `--register PATH`")
-    if meta.get("version") != VERSION:
+    if meta.get("version") not in READABLE:
         raise RegisterError("F110", f"`{path}` is a register of format version `{meta.get('version')}`; "
-                            f"this crossmarket reads version `{VERSION}`",
+                            f"this crossmarket reads versions {' and '.join(f'`{v}`' for v in READABLE)}",
                             help="use the crossmarket version that wrote it")
+    return meta["version"]

@@ -401,7 +401,10 @@ def to_text(document: dict) -> str:
 
 def _version_name(side: dict) -> str:
     record = f"record {side['record']}, " if side.get("record") else ""
-    return f"{record}{side['file']}"
+    pinned = [f"{what} sha256 {side[what + '_sha256'][:12]}" for what in ("measure", "schema")
+              if side.get(what + "_sha256")]
+    checked = f" (checked against {', '.join(pinned)})" if pinned else ""
+    return f"{record}{side['file']}{checked}"
 
 
 def _effect_lines(effect_document: dict) -> list[str]:

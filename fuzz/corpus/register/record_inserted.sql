@@ -1,1 +1,1 @@
-INSERT INTO filings SELECT 7, branch, rules_name, measure_name, measure_version, schema_name, file, filed_at, filed_by, status, sha256, source, ir, diagnostics, prev_hash, hash FROM filings WHERE id = 1
+INSERT INTO filings SELECT 7, branch, rules_name, measure_name, measure_version, schema_name, file, filed_at, filed_by, status, sha256, source, ir, diagnostics, measure_sha256, schema_sha256, prev_hash, hash FROM filings WHERE id = 1
