@@ -10,10 +10,15 @@ from ..io.files import atomic_write_text, refuse_overwriting
 from ..language.diagnostics import Report
 from ..language.pipeline import Compiled, load
 from ..language.source import UnreadableFile
+from ..office.targetfloor import below_floor, workspace_indicators
 from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, print_report, show_user_error
 
 MEASURE_OPTION = click.option("--measure", type=click.Path(dir_okay=False, path_type=Path),
                               help="the measure file (default: found by name and version under policies/)")
+WORKSPACE_OPTION = click.option(
+    "--workspace", type=click.Path(path_type=Path),
+    help="a workspace whose `indicators` table each literal target is held to: at least target_ratio of its "
+         "product's indicator (art. 18)")
 SCHEMA_OPTION = click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
                              help="head office's schema (default: the one the measure names, under schemas/)")
 
@@ -22,11 +27,13 @@ SCHEMA_OPTION = click.option("--schema", type=click.Path(dir_okay=False, path_ty
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @MEASURE_OPTION
 @SCHEMA_OPTION
+@WORKSPACE_OPTION
 @FORMAT_OPTION
-def check_command(files, measure, schema, output_format):
+def check_command(files, measure, schema, workspace, output_format):
     """Check rules (or measure) files: syntax, names, types, head office's schema.
 
-    Every problem of every file is reported in one run, sorted by position.
+    Every problem of every file is reported in one run, sorted by position. With `--workspace`, a literal
+    target below target_ratio of the indicator the workspace gives is a warning (W202, art. 18).
     """
     report, sources, unreadable = Report(), {}, []
     for path in files:
@@ -35,6 +42,8 @@ def check_command(files, measure, schema, output_format):
         except UnreadableFile as exc:
             unreadable.append(exc)
             continue
+        if workspace is not None:
+            add_target_floor(compiled, workspace, filing=False)
         report.extend(compiled.report.diagnostics)
         sources.update(compiled.sources)
     print_report(report, sources, output_format)
@@ -74,6 +83,14 @@ def compile_command(file, output, as_yaml, measure, schema):
         refuse_overwriting([output], [file] + ([compiled.measure_path] if compiled.measure_path else []))
         atomic_write_text(output, text)
         click.echo(f"wrote {output}", err=True)
+
+
+def add_target_floor(compiled: Compiled, workspace: Path, filing: bool) -> None:
+    """Art. 18's floor on literal targets, against the workspace's indicators, into the file's report (rules
+    that do not check clean are left as they are: their targets cannot be trusted yet)."""
+    if compiled.ok and compiled.ir["kind"] == "rules":
+        indicators, table = workspace_indicators(workspace, compiled)
+        compiled.report.extend(below_floor(compiled, indicators, table, filing))
 
 
 def ir_document(compiled: Compiled) -> dict:

@@ -21,7 +21,7 @@ from ..office.pins import (Pin, check_pinned, checked_against, implemented, not_
 from ..office.records import now, stamp
 from ..office.register import Filing, draft_filing, open_register
 from ..office.ruldiff import Side, rules_diff
-from .check import ir_document
+from .check import WORKSPACE_OPTION, add_target_floor, ir_document
 from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, Commands, print_report
 from .diff import print_diff
 from .signed import KEY_OPTION, REGISTER_OPTION, records_at, signer
@@ -104,14 +104,16 @@ def _echo_pin(pinned: Pin, wanted: Pin, stored: bool) -> None:
               help="the measure file: refused unless it is the very text the register pins (`register init`)")
 @click.option("--schema", type=click.Path(dir_okay=False, path_type=Path),
               help="head office's schema: refused unless it is the very text the register pins")
+@WORKSPACE_OPTION
 @REGISTER_OPTION
 @KEY_OPTION
-def file_command(rules, filed_by, measure, schema, register_path, key_path):
+def file_command(rules, filed_by, measure, schema, workspace, register_path, key_path):
     """File a branch's rules: check them fully against head office's pinned measure and schema, and record
     the filing, accepted or rejected, with the SHA-256 of the measure and schema it was checked against.
 
     Filing the same text again for the same branch stores nothing and names the earlier record.
-    With `--key` (省分行's signing key) the filing is signed, so that `register verify --trust` vouches for it.
+    With `--workspace`, a literal target below target_ratio of the indicator the workspace gives rejects
+    the filing (E412, art. 18). With `--key` (省分行's signing key) the filing is signed, so that `register verify --trust` vouches for it.
     Exits 1 when the rules are rejected.
     """
     key = signer(key_path, filed_by)[0] if key_path is not None else None
@@ -122,6 +124,8 @@ def file_command(rules, filed_by, measure, schema, register_path, key_path):
         raise UserError("F111", f"`{rules}` is head office's measure, not a branch's rules",
                         help="the register records branches' implementing rules (art. 24)")
     compiled, checked, default = _against_pin(compiled, rules, register_path, overridden=(measure, schema) != (None, None))
+    if workspace is not None:
+        add_target_floor(compiled, workspace, filing=True)
     print_report(compiled.report, compiled.sources, "text")
     undecided = [d for d in compiled.report.diagnostics if d.code == "E515"]
     if undecided:  # unfinished rules are not a filing at all, not even a rejected one

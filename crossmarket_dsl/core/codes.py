@@ -117,6 +117,9 @@ CODES = _catalogue(
          "remove `seed`: 内控合规部 commits its own secret with `crossmarket audit commit`"),
     Code("E411", "no audit block", "第二十一条", "a rules file without `audit { spot_check 10% }`",
          "declare the monthly spot-check rate, at least head office's minimum"),
+    Code("E412", "at filing with a workspace, a literal target below target_ratio of its product's indicator",
+         "第十八条", "`target 299` for 信用卡 when the workspace's indicators table gives 信用卡 3000 and target_ratio is 10%",
+         "raise the target to at least target_ratio × indicator, or write `target target_ratio * product.indicator`"),
     # ---- E5xx other semantic rules ----
     Code("E501", "target criteria for a department that is not corporate", "第九条", "`targets for 个人金融部 { … }`",
          "target clients belong to 公司业务部, 机构业务部 or 房地产信贷部"),
@@ -157,6 +160,10 @@ CODES = _catalogue(
     # ---- W… warnings ----
     Code("W201", "a declaration that nothing uses", None, "`let 基础分 = 5` that no expression reads",
          "use it or delete it"),
+    Code("W202", "with a workspace, a literal target below target_ratio of its product's indicator", "第十八条",
+         "`target 299` for 信用卡 when the workspace's indicators table gives 信用卡 3000 and target_ratio is 10%",
+         "raise the target to at least target_ratio × indicator, or write `target target_ratio * product.indicator`; "
+         "filed with the workspace, it is refused (E412)"),
     # ---- R… rejected ledger rows ----
     Code("R001", "duplicate deal_id", None, "two ledger rows with deal id `PJ2026-00003`",
          "the first row is kept; give each deal its own id, or delete the copy"),

@@ -50,7 +50,7 @@ def load_from_tables(plan: Plan, tables: dict[str, Table]) -> Inputs:
     inputs.target_list = _target_list(tables.get("target_list"), plan)
     inputs.clients = _keyed(tables.get("clients"), "client_id")
     inputs.projects = _projects(tables.get("projects"))
-    inputs.indicators = _indicators(tables.get("indicators"), plan)
+    inputs.indicators = indicators_by_product(tables.get("indicators"), plan)
     inputs.audit = _audit(tables.get("audit"))
     inputs.audit_path = tables["audit"].path if "audit" in tables else None
     return inputs
@@ -193,7 +193,8 @@ def _household_number(row: dict, column: str) -> Decimal | None:
     return None if raw is None or str(raw).strip() == "" else to_number(raw)
 
 
-def _indicators(table: Table | None, plan: Plan) -> dict[str, Decimal | None]:
+def indicators_by_product(table: Table | None, plan: Plan) -> dict[str, Decimal | None]:
+    """Each product's indicator (art. 18), by the product's name; a row naming another product is T206."""
     if table is None:
         return {}
     found: dict[str, Decimal | None] = {}
