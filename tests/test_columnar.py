@@ -87,14 +87,29 @@ def ledgers(draw):
     return rows
 
 
+GATES = [
+    "",
+    "gate 客户组合 on client at period_end {{\n  require count() >= {m}\n  otherwise scale 50%\n}}\n",
+    "gate 网点协办 on outlet {{\n  require sum(deal.quantity) >= {m}\n  otherwise scale 80%\n}}\n",
+    "gate 部门下限 on department {{\n  when department.name in [\"公司业务部\", \"机构业务部\"] require count() >= {m}\n"
+    "  otherwise scale 50%\n}}\n",
+    "gate 大额复核 on deal for 个人理财 {{\n  when deal.amount > 1万 require deal.activated\n  otherwise zero\n}}\n",
+    "gate 信用卡笔数 on product for 信用卡 {{\n  require maximum(deal.quantity) >= {m} or minimum(deal.fee_income) > 1\n"
+    "  otherwise scale 50%\n}}\n",
+]
+"""Gates of every scope, with aggregates, `when` and `otherwise zero|scale`: the SQL judges them (`sqlgates.py`)."""
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(points=st.sampled_from(POINTS), k=st.sampled_from(["0.5", "2", "3.25", "20"]),
        n=st.sampled_from(["1万", "50", "0"]), declared=st.booleans(), rows=ledgers(),
-       month=st.sampled_from([None, "2026-03"]), encoding=st.sampled_from(["utf-8", "gb18030"]))
+       month=st.sampled_from([None, "2026-03"]), encoding=st.sampled_from(["utf-8", "gb18030"]),
+       gate=st.sampled_from(GATES), m=st.sampled_from(["1", "2", "3"]))
 def test_generated_rules_and_ledgers_give_the_same_result(tmp_path_factory, points, k, n, declared, rows, month,
-                                                           encoding):
+                                                           encoding, gate, m):
     folder = tmp_path_factory.mktemp("generated")
-    session = _workspace(folder, points.format(k=k, n=n), rows, declared=declared, encoding=encoding)
+    session = _workspace(folder, points.format(k=k, n=n), rows, declared=declared, encoding=encoding,
+                         gate=gate.format(m=m))
     assert _same(session, month)
 
 
@@ -104,12 +119,14 @@ def _row(number: int, **cells) -> dict:
             "fee_income": "", "new_deposits": "", **cells}
 
 
-def _workspace(folder: Path, points: str, rows: list[dict], declared: bool = False, encoding: str = "utf-8"):
+def _workspace(folder: Path, points: str, rows: list[dict], declared: bool = False, encoding: str = "utf-8",
+               gate: str = ""):
     rules = (ROOT / "policies/branches/panjin.xm").read_text(encoding="utf-8")
     rules = rules.replace("points deal.amount / 1万 * 0.5 per deal", f"points {points}" +
                           ("" if " per " in points else " per deal"))
     if declared:
         rules += "\nsplit {\n  by declared\n}\n"
+    rules += "\n" + gate
     (folder / "rules.xm").write_text(rules, encoding="utf-8")
     (folder / "workspace.yaml").write_text(
         "rules: rules.xm\ntables:\n  deals: deals.csv\n  target_list: target_list.csv\n"

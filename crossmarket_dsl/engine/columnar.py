@@ -1,45 +1,57 @@
 """The columnar engine: the rows stage (`sqlplan.py`) run as one SQL query on DuckDB, embedded.
 
-It fills the same `RowOutcome` as the row loop (`rows.py`, the reference engine): DuckDB decides each
-row's code and computes the points of the accepted ones; the rejected rows' reasons are put in words
-by `reasons.py`, and each distinct `participants` cell is split by it once, so that both engines say
-the same. Gates, totals and the reward then run in Python on the outcome, whichever engine filled it.
+DuckDB reads the ledger (`duckload.py`), decides each row's code and computes the points of the accepted
+ones into a table of its own; only what the totals need comes back to Python: the rejected rows, the
+tally (points and quantity by product and `participants` cell, deals and attribution sums by outlet) and
+the row counts. The accepted deals themselves are made only when something reads them (`deals.csv`, a
+sample, a statement, a gate the SQL cannot judge): `accepted` and `by_product` are lazy.
+
+The rejected rows' reasons are put in words by `reasons.py`, and each distinct `participants` cell is split
+by it once, so that both engines say the same. Gates, totals and the reward then run on the outcome,
+whichever engine filled it.
 """
 
 from __future__ import annotations
 
-import csv
-import os
+import shutil
 import tempfile
-from typing import Iterable, Sequence
+import weakref
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Callable, Iterable
 
 from ..core.errors import UserError
 from ..io.records import Table
 from ..semantics.expr import Env
-from ..semantics.values import Converter, to_text
+from ..semantics.values import EXACT, Converter
+from . import reasons
 from .contract import Lookups, Rejection, RowOutcome, Window
 from .deals import NO_ROW, Tally, new_deal
-from .plan import Plan
-from . import reasons
+from .duckload import Tables
+from .gates import KEYS, ClauseOutcome, GateOutcome, apply_gates, apply_factors
+from .plan import GatePlan, Plan
 from .rowchecks import fractions_of, participants_of, points_of, quantity_of, unknown_product
-from .sqlplan import rows_query
+from .sqlexpr import Unsupported
+from .sqlgates import KEYS as KEY_COLUMNS, gate_query
+from .sqlplan import RESULT_COLUMNS, rows_query
 
-FIXED = 15  # columns of the rows query before the cells
+FIXED = len(RESULT_COLUMNS)  # columns of the rows query before the cells
+STAFF = RESULT_COLUMNS.index("staff")
+MEMORY_LIMIT = "1GB"  # DuckDB's own; past it, it spills to its temporary folder
 
 
 def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
     """Validate every row of the ledger and compute points and base shares of the accepted ones, on DuckDB."""
-    duckdb = load_duckdb()
     query = rows_query(plan, window, ledger.columns)
-    with tempfile.TemporaryDirectory(prefix="crossmarket-") as folder, duckdb.connect() as con:
-        tables = _Tables(con, folder)
-        tables.put_ledger(ledger)
-        tables.put_lookups(plan, lookups)
-        splits = _put_splits(tables, plan)
-        rows = con.execute(query.sql("duckdb")).fetchall()
-        outcome = _Outcome(plan, window, lookups, splits, _staff_cells(con)).fill(rows)
-        outcome.ids = {deal_id for (deal_id,) in con.execute(
-            "SELECT DISTINCT TRIM(deal_id) FROM ledger WHERE TRIM(deal_id) <> ''").fetchall()}
+    run = _Run(load_duckdb())
+    tables = Tables(run.con, run.folder)
+    read = tables.put_ledger(ledger)
+    _put_lookups(tables, plan, lookups)
+    splits = _put_splits(tables, plan)
+    run.con.execute(f"CREATE TABLE decided AS {query.sql('duckdb')}")
+    outcome = ColumnarOutcome(run, plan, window, lookups, splits)
+    outcome.ledger_read = read
     return outcome
 
 
@@ -52,56 +64,54 @@ def load_duckdb():
     return duckdb
 
 
+class _Run:
+    """A DuckDB database of one evaluation, in memory, spilling to a temporary folder of its own; both go
+    when the last thing that may still read it (the outcome, its lazy deals) goes."""
+
+    def __init__(self, duckdb):
+        self.folder = tempfile.mkdtemp(prefix="crossmarket-")
+        self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": self.folder})
+        weakref.finalize(self, _close, self.con, self.folder)
+
+    def rows(self, sql: str, *parameters) -> list[tuple]:
+        return self.con.execute(sql, list(parameters)).fetchall()
+
+
+def _close(con, folder: str) -> None:
+    con.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 # ---- tables in -----------------------------------------------------------------------------------
 
-def _text(cell) -> str:
-    """A cell as text: text as it came, typed cells (XLSX, JSON Lines) as `values.to_text` writes them."""
-    return cell if cell.__class__ is str else (to_text(cell) or "")
+def _put_lookups(tables: Tables, plan: Plan, lookups: Lookups) -> None:
+    for name, key, rows in (("clients", "client_id", lookups.clients), ("projects", "project_id", lookups.projects)):
+        columns = [key, *(column for column in plan.fields.get(name[:-1], {}) if column != key)]
+        tables.put(name, columns, ([row_key, *(row.get(column) for column in columns[1:])]
+                                   for row_key, row in rows.items()))
+    test = lookups.on_target_list
+    spells = {client: [span] for client, span in test.spans.items()}
+    spells.update(test.spells)
+    tables.put("target_text", ["client_id", "date_from", "date_to"],
+               ((client, start, end) for client, dates in spells.items() for start, end in _merged(dates)))
+    tables.con.execute("CREATE VIEW target_list AS SELECT client_id, CAST(date_from AS DATE) AS date_from, "
+                       "CAST(date_to AS DATE) AS date_to FROM target_text")
+    tables.put("audit_rejected", ["deal_id"], ([deal_id] for deal_id in lookups.audit_rejected))
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def _merged(spells: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """A client's spells on the list, overlapping ones made one: the query joins a deal to the one spell
+    that holds its date, and never to two."""
+    merged: list[list[date]] = []
+    for start, end in sorted(spells):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
 
 
-class _Tables:
-    """Tables of text put into DuckDB through CSV files it reads in one go: no Python object per cell on its
-    side. An empty cell and a missing one are both empty text, which the query treats alike."""
-
-    def __init__(self, con, folder: str):
-        self.con, self.folder = con, folder
-
-    def put(self, name: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-        path = os.path.join(self.folder, f"{name}.csv")
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, quoting=csv.QUOTE_ALL).writerows([_text(cell) for cell in row] for row in rows)
-        types = ", ".join(f"'c{index}': 'VARCHAR'" for index in range(len(columns)))
-        names = ", ".join(f"c{index} AS {_quoted(column)}" for index, column in enumerate(columns))
-        source = path.replace("'", "''")
-        self.con.execute(f"CREATE TABLE {name} AS SELECT {names} FROM read_csv('{source}', header = false, "
-                         f"columns = {{{types}}}, auto_detect = false, quote = '\"', escape = '\"', delim = ',', allow_quoted_nulls = false)")
-
-    def put_ledger(self, ledger: Table) -> None:
-        rows = ([number, *record] for numbers, records in ledger.record_chunks()
-                for number, record in zip(numbers, records))
-        self.put("ledger_text", ["row_number", *ledger.columns], rows)
-        self.con.execute("CREATE VIEW ledger AS SELECT * REPLACE (CAST(row_number AS BIGINT) AS row_number) "
-                         "FROM ledger_text")
-
-    def put_lookups(self, plan: Plan, lookups: Lookups) -> None:
-        for name, key, rows in (("clients", "client_id", lookups.clients), ("projects", "project_id", lookups.projects)):
-            columns = [key, *(column for column in plan.fields.get(name[:-1], {}) if column != key)]
-            self.put(name, columns, ([row_key, *(row.get(column) for column in columns[1:])]
-                                     for row_key, row in rows.items()))
-        test = lookups.on_target_list
-        spells = [(client, *span) for client, span in test.spans.items()] + \
-            [(client, *span) for client, spans in test.spells.items() for span in spans]
-        self.put("target_text", ["client_id", "date_from", "date_to"], spells)
-        self.con.execute("CREATE VIEW target_list AS SELECT client_id, CAST(date_from AS DATE) AS date_from, "
-                         "CAST(date_to AS DATE) AS date_to FROM target_text")
-        self.put("audit_rejected", ["deal_id"], ([deal_id] for deal_id in lookups.audit_rejected))
-
-
-def _put_splits(tables: _Tables, plan: Plan) -> dict:
+def _put_splits(tables: Tables, plan: Plan) -> dict:
     """Each distinct `participants` cell of each product split once: R007–R009 for the query, and the
     fractions of the accepted deals."""
     cells = tables.con.execute("SELECT DISTINCT TRIM(product), COALESCE(TRIM(participants), '') FROM ledger") \
@@ -119,65 +129,228 @@ def _put_splits(tables: _Tables, plan: Plan) -> dict:
     return splits
 
 
-def _staff_cells(con) -> dict[int, str]:
-    """The `staff` cell of each row that has one (art. 21), by row number: divided after the gates, in Python,
-    as the row loop's are (`staff.py`)."""
-    if "staff" not in _columns(con):
-        return {}
-    return dict(con.execute("SELECT row_number, TRIM(staff) FROM ledger WHERE TRIM(staff) <> ''").fetchall())
-
-
 def _columns(con) -> set[str]:
     return {row[0] for row in con.execute("DESCRIBE ledger").fetchall()}
 
 
 # ---- the outcome -------------------------------------------------------------------------------
 
-class _Outcome:
-    """The query's rows made into the row loop's outcome: deals, rejections in words, undated rows."""
+class LazyDeals(Sequence):
+    """Deals made only when first read; their number is known before."""
 
-    def __init__(self, plan: Plan, window: Window, lookups: Lookups, splits: dict, staff: dict[int, str]):
-        self.plan, self.window, self.lookups, self.splits, self.staff = plan, window, lookups, splits, staff
-        self.outcome = RowOutcome(plan)
+    def __init__(self, count: int, load: Callable[[], list]):
+        self.count_, self.load, self.deals = count, load, None
+
+    def _deals(self) -> list:
+        if self.deals is None:
+            self.deals = self.load()
+        return self.deals
+
+    def __len__(self) -> int:
+        return self.count_ if self.deals is None else len(self.deals)
+
+    def __getitem__(self, index):
+        return self._deals()[index]
+
+    def __iter__(self):
+        return iter(self._deals())
+
+
+ACCEPTED = "code IS NULL"
+REPORTED = f"{ACCEPTED} AND reported"
+
+
+class ColumnarOutcome(RowOutcome):
+    """The row loop's outcome, read from the `decided` table: what the totals need at once, the deals lazily."""
+
+    def __init__(self, run: _Run, plan: Plan, window: Window, lookups: Lookups, splits: dict):
+        self.run, self.plan, self.window, self.lookups, self.splits = run, plan, window, lookups, splits
+        self.ledger_read = ""
+        self.columns = ", ".join([*RESULT_COLUMNS, *(f"cell_{index}" for index in range(len(plan.cell_fields)))])
         self.quantities = Converter(quantity_of)
-        self.outlets = Converter(lambda name: {"name": name})
+        self.outlet_rows = Converter(lambda name: {"name": name})
+        ((self.rows, accepted),) = run.rows(f"SELECT COALESCE(SUM(CAST(reported AS INTEGER)), 0), "
+                                            f"COUNT(*) FILTER (WHERE {ACCEPTED}) FROM decided")
+        counts = dict(run.rows(f"SELECT product, COUNT(*) FROM decided WHERE {ACCEPTED} GROUP BY product"))
+        self._all: list | None = None
+        self.accepted = LazyDeals(accepted, self._load)
+        self.by_product = {product.name: LazyDeals(counts.get(product.name, 0),
+                                                   lambda name=product.name: self._load_by_product()[name])
+                           for product in plan.product_list}
+        self.rejected = [Rejection(row[0], row[1] or "", row[4], *self._reason(row, row[4]))
+                         for row in run.rows(f"SELECT {self.columns} FROM decided WHERE code IS NOT NULL AND reported "
+                                             "ORDER BY row_number")]
+        self.undated = [number for (number,) in run.rows(
+            "SELECT row_number FROM decided WHERE NOT reported AND code = 'R002' AND day IS NULL "
+            "AND written_month IS NULL ORDER BY row_number")]  # a date of no month at all: another's is that month's
+        self.tally = self._tally()
+        self._ids: set[str] | None = None
+        self.made: dict[int, object] = {}  # deals made so far, by row: one object a deal, whoever asks
+        self.notes: list[str] = []  # what ran in Python rather than in SQL, and why
 
-    def fill(self, rows: list[tuple]) -> RowOutcome:
-        outcome, plan, info = self.outcome, self.plan, self.lookups.product_info
-        clients, projects, names = self.lookups.clients, self.lookups.projects, self.plan.cell_fields
-        accept, by_product, reported_deals = outcome.accepted.append, outcome.by_product, []
+    @property
+    def ids(self) -> set[str]:
+        if self._ids is None:
+            self._ids = {deal_id for (deal_id,) in self.run.rows(
+                "SELECT DISTINCT TRIM(deal_id) FROM ledger WHERE TRIM(deal_id) <> ''")}
+        return self._ids
+
+    @ids.setter
+    def ids(self, value: set[str]) -> None:
+        self._ids = value
+
+    def unknown_ids(self, candidates: Iterable[str]) -> list[str]:
+        """The `deal_id`s among `candidates` the ledger does not have, found by DuckDB."""
+        candidates = list(candidates)
+        if not candidates or self._ids is not None:
+            return super().unknown_ids(candidates)
+        Tables(self.run.con, self.run.folder).put("candidate_ids", ["deal_id"], ([c] for c in candidates))
+        found = {deal_id for (deal_id,) in self.run.rows(
+            "SELECT DISTINCT TRIM(deal_id) FROM ledger WHERE TRIM(deal_id) IN (SELECT deal_id FROM candidate_ids)")}
+        self.run.con.execute("DROP TABLE candidate_ids")
+        return [candidate for candidate in candidates if candidate not in found]
+
+    def reported(self, monthly: bool) -> Sequence:
+        if not monthly:
+            return self.accepted
+        return LazyDeals(sum(sums.deals for sums in self.tally.splits),
+                         lambda: [deal for deal in self.accepted if deal.in_report])
+
+    # ---- sums ----
+
+    def _tally(self) -> Tally:
+        plan = self.plan
+        tally = Tally(plan.attribution_cells)
+        for product, participants, points, quantity, count in self.run.rows(
+                "SELECT product, participants, SUM(points), SUM(quantity), COUNT(*) FROM decided "
+                f"WHERE {REPORTED} GROUP BY product, participants"):
+            sums = tally.sums(product, self.splits[(product, participants)])
+            sums.points, sums.quantity, sums.deals = points, quantity, count
+        for product, participants, staff, points, count in self.run.rows(
+                "SELECT product, participants, staff, SUM(points), COUNT(*) FROM decided "
+                f"WHERE {REPORTED} AND staff <> '' GROUP BY product, participants, staff"):
+            sums = tally.staff.setdefault((self.splits[(product, participants)], staff), [Decimal(0), 0])
+            sums[0], sums[1] = EXACT.add(sums[0], points), sums[1] + count  # cells split alike are one group
+        sums = "".join(f", SUM(attributed_{k})" for k in range(len(tally.cell_sums)))
+        for outlet, count, *sums in self.run.rows(f"SELECT outlet, COUNT(*){sums} FROM decided "
+                                                  f"WHERE {REPORTED} AND outlet <> '' GROUP BY outlet"):
+            tally.outlets[outlet] = [count, *(Decimal(0) if total is None else total for total in sums)]
+        return tally
+
+    # ---- gates ----
+
+    def judge_gates(self, product_info: dict, period_end: bool) -> list[GateOutcome]:
+        """`gates.apply_gates`, each gate one query; gates the SQL cannot compute are judged in Python."""
+        gates = [gate for gate in self.plan.gates if period_end or not gate.at_period_end]
+        try:
+            queries = [gate_query(self.plan, gate) for gate in gates]
+        except Unsupported as reason:
+            self.notes.append(f"gates judged in Python on every deal: {reason} is not computed in SQL")
+            return apply_gates(self.plan, self, product_info, period_end)
+        self._put_product_info(product_info)
+        if any(gate.scope == "department" for gate in gates):
+            self._put_split_departments()
+        outcomes = []
+        for query in queries:
+            judged = [self._gate_outcome(query.gate, row) for row in self.run.rows(query.query.sql("duckdb"))]
+            self._failing_members(query.gate, [outcome for outcome in judged if not outcome.passed])
+            outcomes += judged
+        apply_factors(outcomes)
+        return outcomes
+
+    def _gate_outcome(self, gate: GatePlan, row: tuple) -> GateOutcome:
+        key, _, count, *flags = row
+        clauses, passed = [], True
+        for applies, holds in zip(flags[::2], flags[1::2]):
+            holds = holds if applies is True else None
+            clauses.append(ClauseOutcome(applies, holds))
+            passed = passed and not (applies is True and holds is not True)
+        members = LazyDeals(count, lambda: self._members(gate, key))
+        return GateOutcome(gate, key, passed, Decimal(1) if passed else gate.factor, Env(group=members), clauses,
+                           members)
+
+    def _members(self, gate: GatePlan, key: str) -> list:
+        deals = self.accepted if gate.product is None else self.by_product[gate.product]
+        return [deal for deal in deals if key in _keys(gate, deal)]
+
+    def _failing_members(self, gate: GatePlan, failing: list[GateOutcome]) -> None:
+        """The deals of the failing groups, made now: the gate's factor is set on them."""
+        if not failing:
+            return
+        Tables(self.run.con, self.run.folder).put("failing_keys", ["key"], ([o.key] for o in failing))
+        product = "" if gate.product is None else " AND product = ?"
+        member = f"{KEY_COLUMNS[gate.scope]} IN (SELECT key FROM failing_keys)" if gate.scope != "department" else \
+            ("EXISTS (SELECT 1 FROM split_departments AS sd WHERE sd.product = decided.product AND "
+             "sd.participants = decided.participants AND sd.department IN (SELECT key FROM failing_keys))")
+        rows = self.run.rows(f"SELECT {self.columns} FROM decided WHERE {ACCEPTED}{product} AND {member} "
+                             "ORDER BY row_number", *([gate.product] if gate.product is not None else []))
+        self.run.con.execute("DROP TABLE failing_keys")
+        groups: dict[str, list] = {}
+        for deal in self._deals(rows):
+            for key in _keys(gate, deal):
+                groups.setdefault(key, []).append(deal)
+        for outcome in failing:
+            outcome.deals.deals = outcome.env.group = groups.get(outcome.key, [])
+
+    def _put_split_departments(self) -> None:
+        Tables(self.run.con, self.run.folder).put(
+            "split_text", ["product", "participants", "department", "place"],
+            ((product, participants, department, place) for (product, participants), split in self.splits.items()
+             if isinstance(split[0], tuple)  # fractions, not a rejection
+             for place, (department, _) in enumerate(split)))
+        self.run.con.execute("CREATE VIEW split_departments AS SELECT product, participants, department, "
+                             "CAST(place AS INTEGER) AS place FROM split_text")
+
+    def _put_product_info(self, info: dict) -> None:
+        Tables(self.run.con, self.run.folder).put(
+            "product_text", ["name", "code", "unit", "indicator", "target", "position"],
+            ([row["name"], row["code"], row["unit"], row["indicator"], row["target"], position]
+             for position, row in enumerate(info.values())))
+        self.run.con.execute("CREATE VIEW product_info AS SELECT name, code, unit, "
+                             "CAST(NULLIF(indicator, '') AS DECIMAL(38, 12)) AS indicator, "
+                             "CAST(NULLIF(target, '') AS DECIMAL(38, 12)) AS target, "
+                             "CAST(position AS INTEGER) AS position FROM product_text")
+
+    # ---- deals ----
+
+    def _load(self) -> list:
+        if self._all is None:
+            self._all = self._deals(self.run.rows(
+                f"SELECT {self.columns} FROM decided WHERE {ACCEPTED} ORDER BY row_number"))
+        return self._all
+
+    def _load_by_product(self) -> dict[str, list]:
+        groups: dict[str, list] = {product.name: [] for product in self.plan.product_list}
+        for deal in self._load():
+            groups[deal.product_plan.name].append(deal)
+        for name, deals in groups.items():
+            self.by_product[name].deals = deals
+        return groups
+
+    def _deals(self, rows: list[tuple]) -> list:
+        plan, info = self.plan, self.lookups.product_info
+        clients, projects, names = self.lookups.clients, self.lookups.projects, plan.cell_fields
+        deals, made = [], self.made
         for row in rows:
-            (number, deal_id, day, product, code, reported, points, quantity, client_id, project_id, outlet,
-             participants, _, _, _) = row[:FIXED]
-            outcome.rows += reported
-            if code is not None:
-                self._reject(row, code, reported)
+            (number, deal_id, day, product, _, reported, points, quantity, client_id, project_id, outlet,
+             participants) = row[:12]
+            if number in made:
+                deals.append(made[number])
                 continue
             client_id, project_id, outlet = client_id or "", project_id or "", outlet or ""
-            product_plan = plan.products[product]
-            deal = new_deal((number, deal_id, day, product_plan, self.quantities[quantity or ""], client_id, project_id,
-                             outlet, names, row[FIXED:], clients.get(client_id, NO_ROW),
-                             projects.get(project_id, NO_ROW), info[product], self.outlets[outlet], points,
-                             self.splits[(product, participants or "")], reported, self.staff.get(number, "")))
-            accept(deal)
-            by_product[product].append(deal)
-            if reported:
-                reported_deals.append(deal)
-        outcome.tally = Tally.of(reported_deals, plan.attribution_cells)
-        return outcome
+            deals.append(new_deal((number, deal_id, day, plan.products[product], self.quantities[quantity or ""],
+                                   client_id, project_id, outlet, names, row[FIXED:], clients.get(client_id, NO_ROW),
+                                   projects.get(project_id, NO_ROW), info[product], self.outlet_rows[outlet], points,
+                                   self.splits[(product, participants or "")], reported, row[STAFF])))
+            made[number] = deals[-1]
+        return deals
 
-    def _reject(self, row: tuple, code: str, reported: bool) -> None:
-        number, deal_id, day, written_month = row[0], row[1] or "", row[2], row[FIXED - 1]
-        if not reported:
-            if day is None and code == "R002" and written_month is None:
-                self.outcome.undated.append(number)  # a date of no month at all; another month's is that month's
-            return
-        self.outcome.rejected.append(Rejection(number, deal_id, code, *self._reason(row, code)))
+    # ---- reasons ----
 
     def _reason(self, row: tuple, code: str) -> reasons.Reason:
         """The row loop's words for the code the query decided."""
         (_, deal_id, day, product, _, _, _, quantity, client_id, project_id, outlet, participants, product_text,
-         date_text, _) = row[:FIXED]
+         date_text, _, _, _) = row[:FIXED]
         plan, window = self.plan, self.window
         if code == "R001":
             return reasons.duplicate(deal_id) if deal_id else reasons.no_id()
@@ -202,6 +375,13 @@ class _Outcome:
                   project=self.lookups.projects.get(project_id or "", NO_ROW),
                   product=self.lookups.product_info[product], outlet={"name": outlet or ""})
         return points_of(plan.products[product], env)[1][1]
+
+
+def _keys(gate: GatePlan, deal) -> list[str]:
+    """The groups of a gate a deal is in: its departments for a gate on departments, else its one key."""
+    if gate.scope == "department":
+        return [department for department, _ in deal.fractions]
+    return [KEYS[gate.scope](deal)]
 
 
 def text(value) -> str:

@@ -36,11 +36,12 @@ either accepted or rejected, nothing dropped silently:
   split, points and deals by split and staff cell for the deals naming staff, deals and plain attribution
   cells by outlet) — equal to `Tally.of(reported deals)`, so that the
   totals need no other pass over a million deals;
-- `ids`: every `deal_id` of the ledger, whatever its date (the audit sheet is checked against them);
+- `ids`: every `deal_id` of the ledger, whatever its date (the audit sheet is checked against them through
+  `unknown_ids`, which an engine may answer without listing them);
 - `undated`: in a monthly run, the rows without a usable date (they belong to no month).
 
-The row loop does all this in one pass; a columnar engine may compute it set-wise, provided the
-outcome is the same — `tests/test_engines.py` holds every engine of `evaluate.ENGINES` to these rules
+The row loop does all this in one pass; a columnar engine may compute it set-wise, and make `accepted`
+and `by_product` lazy sequences whose deals are made only when read, provided the outcome is the same — `tests/test_engines.py` holds every engine of `evaluate.ENGINES` to these rules
 and to the row loop's outcome. `evaluate.py` is the only module that imports an engine and picks one;
 the gates (`gates.py`), the totals (`totals.py`) and the reward (`reward.py`) run on the outcome
 whichever engine filled it, and outputs import this module, never an engine.
@@ -50,7 +51,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Iterable, Protocol, Sequence
 
 from ..core.codes import CODES
 from ..io.records import Table
@@ -132,6 +133,16 @@ class RowOutcome:
         self.rows = 0
         self.ids: set[str] = set()  # every deal_id of the ledger
         self.undated: list[int] = []  # rows with no usable date, in a monthly run
+        self.notes: list[str] = []  # how the engine ran, when not as asked (the rules' part it left to Python)
+
+    def reported(self, monthly: bool) -> Sequence[Deal]:
+        """The accepted deals of the reported dates."""
+        return self.accepted if not monthly else [deal for deal in self.accepted if deal.in_report]
+
+    def unknown_ids(self, candidates: Iterable[str]) -> list[str]:
+        """The `deal_id`s among `candidates` that the ledger does not have (an engine may answer it without
+        listing every id)."""
+        return [candidate for candidate in candidates if candidate not in self.ids]
 
 
 class Engine(Protocol):

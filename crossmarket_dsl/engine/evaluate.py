@@ -64,6 +64,7 @@ class Result:
     adjustments: Adjustments | None = None  # art. 4, 17: None when the rules declare no awards or objectives
     warnings: list[str] = field(default_factory=list)  # English, for tools
     warnings_zh: list[str] = field(default_factory=list)  # the same in Chinese, for people
+    notes: list[str] = field(default_factory=list)  # how the engine ran, when not as asked (text output only)
     staff: list[tuple[str, str | None, Decimal]] = field(default_factory=list)  # (department, person, points)
     staff_notes: list[StaffNote] = field(default_factory=list)  # staff entries that cannot be used (art. 21)
 
@@ -105,15 +106,19 @@ def run_engine(plan: Plan, inputs: Inputs, window: Window, engine: str = REFEREN
                       {deal_id: note for deal_id, (verdict, note, _) in inputs.audit.items() if verdict == "rejected"})
     try:
         return ENGINES[engine](plan, inputs.deals, window, lookups), info
-    except Unsupported:  # rules the SQL cannot yet compute exactly (`sqlexpr.py`): the reference computes them
-        return ENGINES[REFERENCE](plan, inputs.deals, window, lookups), info
+    except Unsupported as reason:  # rules the SQL cannot yet compute exactly (`sqlexpr.py`): the reference does
+        outcome = ENGINES[REFERENCE](plan, inputs.deals, window, lookups)
+        outcome.notes.append(f"the `{engine}` engine cannot compute {reason} exactly in SQL: these rules ran on "
+                             f"the `{REFERENCE}` engine, which gives the same results, more slowly")
+        return outcome, info
 
 
 def _evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str) -> Result:
     outcome, info = run_engine(plan, inputs, window, engine)
     _check_audit_ids(inputs, outcome)
-    gates = apply_gates(plan, outcome, info, period_end=not window.monthly)
-    reported = outcome.accepted if not window.monthly else [deal for deal in outcome.accepted if deal.in_report]
+    gates = outcome.judge_gates(info, not window.monthly) if isinstance(outcome, columnar.ColumnarOutcome) \
+        else apply_gates(plan, outcome, info, period_end=not window.monthly)
+    reported = outcome.reported(window.monthly)
     touched = dict.fromkeys(deal for gate in gates if not gate.passed for deal in gate.deals if deal.in_report)
     totals = add_up(plan, outcome.tally, touched, reported)
     result = Result(plan, window, outcome.rows, reported, outcome.rejected, totals.departments, None,
@@ -125,6 +130,7 @@ def _evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str) -> Result
     result.warnings, result.warnings_zh = [en for en, _ in warnings], [zh for _, zh in warnings]
     result.staff = staff_table(totals.departments, totals.staff)
     result.staff_notes = staff_notes(totals.staff_book, reported)
+    result.notes = outcome.notes
     _reward(result)
     return result
 
@@ -184,11 +190,10 @@ def undeclared_outlets(plan: Plan, outlet_deals: dict[str, int]) -> list[Reason]
 
 def _check_audit_ids(inputs: Inputs, outcome: RowOutcome) -> None:
     """An audit verdict about a deal the ledger does not have is a mistake in the audit sheet."""
-    for deal_id, (_, _, row) in inputs.audit.items():
-        if deal_id not in outcome.ids:
-            raise TableError("T210", f"the audit sheet has a verdict for deal `{deal_id}`, which is not in the ledger",
-                             file=inputs.audit_path, row=row, column="deal_id",
-                             help="check the deal id against the ledger")
+    for deal_id in outcome.unknown_ids(inputs.audit)[:1]:
+        raise TableError("T210", f"the audit sheet has a verdict for deal `{deal_id}`, which is not in the ledger",
+                         file=inputs.audit_path, row=inputs.audit[deal_id][2], column="deal_id",
+                         help="check the deal id against the ledger")
 
 
 def department_points(plan: Plan, deals: list[Deal]) -> dict[str, Decimal]:

@@ -106,10 +106,15 @@ def apply_gates(plan: Plan, rows: RowOutcome, product_info: dict, period_end: bo
             continue
         for key, members in _groups(gate, rows).items():
             outcomes.append(evaluate_gate(gate, key, members, product_info))
+    apply_factors(outcomes)
+    return outcomes
+
+
+def apply_factors(outcomes: list[GateOutcome]) -> None:
+    """Every deal of a failing group gets the gate's factor."""
     for outcome in outcomes:
         if not outcome.passed:
             _apply(outcome)
-    return outcomes
 
 
 def _apply(outcome: GateOutcome) -> None:

@@ -24,6 +24,8 @@ from typing import Any, Callable
 import sqlglot
 from sqlglot import exp
 
+from ..semantics.vocabulary import FUNCTIONS
+
 DECIMAL = "DECIMAL(38, 12)"
 PLACES = 12
 
@@ -37,6 +39,8 @@ class Typed:
     sql: exp.Expression
     kind: str  # num, text, date, bool, list, null
     constant: Any = None  # the value of a constant number (its reciprocal may make a division exact)
+    convert: Callable[[str], exp.Expression] | None = None  # a cell's conversion to `num`, `bool` or `date`,
+    # computed elsewhere once per distinct cell (`sqlplan`); None: converted where it is used
 
 
 # ---- conversions, as templates over a placeholder column `x` -------------------------------------
@@ -81,7 +85,23 @@ def fill(template: str, **values: exp.Expression) -> exp.Expression:
     return _parsed(template).copy().transform(swap)
 
 
-def to_number(text: exp.Expression) -> exp.Expression:
+_PLACEHOLDER = "__text__"
+
+
+def _over(build: Callable[[exp.Expression], exp.Expression]) -> Callable[[exp.Expression], exp.Expression]:
+    """A conversion built once over a placeholder column and then filled in, so that a query with many
+    conversions is not built many times over (a number's conversion has a thousand nodes)."""
+    built = lru_cache(maxsize=None)(lambda: build(exp.column(_PLACEHOLDER)))
+
+    def convert(text: exp.Expression) -> exp.Expression:
+        def swap(node):
+            return text.copy() if isinstance(node, exp.Column) and node.name == _PLACEHOLDER else node
+        return built().transform(swap)
+    convert.__doc__ = build.__doc__
+    return convert
+
+
+def _to_number(text: exp.Expression) -> exp.Expression:
     """`values.to_number` of a text cell."""
     normalised = fill(_NORMALISED, x=text)
     cases = exp.Case()
@@ -102,13 +122,13 @@ def _without_yuan(text: exp.Expression) -> exp.Expression:
     return fill("CASE WHEN ENDS_WITH(t, '元') THEN TRIM(LEFT(t, LENGTH(t) - 1)) ELSE t END", t=text)
 
 
-def to_date(text: exp.Expression) -> exp.Expression:
+def _to_date(text: exp.Expression) -> exp.Expression:
     """`values.to_date` of a text cell: the date part before a time, in one of the shapes a ledger writes."""
     spaced, day, shaped = _date_parts(text)
     return exp.Case().when(shaped, fill(_DATE_TEMPLATE, s=spaced, d=day, day=fill(_DAY, d=day)))
 
 
-def written_month(text: exp.Expression) -> exp.Expression:
+def _written_month(text: exp.Expression) -> exp.Expression:
     """The first day of the month a date is written in, whether or not its day exists (`2026-04-31`: April):
     `values.written_date`, which decides which month's statement lists a row whose date is wrong."""
     spaced, day, shaped = _date_parts(text)
@@ -128,12 +148,15 @@ def _date_parts(text: exp.Expression):
     return spaced, day, shaped
 
 
-def to_bool(text: exp.Expression) -> exp.Expression:
+def _to_bool(text: exp.Expression) -> exp.Expression:
     lowered = fill("LOWER(TRIM(x))", x=text)
     case = exp.Case(this=lowered)
     for word, value in _BOOLEANS.items():
         case = case.when(exp.Literal.string(word), exp.Boolean(this=value))
     return case
+
+
+to_number, to_date, written_month, to_bool = map(_over, (_to_number, _to_date, _written_month, _to_bool))
 
 
 def _decimal_literal(value: Decimal) -> exp.Expression:
@@ -152,6 +175,8 @@ NULL = Typed(exp.Null(), "null")
 def as_number(value: Typed) -> exp.Expression:
     if value.kind == "num":
         return value.sql
+    if value.convert is not None:
+        return value.convert("num")
     if value.kind == "text":
         return to_number(value.sql)
     return exp.cast(exp.Null(), DECIMAL)
@@ -161,6 +186,8 @@ def as_bool(value: Typed) -> exp.Expression:
     """`expr.truth`: booleans as they are, text by `to_bool`, a number 1 or 0."""
     if value.kind == "bool":
         return value.sql
+    if value.convert is not None:
+        return value.convert("bool")
     if value.kind == "text":
         return to_bool(value.sql)
     if value.kind == "num":
@@ -171,6 +198,8 @@ def as_bool(value: Typed) -> exp.Expression:
 def as_date(value: Typed) -> exp.Expression:
     if value.kind == "date":
         return value.sql
+    if value.convert is not None:
+        return value.convert("date")
     if value.kind == "text":
         return to_date(value.sql)
     return exp.cast(exp.Null(), "DATE")
@@ -185,8 +214,14 @@ _COMPARE = {"==": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT
 _ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
 
 
-def compile_sql(tree: dict, constants: dict[str, Any], field: FieldSql) -> Typed:
-    """An IR expression as a typed SQL expression; `field` gives the SQL of each `scope.field`."""
+AggregateSql = Callable[[str, list[dict]], Typed]
+"""How a gate's query computes an aggregate call (`sum(deal.quantity)`) from its name and argument trees."""
+
+
+def compile_sql(tree: dict, constants: dict[str, Any], field: FieldSql, aggregate: AggregateSql | None = None
+                ) -> Typed:
+    """An IR expression as a typed SQL expression; `field` gives the SQL of each `scope.field`, `aggregate`
+    (in a gate) that of each aggregate call."""
     def walk(node: dict) -> Typed:
         if "lit" in node:
             return constant(node["lit"])
@@ -203,6 +238,8 @@ def compile_sql(tree: dict, constants: dict[str, Any], field: FieldSql) -> Typed
             return _conditional(walk(node["if"]), walk(node["then"]), walk(node["else"]))
         if "op" in node:
             return _operator(node["op"], [walk(arg) for arg in node["args"]])
+        if "call" in node and aggregate is not None and FUNCTIONS[node["call"]].aggregate:
+            return aggregate(node["call"], node["args"])
         if "call" in node:
             return _call(node["call"], [walk(arg) for arg in node["args"]])
         raise Unsupported(f"an expression node {sorted(node)}")

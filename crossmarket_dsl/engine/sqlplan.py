@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 from decimal import Decimal
 
 import sqlglot
@@ -28,39 +29,52 @@ from sqlglot import exp
 
 from .contract import Window
 from .plan import Plan
-from .sqlexpr import DECIMAL, Typed, Unsupported, as_bool, as_number, compile_sql, constant, fill, to_date, to_number, written_month
+from .sqlexpr import (DECIMAL, Typed, Unsupported, as_bool, as_number, compile_sql, constant, fill, to_bool, to_date,
+                      to_number, written_month)
 
-KEY_COLUMNS = ("deal_id", "date", "product", "quantity", "client_id", "project_id", "outlet", "participants")
+KEY_COLUMNS = ("deal_id", "date", "product", "quantity", "client_id", "project_id", "outlet", "participants", "staff")
 TOO_LARGE = Decimal("1e16")  # points this large have more than 28 digits at 12 places: not a number of points
 
 _QUERY = """
 WITH base AS (
-  SELECT l.row_number, TRIM(l.deal_id) AS deal_id, __day AS day, TRIM(l.product) AS product_text,
-    l.quantity AS quantity_text, TRIM(l.client_id) AS client_id, TRIM(l.project_id) AS project_id,
-    TRIM(l.outlet) AS outlet, TRIM(l.participants) AS participants, l.date AS date_text,
-    __written_month AS written_month, __cells
+  SELECT l.row_number, TRIM(l.deal_id) AS deal_id, TRIM(l.product) AS product_text,
+    COALESCE(l.quantity, '') AS quantity_text, TRIM(l.client_id) AS client_id, TRIM(l.project_id) AS project_id,
+    TRIM(l.outlet) AS outlet, COALESCE(TRIM(l.participants), '') AS participants,
+    COALESCE(l.date, '') AS date_text, COALESCE(TRIM(l.staff), '') AS staff, __cells
   FROM ledger AS l
+), dates AS (
+  SELECT t.date_text, __day AS day, __written_month AS written_month
+  FROM (SELECT DISTINCT COALESCE(l.date, '') AS date_text FROM ledger AS l) AS t
+), quantities AS (
+  SELECT t.quantity_text,
+    CASE WHEN t.quantity_text = '' THEN CAST(1 AS DECIMAL(38, 12)) ELSE __quantity END AS quantity
+  FROM (SELECT DISTINCT COALESCE(l.quantity, '') AS quantity_text FROM ledger AS l) AS t
+), repeated AS (
+  SELECT TRIM(l.deal_id) AS deal_id, MIN(l.row_number) AS first_row FROM ledger AS l
+  GROUP BY TRIM(l.deal_id) HAVING COUNT(*) > 1
 ), numbered AS (
-  SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.deal_id ORDER BY b.row_number) AS nth,
-    CASE WHEN b.quantity_text IS NULL OR b.quantity_text = '' THEN CAST(1 AS DECIMAL(38, 12))
-      ELSE __quantity END AS quantity,
-    CASE WHEN b.day IS NOT NULL THEN b.day BETWEEN __report_from AND __report_to
-      ELSE __annual OR COALESCE(b.written_month BETWEEN __report_from AND __report_to, FALSE) END AS reported
+  SELECT b.*, d.day, d.written_month, q.quantity, __converted,
+    COALESCE(b.row_number > r.first_row, FALSE) AS repeat
   FROM base AS b
+  JOIN dates AS d ON d.date_text = b.date_text
+  JOIN quantities AS q ON q.quantity_text = b.quantity_text
+  LEFT JOIN repeated AS r ON r.deal_id = b.deal_id
 ), joined AS (
   SELECT n.*, p.name AS product, s.code AS split_code, a.deal_id IS NOT NULL AS audited,
-    EXISTS (SELECT 1 FROM target_list AS t
-            WHERE t.client_id = n.client_id AND n.day BETWEEN t.date_from AND t.date_to) AS on_list,
-    __eligible AS eligible, __points AS points, j.project_id IS NOT NULL AS project_known
+    t.client_id IS NOT NULL AS on_list, __eligible AS eligible, __points AS points,
+    j.project_id IS NOT NULL AS project_known,
+    CASE WHEN n.day IS NOT NULL THEN n.day BETWEEN __report_from AND __report_to
+      ELSE __annual OR COALESCE(n.written_month BETWEEN __report_from AND __report_to, FALSE) END AS reported
   FROM numbered AS n
   LEFT JOIN products AS p ON p.product_key = n.product_text
-  LEFT JOIN splits AS s ON s.product = p.name AND s.participants = COALESCE(n.participants, '')
+  LEFT JOIN splits AS s ON s.product = p.name AND s.participants = n.participants
   LEFT JOIN audit_rejected AS a ON a.deal_id = n.deal_id
+  LEFT JOIN target_list AS t ON t.client_id = n.client_id AND n.day BETWEEN t.date_from AND t.date_to
   LEFT JOIN clients AS c ON c.client_id = n.client_id
   LEFT JOIN projects AS j ON j.project_id = n.project_id
 ), decided AS (
   SELECT j.*, CASE
-    WHEN j.deal_id IS NULL OR j.deal_id = '' OR j.nth > 1 THEN 'R001'
+    WHEN j.deal_id IS NULL OR j.deal_id = '' OR j.repeat THEN 'R001'
     WHEN j.day IS NULL THEN 'R002'
     WHEN j.day < __period_from OR j.day > __period_to THEN 'R003'
     WHEN j.product IS NULL THEN 'R004'
@@ -75,11 +89,18 @@ WITH base AS (
   FROM joined AS j
 )
 SELECT d.row_number, d.deal_id, d.day, d.product, d.code, d.reported, d.points, d.quantity_text, d.client_id,
-  d.project_id, d.outlet, d.participants, d.product_text, d.date_text, d.written_month, __cells_out
+  d.project_id, d.outlet, d.participants, d.product_text, d.date_text, d.written_month, d.quantity, d.staff,
+  __cells_out,
+  __attributed
 FROM decided AS d
 WHERE d.reported OR (d.code IS NULL AND d.day <= __end) OR (d.day IS NULL AND d.code = 'R002')
-ORDER BY d.row_number
 """
+
+
+RESULT_COLUMNS = ("row_number", "deal_id", "day", "product", "code", "reported", "points", "quantity_text",
+                  "client_id", "project_id", "outlet", "participants", "product_text", "date_text", "written_month",
+                  "quantity", "staff")
+"""The query's columns before the cells (`cell_<i>`) and the outlet attributions' numbers (`attributed_<k>`)."""
 
 
 @dataclass
@@ -104,12 +125,15 @@ def rows_query(plan: Plan, window: Window, columns: list[str]) -> RowsQuery:
     def ledger_column(name: str) -> exp.Expression:
         return exp.column(name, table="l", quoted=True) if name in present else exp.cast(exp.Null(), "VARCHAR")
 
-    def field(scope: str, name: str) -> Typed:
-        return _field_sql(plan, scope, name)
+    conversions = _Conversions(lambda index: ledger_column(cells[index]))
 
+    def field(scope: str, name: str) -> Typed:
+        return _field_sql(plan, scope, name, conversions)
+
+    text = lambda name: exp.column(name, table="t")  # noqa: E731 — a distinct text being converted
     values = {
-        "__day": to_date(ledger_column("date")), "__written_month": written_month(ledger_column("date")),
-        "__quantity": to_number(exp.column("quantity_text", table="b")),
+        "__day": to_date(text("date_text")), "__written_month": written_month(text("date_text")),
+        "__quantity": to_number(text("quantity_text")),
         "__annual": exp.Boolean(this=not window.monthly),
         "__report_from": _date(max(window.report_from, date(1, 1, 1))),
         "__report_to": _date(min(window.report_to, date(9999, 12, 31))),
@@ -128,8 +152,55 @@ def rows_query(plan: Plan, window: Window, columns: list[str]) -> RowsQuery:
 
     query = sqlglot.parse_one(_QUERY, read="duckdb").transform(swap)
     query = _with_cells(query, cells, ledger_column)
+    _with_attributed(query, plan, conversions)
+    conversions.put(query)
     _put_products_first(query, _products(plan))
     return RowsQuery(query, cells, ("clients", "projects", "target_list", "splits", "audit_rejected"))
+
+
+class _Conversions:
+    """The conversions of the ledger's cells the rules ask for (`deal.amount` as a number, `deal.activated` as a
+    boolean), each computed once per distinct cell in a table of its own and joined to the rows: a column of a
+    million cells has a few thousand distinct texts, and a number's or date's text takes many steps. The
+    distinct cells are read from the ledger itself, not from `base`: a CTE read once is inlined, one read by
+    many is stored first."""
+
+    KINDS = {"num": to_number, "bool": to_bool, "date": to_date}
+
+    def __init__(self, cell: Callable[[int], exp.Expression]):
+        self.cell = cell  # the ledger's column of a cell, by its index
+        self.wanted: dict[int, dict[str, None]] = {}  # cell index → kinds, in the order asked
+
+    def of(self, index: int):
+        def convert(kind: str) -> exp.Expression:
+            self.wanted.setdefault(index, {})[kind] = None
+            return exp.column(f"{kind}_{index}", table="n")
+        return convert
+
+    def put(self, query: exp.Expression) -> None:
+        """The conversion tables before `numbered`, joined in it, their columns selected by it."""
+        with_ = query.find(exp.With)
+        ctes = list(with_.expressions)
+        at = next(i for i, cte in enumerate(ctes) if cte.alias == "numbered")
+        numbered = ctes[at].this
+        for index, kinds in sorted(self.wanted.items()):
+            name, cell = f"cv_{index}", f"cell_{index}"
+            source = exp.column(cell, table="t")
+            table = exp.select(exp.alias_(source.copy(), "text"),
+                               *(exp.alias_(self.KINDS[kind](fill("NULLIF(x, '')", x=source)), kind)
+                                 for kind in kinds)) \
+                .from_(exp.select(exp.alias_(self.cell(index), cell)).distinct().from_(exp.to_table("ledger").as_("l"))
+                       .subquery("t"))
+            ctes.insert(at, exp.CTE(this=table, alias=exp.TableAlias(this=exp.to_identifier(name))))
+            at += 1
+            numbered.join(exp.to_table(name), on=exp.EQ(this=exp.column("text", table=name),
+                                                         expression=exp.column(cell, table="b")),
+                          join_type="left", copy=False)
+            numbered.select(*(exp.alias_(exp.column(kind, table=name), f"{kind}_{index}") for kind in kinds),
+                            copy=False)
+        with_.set("expressions", ctes)
+        numbered.set("expressions", [e for e in numbered.expressions
+                                     if not (isinstance(e, exp.Column) and e.name == "__converted")])
 
 
 def _with_cells(query: exp.Expression, cells: tuple[str, ...], ledger_column) -> exp.Expression:
@@ -149,6 +220,22 @@ def _with_cells(query: exp.Expression, cells: tuple[str, ...], ledger_column) ->
             flat.extend(item.expressions if isinstance(item, exp.Tuple) and item.meta.get("cells") else [item])
         select.set("expressions", flat)
     return query
+
+
+def _with_attributed(query: exp.Expression, plan: Plan, conversions: _Conversions) -> None:
+    """`attributed_<k>`: the number in the cell of each outlet attribution that is a plain `deal.x` cell
+    (`Plan.attribution_cells`), which the outlets' totals add up."""
+    select = next(found for found in query.find_all(exp.Select)
+                  if any(_placeholder(item, "__attributed") for item in found.expressions))
+    items = []
+    for k, (_, position) in enumerate(plan.attribution_cells):
+        conversions.of(position)("num")
+        items.append(exp.alias_(exp.column(f"num_{position}", table="d"), f"attributed_{k}"))
+    select.set("expressions", [item for item in select.expressions if not _placeholder(item, "__attributed")] + items)
+
+
+def _placeholder(node: exp.Expression, name: str) -> bool:
+    return isinstance(node, exp.Column) and not node.table and node.name == name
 
 
 def _many(items: list[exp.Expression], empty: exp.Expression) -> exp.Expression:
@@ -175,14 +262,15 @@ def _products(plan: Plan) -> exp.Expression:
     return exp.select("v.product_key", "v.name", "v.code", "v.unit").from_(values)
 
 
-def _field_sql(plan: Plan, scope: str, name: str) -> Typed:
+def _field_sql(plan: Plan, scope: str, name: str, conversions: _Conversions) -> Typed:
     blank = lambda column: fill("NULLIF(x, '')", x=column)  # noqa: E731 — an empty cell is null (SPEC §3.5)
     if scope == "deal":
         if name == "quantity":
             return Typed(exp.column("quantity", table="n"), "num")
         cells = plan.cell_fields
         if name in cells:
-            return Typed(blank(exp.column(f"cell_{cells.index(name)}", table="n")), "text")
+            index = cells.index(name)
+            return Typed(blank(exp.column(f"cell_{index}", table="n")), "text", convert=conversions.of(index))
         return Typed(exp.Null(), "null")
     if scope == "client":
         return Typed(blank(exp.column(name, table="c", quoted=True)), "text")

@@ -43,6 +43,16 @@ Chunk = tuple[Sequence[int], Sequence[Sequence[object]]]
 """Row numbers, and the rows as sequences of cells in the order of the table's columns."""
 
 
+@dataclass(frozen=True)
+class CsvSource:
+    """Where a streamed CSV's rows are: the file, the codec it decodes with, and its header's row. An engine
+    that reads the file itself (DuckDB) must number and fit its rows as `record_chunks` does."""
+
+    file: str
+    encoding: str
+    header_row: int
+
+
 @dataclass
 class Table:
     """A table's header and rows. A streamed table keeps no rows: `numbered()` and `record_chunks()`
@@ -55,6 +65,7 @@ class Table:
     row_numbers: list[int]
     stream: Callable[[], Iterator[tuple[int, dict[str, object]]]] | None = None
     chunks: Callable[[], Iterator[Chunk]] | None = None
+    source: CsvSource | None = None  # a streamed CSV's file, as another engine may read it itself
 
     def numbered(self) -> Iterator[tuple[int, dict[str, object]]]:
         """(spreadsheet row number, row) pairs, in file order."""

@@ -20,8 +20,8 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 
 from ..semantics.values import to_number, to_text
 from .files import replacing
-from .records import (CHUNK_ROWS, Row, Table, TableError, parse_records, plain_boolean, record_chunks, row_values,
-                      stream_records, unreadable)
+from .records import (CHUNK_ROWS, CsvSource, Row, Table, TableError, parse_records, plain_boolean, record_chunks,
+                      row_values, stream_records, unreadable)
 from .workbook import Book
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -214,7 +214,8 @@ def _streamed_csv(table: str, path: str, file: str, encoding: str | None) -> Tab
     header, header_row, rows = stream_records(records(), file, where)
     rows.close()
     return Table(table, path, header, [], [], stream=lambda: stream_records(records(), file, where)[2],
-                 chunks=lambda: record_chunks(blocks(), header_row, len(header), file, where))
+                 chunks=lambda: record_chunks(blocks(), header_row, len(header), file, where),
+                 source=CsvSource(file, encoding, header_row))
 
 
 def _detect_encoding(file: str, encoding: str | None) -> str:

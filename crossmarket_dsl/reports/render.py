@@ -176,6 +176,7 @@ def to_text(result: Result, rules: dict) -> str:
     reward = document["reward"]
     lines += ["", f"reward pool {reward['pool'] or '—'}, allocated {reward['allocated']}"
               + (f" ({reward['note']})" if reward["note"] else "")]
+    lines += [f"note: {note}" for note in result.notes]  # not in the JSON: every engine's JSON is the same
     return "\n".join(lines) + "\n"
 
 
