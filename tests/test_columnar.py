@@ -149,3 +149,67 @@ def _same(session, month: str | None = None) -> bool:
                  for engine in ("python", "duckdb")}
     assert documents["duckdb"] == documents["python"]
     return True
+
+
+# ---- the ledger as files come: DuckDB reads it itself, or through the reference reader ---------------
+
+HEADER = "deal_id,date,product,quantity,amount,client_id,participants,outlet,project_id,activated,fee_income,new_deposits"
+LINES = ["D1,2026-03-01,个人理财,1,5万,C1,公司业务部,兴隆台支行,,,100,0",
+         "D2,2026-03-02,个人理财,2,\"1,000,000\",C1,公司业务部、机构业务部,,,,2.50,",
+         "D2,2026-03-03,信用卡,1,,C2,机构业务部,大洼支行,,是,,",
+         "D3,2026-13-01,个人理财,x,12.5,C1,公司业务部,,,,,",
+         "D4,2026-04-01,电子银行,1e400,,C1,公司业务部,兴隆台支行,,,,"]
+LEDGERS = {
+    "plain": "\n".join([HEADER, *LINES]) + "\n",
+    "crlf": "\r\n".join([HEADER, *LINES]) + "\r\n",
+    "cr only": "\r".join([HEADER, *LINES]) + "\r",
+    "no final line break": "\n".join([HEADER, *LINES]),
+    "bom and chinese headers": "\ufeff" + HEADER.replace("deal_id", "交易编号").replace("date", "交易日期") + "\n"
+                               + "\n".join(LINES) + "\n",
+    "blank lines": "\n".join([HEADER, LINES[0], "", LINES[1], ",,,,,,,,,,,", LINES[2], *LINES[3:], "", ""]) + "\n",
+    "blank line above the header": "\n" + "\n".join([HEADER, *LINES]) + "\n",
+    "trailing empty cells": "\n".join([HEADER, *(line + ",," for line in LINES)]) + "\n",
+    "short rows": "\n".join([HEADER, *LINES, "D9,2026-03-09,个人理财"]) + "\n",
+    "a value past the header": "\n".join([HEADER, *LINES, LINES[0].replace("D1", "D8") + ",多余"]) + "\n",
+    "a quote left open": "\n".join([HEADER, LINES[0], 'D7,2026-03-01,"个人理财,1', *LINES[1:]]) + "\n",
+    "a quote inside a cell": "\n".join([HEADER, LINES[0].replace("兴隆台支行", 'x"y')]) + "\n",
+    "gb18030": "\n".join([HEADER, *LINES]) + "\n",
+}
+
+
+@pytest.mark.parametrize("name", LEDGERS)
+def test_a_ledger_file_gives_the_same_result_or_error_on_both_engines(tmp_path, name):
+    _workspace(tmp_path, "deal.amount / 1万 * 0.5", [_row(1)])
+    encoding = "gb18030" if name == "gb18030" else "utf-8"
+    (tmp_path / "deals.csv").write_bytes(LEDGERS[name].encode(encoding))
+    runs = {engine: CliRunner().invoke(cli, ["evaluate", str(tmp_path), "--format", "json", "--engine", engine])
+            for engine in ("python", "duckdb")}
+    assert (runs["duckdb"].exit_code, runs["duckdb"].output) == (runs["python"].exit_code, runs["python"].output)
+
+
+def test_the_workspace_s_own_header_names_are_read_by_duckdb_too(tmp_path):
+    _workspace(tmp_path, "deal.amount / 1万 * 0.5", [_row(1)])
+    with (tmp_path / "workspace.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("columns:\n  deals:\n    单号: deal_id\n")
+    (tmp_path / "deals.csv").write_text("\n".join([HEADER.replace("deal_id", "单号"), *LINES]) + "\n", encoding="utf-8")
+    assert _json(tmp_path, "duckdb") == _json(tmp_path, "python")
+
+
+def test_rules_the_sql_cannot_compute_are_named_in_the_text_output(tmp_path):
+    _workspace(tmp_path, "deal.amount / 3", [_row(1, amount="300")])
+    run = CliRunner().invoke(cli, ["evaluate", str(tmp_path), "--engine", "duckdb"])
+    assert run.exit_code == 0, run.output
+    assert "note: the `duckdb` engine cannot compute a division by 3" in run.output
+    assert _json(tmp_path, "duckdb") == _json(tmp_path, "python")
+
+
+@pytest.mark.parametrize("name, read", [("plain", "file"), ("crlf", "file"), ("bom and chinese headers", "file"),
+                                        ("gb18030", "file"), ("short rows", "file"), ("cr only", "records"),
+                                        ("blank lines", "records"), ("blank line above the header", "records")])
+def test_duckdb_reads_the_file_itself_when_it_numbers_the_rows_as_the_reference(tmp_path, name, read):
+    from crossmarket_dsl.engine.evaluate import run_engine
+    _workspace(tmp_path, "deal.amount / 1万 * 0.5", [_row(1)])
+    (tmp_path / "deals.csv").write_bytes(LEDGERS[name].encode("gb18030" if name == "gb18030" else "utf-8"))
+    session = open_session(tmp_path)
+    outcome, _ = run_engine(session.plan, session.inputs, session.window(None), "duckdb")
+    assert outcome.ledger_read == read
