@@ -28,13 +28,13 @@ from ..semantics.values import EXACT, Converter
 from . import reasons
 from .contract import Lookups, Rejection, RowOutcome, Window
 from .deals import NO_ROW, Tally, new_deal
-from .duckload import Tables
+from .duckload import Tables, quoted
 from .gates import KEYS, ClauseOutcome, GateOutcome, apply_gates, apply_factors
 from .plan import GatePlan, Plan
 from .rowchecks import fractions_of, participants_of, points_of, quantity_of, unknown_product
 from .sqlexpr import Unsupported
 from .sqlgates import KEYS as KEY_COLUMNS, gate_query
-from .sqlplan import RESULT_COLUMNS, rows_query
+from .sqlplan import CONVERTED_TYPES, RESULT_COLUMNS, lookup_tables, rows_query
 
 FIXED = len(RESULT_COLUMNS)  # columns of the rows query before the cells
 STAFF = RESULT_COLUMNS.index("staff")
@@ -85,10 +85,11 @@ def _close(con, folder: str) -> None:
 # ---- tables in -----------------------------------------------------------------------------------
 
 def _put_lookups(tables: Tables, plan: Plan, lookups: Lookups) -> None:
-    for name, key, rows in (("clients", "client_id", lookups.clients), ("projects", "project_id", lookups.projects)):
-        columns = [key, *(column for column in plan.fields.get(name[:-1], {}) if column != key)]
-        tables.put(name, columns, ([row_key, *(row.get(column) for column in columns[1:])]
-                                   for row_key, row in rows.items()))
+    for name, (columns, rows) in lookup_tables(plan, lookups).items():
+        tables.put(f"{name}_text", columns, rows)
+        typed = ", ".join(f"TRY_CAST(NULLIF({quoted(column)}, '') AS {CONVERTED_TYPES[column.rpartition('__')[2]]}) "
+                          f"AS {quoted(column)}" if "__" in column else quoted(column) for column in columns)
+        tables.con.execute(f"CREATE VIEW {name} AS SELECT {typed} FROM {name}_text")
     test = lookups.on_target_list
     spells = {client: [span] for client, span in test.spans.items()}
     spells.update(test.spells)
@@ -252,7 +253,7 @@ class ColumnarOutcome(RowOutcome):
             self._put_split_departments()
         outcomes = []
         for query in queries:
-            judged = [self._gate_outcome(query.gate, row) for row in self.run.rows(query.query.sql("duckdb"))]
+            judged = [self._gate_outcome(query.gate, row) for row in self.run.rows(query.query.sql("duckdb", copy=False))]
             self._failing_members(query.gate, [outcome for outcome in judged if not outcome.passed])
             outcomes += judged
         apply_factors(outcomes)

@@ -82,7 +82,7 @@ def fill(template: str, **values: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column) and not node.table and node.name in values:
             return values[node.name].copy()
         return node
-    return _parsed(template).copy().transform(swap)
+    return _parsed(template).transform(swap)  # a copy of the template, filled in
 
 
 _PLACEHOLDER = "__text__"

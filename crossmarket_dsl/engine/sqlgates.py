@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from .plan import GatePlan, Plan
 from .sqlexpr import Typed, Unsupported, as_bool, as_number, compile_sql, fill
+from .sqlplan import lookup_field
 
 KEYS = {"deal": "deal_id", "client": "client_id", "project": "project_id", "product": "product", "outlet": "outlet",
         "department": "department"}
@@ -53,7 +54,12 @@ def gate_query(plan: Plan, gate: GatePlan) -> GateQuery:
 
     def group_field(scope: str, name: str) -> Typed:
         found = member(scope, name) if scope in rows else Typed(exp.Null(), "null")
-        return found if found.kind == "null" else computed(exp.func("MIN", found.sql), found.kind)
+        if found.kind == "null":
+            return found
+        group = computed(exp.func("MIN", found.sql), found.kind)
+        if found.convert is None:
+            return group
+        return Typed(group.sql, group.kind, convert=lambda kind: computed(exp.func("MIN", found.convert(kind)), kind).sql)
 
     def aggregate(name: str, args: list[dict]) -> Typed:
         found = _aggregate(plan, gate, name, args, member)
@@ -108,9 +114,9 @@ def _row_field(plan: Plan, scope: str, name: str) -> Typed:
             return Typed(blank(exp.column(f"cell_{plan.cell_fields.index(name)}", table="d")), "text")
         return Typed(exp.Null(), "null")
     if scope == "client" and name in plan.fields.get("client", {}):
-        return Typed(blank(exp.column(name, table="c", quoted=True)), "text")
+        return lookup_field("c", name)
     if scope == "project" and name in plan.fields.get("project", {}):
-        return Typed(blank(exp.column(name, table="j", quoted=True)), "text")
+        return lookup_field("j", name)
     if scope == "product" and name in NUMERIC_PRODUCT:
         return Typed(exp.column(name, table="pi"), "num")
     if scope == "product" and name in ("name", "code", "unit"):
@@ -130,11 +136,12 @@ def _aggregate(plan: Plan, gate: GatePlan, name: str, args: list[dict], member) 
     if name == "households":
         if gate.scope != "project":
             raise Unsupported("`households()` outside a project gate")
-        given = fill("MIN(NULLIF(TRIM(x), ''))", x=exp.column("our_mortgages", table="j", quoted=True)) \
-            if "our_mortgages" in plan.fields.get("project", {}) else exp.Null()
         total = _all_numbers(exp.column("quantity", table="d"), "SUM", deals)
+        if "our_mortgages" not in plan.fields.get("project", {}):
+            return Typed(total, "num")
+        given = fill("MIN(NULLIF(TRIM(x), ''))", x=exp.column("our_mortgages", table="j", quoted=True))
         return Typed(exp.Case().when(exp.Is(this=given, expression=exp.Null()), total)
-                     .else_(as_number(Typed(given, "text"))), "num")
+                     .else_(exp.func("MIN", exp.column("our_mortgages__num", table="j", quoted=True))), "num")
     if name not in ("sum", "minimum", "maximum"):
         raise Unsupported(f"`{name}` in a gate")
     value = as_number(compile_sql(args[0], plan.constants, member))

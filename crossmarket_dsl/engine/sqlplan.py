@@ -7,7 +7,7 @@ reads these tables:
 | table | columns |
 |---|---|
 | `ledger` | `row_number` (the spreadsheet row), then the ledger's columns as text |
-| `clients`, `projects` | `client_id` / `project_id`, then the columns the rules read, as text |
+| `clients`, `projects` | `client_id` / `project_id`, then the columns the rules read, as text, each followed by its conversions `<column>__num` (DECIMAL(38, 12)), `__bool` and `__date` (`lookup_tables` makes the rows) |
 | `target_list` | `client_id`, `date_from`, `date_to` (dates; open ends as 0001-01-01 and 9999-12-31) |
 | `splits` | `product`, `participants`, `code`: R007, R008 or R009 for each `participants` cell that has one |
 | `audit_rejected` | `deal_id` of each deal the audit rejected |
@@ -21,13 +21,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Callable
 from decimal import Decimal
 
 import sqlglot
 from sqlglot import exp
 
-from .contract import Window
+from ..semantics import values
+from .contract import Lookups, Window
 from .plan import Plan
 from .sqlexpr import (DECIMAL, Typed, Unsupported, as_bool, as_number, compile_sql, constant, fill, to_bool, to_date,
                       to_number, written_month)
@@ -110,7 +112,16 @@ class RowsQuery:
     tables: tuple[str, ...]  # the tables the query reads besides the ledger
 
     def sql(self, dialect: str = "duckdb", pretty: bool = False) -> str:
-        return self.query.sql(dialect=dialect, pretty=pretty)
+        return self.query.sql(dialect=dialect, pretty=pretty, copy=False)  # rendering leaves the tree as it is
+
+
+@lru_cache(maxsize=None)
+def _parsed_query_once() -> exp.Expression:
+    return sqlglot.parse_one(_QUERY, read="duckdb")
+
+
+def _parsed_query() -> exp.Expression:
+    return _parsed_query_once().copy()
 
 
 def _date(value: date) -> exp.Expression:
@@ -150,7 +161,7 @@ def rows_query(plan: Plan, window: Window, columns: list[str]) -> RowsQuery:
             return ledger_column(node.name)
         return node
 
-    query = sqlglot.parse_one(_QUERY, read="duckdb").transform(swap)
+    query = _parsed_query().transform(swap, copy=False)
     query = _with_cells(query, cells, ledger_column)
     _with_attributed(query, plan, conversions)
     conversions.put(query)
@@ -213,7 +224,7 @@ def _with_cells(query: exp.Expression, cells: tuple[str, ...], ledger_column) ->
             return _many([exp.column(f"cell_{index}", table="d") for index in range(len(cells))],
                          exp.column("no_cells", table="d"))
         return node
-    query = query.transform(swap)
+    query = query.transform(swap, copy=False)  # the query is ours alone by now: no copy of it
     for select in query.find_all(exp.Select):  # the placeholders became lists: flatten them into the SELECT
         flat = []
         for item in select.expressions:
@@ -262,6 +273,38 @@ def _products(plan: Plan) -> exp.Expression:
     return exp.select("v.product_key", "v.name", "v.code", "v.unit").from_(values)
 
 
+CONVERTED_TYPES = {"num": DECIMAL, "bool": "BOOLEAN", "date": "DATE"}
+_CONVERTERS = {"num": values.to_number, "bool": values.to_bool, "date": values.to_date}
+
+
+def lookup_tables(plan: Plan, lookups: Lookups) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """The rows of `clients` and `projects` as the queries read them: each column the rules read as text, and
+    converted by `values` (a few thousand rows: Python converts them exactly as the row loop does, and the
+    queries need no conversion of their own)."""
+    tables = {}
+    for name, key, rows in (("clients", "client_id", lookups.clients), ("projects", "project_id", lookups.projects)):
+        read = [column for column in plan.fields.get(name[:-1], {}) if column != key]
+        columns = [key, *(f"{column}{suffix}" for column in read for suffix in ("", "__num", "__bool", "__date"))]
+        tables[name] = (columns, [[row_key, *(text for column in read for text in _converted(row.get(column)))]
+                                  for row_key, row in rows.items()])
+    return tables
+
+
+def _converted(cell) -> list[str]:
+    """A cell as text, then as a number, a boolean and a date (empty: none)."""
+    found = [_CONVERTERS[kind](cell) if cell is not None and cell != "" else None for kind in ("num", "bool", "date")]
+    number, flag, day = found
+    return [values.to_text(cell) or "", "" if number is None else format(number, "f"),
+            "" if flag is None else str(flag).lower(), "" if day is None else day.isoformat()]
+
+
+def lookup_field(table: str, name: str) -> Typed:
+    """`client.x` or `project.x` of a joined row: its text, and its conversions computed beforehand."""
+    def convert(kind: str) -> exp.Expression:
+        return exp.column(f"{name}__{kind}", table=table, quoted=True)
+    return Typed(fill("NULLIF(x, '')", x=exp.column(name, table=table, quoted=True)), "text", convert=convert)
+
+
 def _field_sql(plan: Plan, scope: str, name: str, conversions: _Conversions) -> Typed:
     blank = lambda column: fill("NULLIF(x, '')", x=column)  # noqa: E731 — an empty cell is null (SPEC §3.5)
     if scope == "deal":
@@ -273,9 +316,9 @@ def _field_sql(plan: Plan, scope: str, name: str, conversions: _Conversions) -> 
             return Typed(blank(exp.column(f"cell_{index}", table="n")), "text", convert=conversions.of(index))
         return Typed(exp.Null(), "null")
     if scope == "client":
-        return Typed(blank(exp.column(name, table="c", quoted=True)), "text")
+        return lookup_field("c", name)
     if scope == "project":
-        return Typed(blank(exp.column(name, table="j", quoted=True)), "text")
+        return lookup_field("j", name)
     if scope == "product" and name in ("name", "code", "unit"):
         return Typed(blank(exp.column(name, table="p")), "text")
     if scope == "product" and name in ("indicator", "target"):
