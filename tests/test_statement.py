@@ -112,3 +112,21 @@ def test_a_day_that_does_not_exist_is_listed_in_its_months_statement(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "公示-2026-02.xlsx")["剔除记录"]
     rows = [row for row in sheet.iter_rows(values_only=True) if "PJ2026-00082" in row]
     assert [row[2:4] for row in rows] == [("R002 日期错误或缺失", "日期“2026-02-30”不存在：2026年2月只有 28 天")]
+
+
+def test_a_branch_with_year_start_targets_shows_them_year_to_date_as_provisional(tmp_path):
+    """Art. 17: the month's statement shows each department against its year-start target so far, and leaves
+    the month's points alone."""
+    from .panjin_copy import ROOT
+    result = run("statement", ROOT / "examples" / "dalian-2026", "--month", "2026-06", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "年初目标完成情况（年初至今，仅供参考" in result.stdout
+    workbook = openpyxl.load_workbook(tmp_path / "公示-2026-06.xlsx")
+    assert workbook.sheetnames[-1] == "年初目标（预计）"
+    sheet = workbook["年初目标（预计）"]
+    header_row = int(sheet.freeze_panes[1:]) - 1
+    header = [cell.value for cell in sheet[header_row]][:5]
+    assert header == ["部门", "年初至今积分", "年初目标", "完成率（年初至今）", "重点项目奖励（已突破）"]
+    assert sheet.cell(header_row + 1, 4).number_format == "0.00%"
+    page = (tmp_path / "公示-2026-06.html").read_text(encoding="utf-8")
+    assert "年初目标（预计）" in page and "%</td>" in page

@@ -13,8 +13,10 @@ add up to the pool exactly. The order, for each department:
 3. final points = points + awards − deductions, never below zero: a deduction larger than what the
    department has is cut to it, and the result says so.
 
-Only the year-end (whole-period) evaluation applies them. A monthly evaluation computes them over the year
-to date and shows them as provisional, leaving the month's points as they are.
+Only the year-end (whole-period) evaluation applies them. A monthly evaluation shows, as provisional, each
+department's completion of its year-start target so far and the breakthroughs so far; the deductions and
+special awards by completion are decided at year end only (a year's target is not half missed in June), and
+the month's points are left as they are.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def adjust(plan: Plan, points: dict[str, Decimal], deals: list[Deal], applied: b
     items: list[Adjustment] = []
     for department, base in points.items():
         objective = plan.objectives.get(department)
-        if objective is not None:
+        if objective is not None and applied:  # completion is judged against the whole year's target
             items += _by_completion(objective, base)
     groups = _groups(plan.awards, deals)
     for award in plan.awards:

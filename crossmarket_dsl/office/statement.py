@@ -19,7 +19,7 @@ from ..io.files import atomic_write_text, output_folder
 from ..io.tables import write_book
 from ..io.workbook import Book, Column, Sheet
 from ..reports.outputs import REJECTED_COLUMNS, chart_data, deal_lines, rejected_lines
-from ..reports.render import completion_percent, points_text, to_json
+from ..reports.render import adjustments_json, completion_percent, points_text, to_json
 from ..reports.report_html import articles_html, charts_section, page, table, warnings_html
 from ..semantics.values import to_text
 
@@ -30,11 +30,11 @@ DEPARTMENT_COLUMNS = [Column("department", "部门"), Column("month", "本月积
 GATE_COLUMNS = [Column("gate", "门槛"), Column("cite", "条款"), Column("scope", "范围"), Column("key", "对象"),
                 Column("factor", "系数", "number")]
 OBJECTIVE_COLUMNS = [Column("department", "部门", "name"), Column("deal_points", "年初至今积分", "points"),
-                     Column("target", "年初目标", "number"), Column("completion", "完成率", "completion"),
-                     Column("awards", "专项奖励（预计）", "points"), Column("deductions", "扣减（预计）", "points"),
-                     Column("points", "调整后积分（预计）", "points")]
+                     Column("target", "年初目标", "number"), Column("completion", "完成率（年初至今）", "completion"),
+                     Column("awards", "重点项目奖励（已突破）", "points")]
 """Art. 4, 17 over the year to date: where each department stands against its year-start target, and the
-awards and deductions the year end would give if the year ended now (provisional, not in the points)."""
+awards its key projects' and clients' breakthroughs so far would bring (provisional, not in the points; the
+deductions and special awards by completion are decided at year end)."""
 PRINT_CSS = """
 @page{size:A4 landscape;margin:1cm}
 .window{font-size:1.1em;font-weight:bold}
@@ -97,6 +97,12 @@ def statement_text(statement: Statement) -> str:
     lines += [f"  {row['department']}  本月 {points_text(row['month'])}  本年累计 {points_text(row['year'])}"
               for row in statement.departments()]
     lines.append(f"  本月受理交易 {len(statement.result.deals)} 笔，剔除 {len(statement.result.rejected)} 笔")
+    adjustments = adjustments_json(statement.result)
+    if adjustments is not None:  # art. 4, 17: the year to date against the year-start targets, provisional
+        lines += ["", "年初目标完成情况（年初至今，仅供参考；扣分与专项奖励于年终考核时确定）:"]
+        lines += [f"  {d['department']}  年初至今 {d['deal_points']}  年初目标 {d['target'] or '—'}  "
+                  f"完成率 {completion_percent(d['completion'])}  重点项目奖励 {d['awards']}"
+                  for d in adjustments["departments"]]
     return "\n".join(lines) + "\n"
 
 
@@ -125,7 +131,7 @@ def _sections(statement: Statement) -> list[tuple[str, list[Column], list[dict]]
         ("剔除记录", REJECTED_COLUMNS, rejected_lines(document["rejected"], statement.session)),
     ]
     if "adjustments" in document:
-        figures = ("deal_points", "target", "completion", "awards", "deductions", "points")
+        figures = ("deal_points", "target", "completion", "awards")
         sections.append(("年初目标（预计）", OBJECTIVE_COLUMNS, [
             {**row, **{key: Decimal(row[key]) if row[key] is not None else None for key in figures}}
             for row in document["adjustments"]["departments"]]))

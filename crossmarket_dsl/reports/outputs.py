@@ -67,7 +67,7 @@ def _round(value: Decimal) -> Decimal:
 def chart_data(result: Result) -> ChartData:
     """The charts' figures. The trend and the completion are taken from every deal evaluated (the period
     up to the month's end) with the factors of this run's gates, so a year-end trend adds up to the
-    year-end points."""
+    year-end points before the year-end awards and deductions (art. 4, 17), which belong to no month."""
     months = _months(result.window.period_from, result.window.end)
     by_month: dict[str, list] = {month: [] for month in months}
     for deal in result.all_deals:

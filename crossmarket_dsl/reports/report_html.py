@@ -113,8 +113,8 @@ def adjustments_html(adjustments: dict | None) -> str:
     title = "年终调整：年初目标与专项奖励（第四条、第十七条）Year-end adjustments"
     parts = [f"<h2>{escape(title)}</h2>"]
     if not adjustments["applied"]:
-        parts.append("<p class='note'>年初至今的完成情况，仅供参考：年终考核时按全年数据计算并计入部门积分。"
-                     "Year to date, provisional: applied at year end.</p>")
+        parts.append("<p class='note'>年初至今的完成情况与已突破的重点项目，仅供参考：对照年初目标的扣分与专项奖励"
+                     "于年终考核时按全年数据确定并计入部门积分。Year to date, provisional: applied at year end.</p>")
     parts.append(table(["部门", "交易积分", "年初目标", "完成率", "专项奖励", "扣减", "最终积分"],
                        [[d["department"], d["deal_points"], d["target"] or "—", completion_percent(d["completion"]),
                          d["awards"], d["deductions"], d["points"]] for d in adjustments["departments"]],
