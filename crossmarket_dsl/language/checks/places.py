@@ -21,6 +21,7 @@ class Place:
     sees: frozenset[str] = frozenset()  # fields visible outside aggregates: "client.*", "outlet.name"
     group: frozenset[str] | None = None  # fields visible inside aggregates; None: no aggregates here
     gate_scope: str | None = None
+    judged_by: str = "gate"  # what groups the deals here: a gate, or an award (art. 4, 17)
 
 
 POINTS_FIELDS = frozenset({"deal.*", "client.*", "project.*", "product.*", "outlet.name"})
@@ -85,7 +86,7 @@ def award_places(award: ast.Award) -> list[Place]:
     found = []
     for item in award.items:
         if isinstance(item, ast.Setting):
-            found += [Place(value, role, BOOL, own, own | {"deal.*"}, award.scope) for value in item.values]
+            found += [Place(value, role, BOOL, own, own | {"deal.*"}, award.scope, "award") for value in item.values]
         elif isinstance(item, ast.AwardTo):
             found.append(Place(item.points, f"the points {role} gives `{item.department.text}`", NUMBER))
     return found

@@ -47,8 +47,9 @@ def _field_problem(place: Place, node: ast.Field, aggregate: str | None) -> Iter
     if name in visible or f"{node.scope}.*" in visible:
         return
     if node.scope == "deal" and place.gate_scope not in (None, "deal") and not aggregate:
-        yield Diagnostic("E502", f"`{name}` outside an aggregate in a `{place.gate_scope}` gate", node.span,
-                         help=f"a `{place.gate_scope}` gate looks at a group of deals: write `sum({name})`, "
+        judged = f"`{place.gate_scope}` {place.judged_by}"
+        yield Diagnostic("E502", f"`{name}` outside an aggregate in a {judged}", node.span,
+                         help=f"a {judged} looks at a group of deals: write `sum({name})`, "
                               "`count()` or another aggregate over them")
     else:
         yield Diagnostic("E504", f"`{name}` is not available in {place.role}", node.span,
