@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -75,7 +76,8 @@ def test_out_writes_every_file_whole(workspace, tmp_path):
     result = run("evaluate", str(workspace), "--out", str(out))
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
-    assert names == {"result.json", "deals.csv", "rejected.csv", "departments.csv", "statement.xlsx", "report.html",
+    assert names == {"result.json", "deals.csv", "rejected.csv", "departments.csv", "staff.csv", "staff_warnings.csv",
+                     "statement.xlsx", "report.html",
                      "考核表-2026.xlsx", "考核表-2026.csv"}  # the year end's KPI sheet for 人力资源部 (art. 17)
     document = json.loads((out / "result.json").read_text(encoding="utf-8"))
     with (out / "rejected.csv").open(encoding="utf-8-sig", newline="") as handle:
@@ -83,7 +85,7 @@ def test_out_writes_every_file_whole(workspace, tmp_path):
     with (out / "deals.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert len(list(csv.DictReader(handle))) == document["deals"]["accepted"]
     book = openpyxl.load_workbook(out / "statement.xlsx")
-    assert book.sheetnames == ["部门积分", "产品完成", "交易明细", "剔除记录"]
+    assert book.sheetnames == ["部门积分", "产品完成", "人员积分", "交易明细", "剔除记录", "营销人员提示"]
     sheet = book["产品完成"]
     assert "盘锦分行" in sheet["A1"].value and any("版" in (sheet.cell(row, 1).value or "") for row in (2, 3, 4))
     header = int(sheet.freeze_panes[1:]) - 1
@@ -93,6 +95,53 @@ def test_out_writes_every_file_whole(workspace, tmp_path):
     assert 0 < first["完成率"].value < 10  # a ratio shown as a percentage, not digits as text
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html and "盘锦分行" in html
+
+
+def _sheet_rows(sheet) -> list[dict]:
+    header = int(sheet.freeze_panes[1:]) - 1
+    labels = [cell.value for cell in sheet[header]]
+    return [dict(zip(labels, row)) for row in sheet.iter_rows(min_row=header + 1, values_only=True)]
+
+
+def test_out_shows_each_department_s_points_by_person_adding_up_to_the_department(workspace, tmp_path):
+    out = tmp_path / "out"
+    assert run("evaluate", str(workspace), "--out", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out / "statement.xlsx")
+    departments = {row["部门"]: Decimal(str(row["积分"])) for row in _sheet_rows(book["部门积分"])}
+    people = _sheet_rows(book["人员积分"])
+    assert {row["营销人员"] for row in people} >= {"韩立", "未分配"}
+    for name, points in departments.items():
+        assert sum(Decimal(str(row["积分"])) for row in people if row["部门"] == name) == points
+    with (out / "staff.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert [row["staff"] for row in csv.DictReader(handle)] == [row["营销人员"] for row in people]
+    deals = {row["交易编号"]: row for row in _sheet_rows(book["交易明细"])}
+    assert deals["PJ2026-00002"]["营销人员"] == "韩立@公司业务部、苏航@信用卡中心"
+    assert deals["PJ2026-00002"]["人员分成"] == "信用卡中心：苏航 0.6000；公司业务部：韩立 2.4000"
+    assert deals["PJ2026-00061"]["营销人员提示"].startswith("W303 ") and not deals["PJ2026-00061"]["人员分成"]
+    notes = _sheet_rows(book["营销人员提示"])
+    assert [(row["交易编号"], row["代码"]) for row in notes] == [
+        ("PJ2026-00061", "W303 营销人员分成比例有误"), ("PJ2026-00251", "W301 营销人员部门名称有误")]
+    assert "是否应为“公司业务部”" in notes[1]["提示"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "营销人员积分（第二十一条）" in html and "营销人员提示" in html and "确定营销人员的角色" in html
+
+
+def test_text_lists_people_and_the_staff_entries_not_used(workspace):
+    text = run("evaluate", str(workspace)).output
+    assert re.search(r"公司业务部\s+未分配 unassigned\s+577\.6000", text)
+    assert "W303 the percentages of a department's staff do not add up to 100: 1" in text
+    assert "row 253 (PJ2026-00251) W301:" in text and "did you mean `公司业务部`?" in text
+
+
+def test_explain_divides_a_department_s_share_among_its_people_and_says_why_not(workspace):
+    text = run("explain", str(workspace), "--deal", "PJ2026-00002").output
+    assert "6. staff 营销人员 (第二十一条): `韩立@公司业务部、苏航@信用卡中心`" in text
+    assert "   公司业务部 2.4000, to the one person named:\n     韩立: 2.4000" in text
+    assert "第二十一条：分支行公私联动交叉营销项目团队" in text
+    text = run("explain", str(workspace), "--deal", "PJ2026-00061").output
+    assert "公司业务部 40.0000: 未分配 unassigned (its entries could not be used, below)" in text
+    assert "个人金融部 10.0000: 未分配 unassigned (no one is named for this department)" in text
+    assert "W303 not used:" in text and "分成比例合计 90，不等于 100" in text
 
 
 def test_explain_walks_a_gated_deal_to_its_article(workspace):

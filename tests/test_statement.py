@@ -32,7 +32,7 @@ def test_text_gives_the_window_and_both_totals(march):
 def test_workbook_is_set_up_for_printing(march):
     out, _ = march
     workbook = openpyxl.load_workbook(out / "公示-2026-03.xlsx")
-    assert workbook.sheetnames == ["积分公示", "交易明细", "未通过门槛", "剔除记录"]
+    assert workbook.sheetnames == ["积分公示", "人员积分", "交易明细", "未通过门槛", "剔除记录", "营销人员提示"]
     for sheet in workbook:
         assert sheet["A1"].value == "盘锦分行公私联动交叉营销积分公示（2026年3月）" and sheet["A1"].font.bold
         header_row = int(sheet.freeze_panes[1:]) - 1
@@ -57,6 +57,25 @@ def test_workbook_has_month_and_year_to_date_points(march):
     total = by_department.pop("合计")
     assert total[0] == pytest.approx(sum(month for month, _ in by_department.values()))
     assert sheet.cell(header_row + 1, 2).number_format == "#,##0.0000"
+
+
+def test_people_sheet_gives_each_marketer_s_month_and_year_adding_up_to_the_department(march):
+    out, result = march
+    book = openpyxl.load_workbook(out / "公示-2026-03.xlsx")
+
+    def rows(sheet):
+        header_row = int(sheet.freeze_panes[1:]) - 1
+        return list(sheet.iter_rows(min_row=header_row, values_only=True))
+
+    departments = {name: (Decimal(str(month)), Decimal(str(year))) for name, month, year, *_ in rows(book["积分公示"])[1:]}
+    people = rows(book["人员积分"])
+    assert people[0][:4] == ("部门", "营销人员", "本月积分", "本年累计积分")
+    for name, (month, year) in departments.items():
+        if name != "合计":
+            own = [row for row in people[1:] if row[0] == name]
+            assert own[-1][1] == "未分配"  # after the department's people
+            assert sum(Decimal(str(row[2])) for row in own) == month and sum(Decimal(str(row[3])) for row in own) == year
+    assert "营销人员积分（第二十一条）" in result.stdout and "  公司业务部  未分配  本月 86.4000" in result.stdout
 
 
 def test_deal_sheet_lists_the_months_deals_with_each_departments_share(march):

@@ -26,10 +26,14 @@ from ..semantics.values import EXACT, exact_sum, to_number
 from .deals import SCALE
 from .reasons import Reason, nearest
 
+ARTICLE = "第二十一条"  # the marketers' roles, contributions and shares
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 _SEPARATORS = re.compile(r"[;；、,，\n]")
 _WIDE = Context(prec=EXACT.prec)
+PROBLEMS_ZH = {"W301": "营销人员部门名称有误", "W302": "营销人员部门在本笔交易无份额", "W303": "营销人员分成比例有误",
+               "W304": "营销人员写法有误", "W305": "营销人员重复"}
+"""The codes of the entries that cannot be used, in a few Chinese words, for the sheets and pages people read."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,10 @@ class StaffBook:
     def __init__(self, departments: dict[str, str]):
         self.departments = departments  # name → kind, in declaration order
         self.read: dict[tuple, Division] = {}
+
+    def of(self, deal) -> Division:
+        """The staff cell of a deal, read for the departments its points are split among."""
+        return self.division(deal.staff, tuple(name for name, _ in deal.fractions))
 
     def division(self, text: str, shared: tuple[str, ...]) -> Division:
         """`text` read for a deal whose shares go to the departments `shared`."""
@@ -188,8 +196,7 @@ def staff_notes(book: StaffBook | None, deals: Iterable) -> list[StaffNote]:
     notes = []
     for deal in deals:
         if deal.staff:
-            division = book.division(deal.staff, tuple(name for name, _ in deal.fractions))
-            notes += [StaffNote(deal.row, deal.deal_id, problem) for problem in division.problems]
+            notes += [StaffNote(deal.row, deal.deal_id, problem) for problem in book.of(deal).problems]
     return notes
 
 

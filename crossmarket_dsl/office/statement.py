@@ -14,12 +14,15 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from ..engine.evaluate import Result, department_points
+from ..engine.evaluate import Result
+from ..engine.staff import ARTICLE, staff_table
+from ..engine.totals import add_up_deals
 from ..io.files import atomic_write_text, output_folder
 from ..io.tables import write_book
 from ..io.workbook import Book, Column, Sheet
-from ..reports.outputs import REJECTED_COLUMNS, chart_data, deal_lines, rejected_lines
-from ..reports.render import adjustments_json, completion_percent, points_text, to_json
+from ..reports.outputs import (REJECTED_COLUMNS, STAFF_WARNING_COLUMNS, UNASSIGNED, chart_data, deal_lines,
+                               rejected_lines, staff_warning_lines)
+from ..reports.render import adjustments_json, completion_percent, points_text, staff_shown, to_json
 from ..reports.report_html import articles_html, charts_section, page, table, warnings_html
 from ..semantics.values import to_text
 
@@ -27,6 +30,8 @@ PROVISIONAL = ("本表为月度统计，数据为临时数据：年终门槛（�
                "Figures are provisional until the year-end evaluation.")
 DEPARTMENT_COLUMNS = [Column("department", "部门"), Column("month", "本月积分", "points"),
                       Column("year", "本年累计积分", "points")]
+PEOPLE_COLUMNS = [Column("department", "部门", "name"), Column("staff", "营销人员", "name"),
+                  Column("month", "本月积分", "points"), Column("year", "本年累计积分", "points")]
 GATE_COLUMNS = [Column("gate", "门槛"), Column("cite", "条款"), Column("scope", "范围"), Column("key", "对象"),
                 Column("factor", "系数", "number")]
 OBJECTIVE_COLUMNS = [Column("department", "部门", "name"), Column("deal_points", "年初至今积分", "points"),
@@ -48,6 +53,7 @@ class Statement:
     result: Result  # the month's evaluation
     year_to_date: dict[str, Decimal]
     window: tuple[date, date]
+    year_staff: list[tuple[str, str | None, Decimal]] = field(default_factory=list)  # (department, person, points)
     corrections: list[str] = field(default_factory=list)  # restatements of earlier sealed months (art. 21)
     seal: str | None = None  # the seal's record and hash, once the statement is sealed
 
@@ -79,6 +85,18 @@ class Statement:
         return [{"department": name, "month": Decimal(points_text(in_month)), "year": Decimal(points_text(so_far))}
                 for name, in_month, so_far in rows]
 
+    def people(self) -> list[dict]:
+        """Art. 21: month and year-to-date points of each department's marketers and what no one was named for
+        (未分配), each column adding up to the department's points from its deals."""
+        month, year = staff_shown(self.result.staff), staff_shown(self.year_staff)
+        keys = sorted({**month, **year}, key=lambda key: (self._order[key[0]], key[1] is None, key[1] or ""))
+        return [{"department": key[0], "staff": key[1] or UNASSIGNED, "month": Decimal(month.get(key, "0")),
+                 "year": Decimal(year.get(key, "0"))} for key in keys]
+
+    @property
+    def _order(self) -> dict[str, int]:
+        return {name: index for index, name in enumerate(self.year_to_date)}
+
 
 def publication_window(month_end: date, days: int) -> tuple[date, date]:
     """The first `days` days of the month after the statement's month."""
@@ -88,15 +106,24 @@ def publication_window(month_end: date, days: int) -> tuple[date, date]:
 
 def build(session, month: str) -> Statement:
     result = session.evaluate(month)
-    return Statement(session, result, department_points(session.plan, result.all_deals),
-                     publication_window(result.window.report_to, session.plan.publish_days))
+    year = add_up_deals(session.plan, result.all_deals)
+    return Statement(session, result, year.departments,
+                     publication_window(result.window.report_to, session.plan.publish_days),
+                     staff_table(year.departments, year.staff))
 
 
 def statement_text(statement: Statement) -> str:
     lines = [statement.title, *statement.heading(), ""]
     lines += [f"  {row['department']}  本月 {points_text(row['month'])}  本年累计 {points_text(row['year'])}"
               for row in statement.departments()]
+    people = statement.people()
+    if people:
+        lines += ["", "  营销人员积分（第二十一条）"]
+        lines += [f"  {row['department']}  {row['staff']}  本月 {points_text(row['month'])}  本年累计 {points_text(row['year'])}"
+                  for row in people]
     lines.append(f"  本月受理交易 {len(statement.result.deals)} 笔，剔除 {len(statement.result.rejected)} 笔")
+    if statement.result.staff_notes:
+        lines.append(f"  营销人员无法使用 {len(statement.result.staff_notes)} 笔（交易照常计分，该部门积分列为未分配）")
     adjustments = adjustments_json(statement.result)
     if adjustments is not None:  # art. 4, 17: the year to date against the year-start targets, provisional
         lines += ["", "年初目标完成情况（年初至今，仅供参考；扣分与专项奖励于年终考核时确定）:"]
@@ -126,9 +153,11 @@ def _sections(statement: Statement) -> list[tuple[str, list[Column], list[dict]]
     document = to_json(statement.result, statement.session.rules_info())
     sections = [
         ("积分公示", DEPARTMENT_COLUMNS, statement.departments()),
+        ("人员积分", PEOPLE_COLUMNS, statement.people()),
         ("交易明细", deal_columns, deals),
         ("未通过门槛", GATE_COLUMNS, document["gates"]),
         ("剔除记录", REJECTED_COLUMNS, rejected_lines(document["rejected"], statement.session)),
+        ("营销人员提示", STAFF_WARNING_COLUMNS, staff_warning_lines(document)),
     ]
     if "adjustments" in document:
         figures = ("deal_points", "target", "completion", "awards")
@@ -157,7 +186,7 @@ def statement_html(statement: Statement) -> str:
                                numeric, names))
         if index == 0:  # the charts belong with the points, before the long list of deals
             parts.append(charts_section(chart_data(statement.result), "本月部门积分 Points this month"))
-    parts.append(articles_html(statement.result.plan))
+    parts.append(articles_html(statement.result.plan, [ARTICLE] if statement.year_staff else []))
     return page(statement.title, "".join(parts), PRINT_CSS)
 
 
@@ -170,8 +199,11 @@ def _shown(column: Column, value) -> str:
 
 def _shares_in_one_column(columns: list[Column], rows: list[dict], departments) -> tuple[list[Column], list[dict]]:
     """The deal table's department columns as one column of the shares a deal has: a column for each
-    department makes the table too wide for a screen or a page, and most of its cells empty."""
+    department makes the table too wide for a screen or a page, and most of its cells empty. The staff cell
+    as written is left to the workbook: its people and their points are in 人员分成."""
     kept = [column for column in columns if column.key not in departments]
+    if len(kept) < len(columns):
+        kept = [column for column in kept if column.key != "staff"]
     if len(kept) == len(columns):
         return columns, rows
     return [*kept, Column("shares", "部门分配")], [

@@ -9,11 +9,12 @@ from ..engine.contract import REASONS, REASONS_ZH
 from ..engine.deals import Deal
 from ..engine.evaluate import Result
 from ..engine.gates import GateOutcome
+from ..engine.staff import ARTICLE, StaffBook, divide
 from ..engine.reasons import bad_date
 from ..semantics.expr import Env, compile_expr, households
 from ..semantics.values import to_date, to_text
 from .exprtext import expr_text, value_text
-from .render import cite_text, completion_percent, completion_text, number_text, points_text
+from .render import cite_text, completion_percent, completion_text, number_text, parts_text, points_text
 
 
 def explain_deal(session, result: Result, deal_id: str) -> str | None:
@@ -95,8 +96,11 @@ def _accepted(session, result: Result, deal: Deal) -> str:
     for dept, share in deal.gated_shares():
         lines.append(f"   {dept}: {points_text(share)}")
     lines.append(f"   total {points_text(deal.gated_points)}")
+    staff = _staff_lines(plan, deal)
+    lines += staff
     applied = [outcome.gate.cite for outcome in result.gates if deal in outcome.deals]
-    lines += article_lines(plan.articles, [product.cite, plan.split_cite, *applied], "6. ")
+    lines += article_lines(plan.articles, [product.cite, plan.split_cite, *applied, [ARTICLE] if staff else []],
+                           "7. " if staff else "6. ")
     return "\n".join(lines) + "\n"
 
 
@@ -106,6 +110,34 @@ def article_lines(articles: dict[str, str], cites: list[list[str]], number: str 
     if not cited:
         return []
     return [f"{number}管理办法原文 (the measure's words):"] + [f"   {name}：{articles[name]}" for name in cited]
+
+
+def _staff_lines(plan, deal: Deal) -> list[str]:
+    """Art. 21: how each department's final share was divided among the marketers the deal names, and which
+    entries could not be used and why (the department keeps its share, unassigned)."""
+    if not deal.staff:
+        return []
+    division = StaffBook(plan.departments).of(deal)
+    shares = deal.gated_shares()
+    parts = divide(shares, division)
+    lines = [f"6. staff 营销人员 ({ARTICLE}): `{deal.staff}`"]
+    for dept, share in shares:
+        people = division.people.get(dept)
+        if not people:
+            unusable = any(problem.every or problem.department == dept for problem in division.problems)
+            why = "its entries could not be used, below" if unusable else "no one is named for this department"
+            lines.append(f"   {dept} {points_text(share)}: 未分配 unassigned ({why})")
+            continue
+        how = "by the percentages declared" if any(percent is not None for _, percent in people) else \
+            "equally" if len(people) > 1 else "to the one person named"
+        lines.append(f"   {dept} {points_text(share)}, {how}:")
+        own = [part for _, of, part in parts if of == dept]
+        for (person, percent), text in zip(people, parts_text(share, own)):
+            lines.append(f"     {person}{'' if percent is None else f' ({value_text(percent)}%)'}: {text}")
+    for problem in division.problems:
+        lines.append(f"   {problem.code} not used: {problem.reason[0]}")
+        lines.append(f"        未使用：{problem.reason[1]}")
+    return lines
 
 
 def _split_lines(session, deal: Deal) -> list[str]:

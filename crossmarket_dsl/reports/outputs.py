@@ -11,12 +11,13 @@ from pathlib import Path
 
 from ..engine.contract import REASONS_ZH
 from ..engine.evaluate import Result, department_points
+from ..engine.staff import ARTICLE, PROBLEMS_ZH, Division, StaffBook, divide
 from ..io.files import atomic_write_text, output_folder, refuse_overwriting
 from ..io.jsonout import dumps
 from ..io.tables import write_book, write_csv
 from ..io.workbook import Book, Column, Sheet, title_lines
 from .explain import rule_at
-from .render import cite_text, number_text, points_text, to_json
+from .render import cite_text, number_text, parts_text, points_text, to_json
 from .report_html import ChartData, articles_html, charts_section, result_html
 
 DEAL_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号", "name"), Column("date", "日期", "date"),
@@ -24,11 +25,18 @@ DEAL_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号"
                 Column("project_id", "楼盘项目", "name"), Column("outlet", "网点", "name"),
                 Column("quantity", "数量", "number"), Column("points", "积分", "points"),
                 Column("factor", "门槛系数", "number"), Column("gated_points", "计分积分", "points"),
-                Column("gates", "未通过门槛")]
+                Column("gates", "未通过门槛"), Column("staff", "营销人员"), Column("staff_points", "人员分成"),
+                Column("staff_warning", "营销人员提示")]
 REJECTED_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号", "name"), Column("code", "代码", "name"),
                     Column("reason_zh", "原因")]
 """Rejected rows as people read them (the code with its meaning, the reason in Chinese); the CSV keeps the
 English reason for tools as well."""
+STAFF_COLUMNS = [Column("department", "部门", "name"), Column("staff", "营销人员", "name"), Column("points", "积分", "points")]
+"""Art. 21: each department's points by person, what no one was named for as 未分配."""
+STAFF_WARNING_COLUMNS = [Column("row", "行号", "row"), Column("deal_id", "交易编号", "name"), Column("code", "代码", "name"),
+                         Column("warning_zh", "提示")]
+"""Staff entries that could not be used: the rows are counted, the department's share stays unassigned."""
+UNASSIGNED = "未分配"
 DEPARTMENT_COLUMNS = [Column("department", "部门", "name"), Column("points", "积分", "points"),
                       Column("reward", "奖励（元）", "money")]
 PRODUCT_COLUMNS = [Column("product", "产品", "name"), Column("code", "代码", "name"),
@@ -48,16 +56,38 @@ def deal_lines(result: Result) -> tuple[list[Column], list[dict]]:
                 note += f" {outcome.key}×{number_text(outcome.factor)}"
             for deal in outcome.deals:
                 failing.setdefault(deal.deal_id, []).append(note)
-    lines = []
+    lines, book = [], StaffBook(result.plan.departments)
     for deal in result.deals:
-        shares = dict(deal.gated_shares())
+        gated = deal.gated_shares()
+        shares = dict(gated)
         line = {"row": deal.row, "deal_id": deal.deal_id, "date": deal.date, "product": deal.product_plan.name,
                 "client_id": deal.client_id, "project_id": deal.project_id, "outlet": deal.outlet_name,
                 "quantity": deal.quantity, "points": _round(deal.points), "factor": deal.factor,
-                "gated_points": _round(deal.gated_points), "gates": "；".join(failing.get(deal.deal_id, []))}
+                "gated_points": _round(deal.gated_points), "gates": "；".join(failing.get(deal.deal_id, [])),
+                **(_staff_cells(book.of(deal), gated, deal.staff) if deal.staff else {})}
         line.update({dept: _round(shares[dept]) for dept in departments if dept in shares})
         lines.append(line)
     return DEAL_COLUMNS + [Column(dept, dept, "points") for dept in departments], lines
+
+
+def _staff_cells(division: Division, shares: list[tuple[str, Decimal]], written: str) -> dict:
+    """A deal's staff as written, each department's people with their points (`公司业务部：张三 2、李四 2`), and
+    why an entry could not be used."""
+    parts = divide(shares, division)
+    by_department = []
+    for dept, share in shares:
+        own = [(person, part) for person, of, part in parts if of == dept]
+        if own:
+            shown = parts_text(share, [part for _, part in own])
+            by_department.append(f"{dept}：" + "、".join(f"{person} {text}"
+                                                        for (person, _), text in zip(own, shown)))
+    return {"staff": written, "staff_points": "；".join(by_department),
+            "staff_warning": "；".join(f"{problem.code} {problem.reason[1]}" for problem in division.problems)}
+
+
+def staff_lines(document: dict) -> list[dict]:
+    """The JSON's staff rows for a sheet: the unassigned points named 未分配."""
+    return [{**row, "staff": row["staff"] or UNASSIGNED} for row in document["staff"]]
 
 
 def _round(value: Decimal) -> Decimal:
@@ -118,6 +148,11 @@ def rejected_lines(rejected: list[dict], session) -> list[dict]:
     return [{**r, "code": f"{r['code']} {REASONS_ZH[r['code']]}"} for r in with_rules(rejected, session)]
 
 
+def staff_warning_lines(document: dict) -> list[dict]:
+    """Staff entries not used, for a sheet or a page: each code with its meaning in Chinese."""
+    return [{**w, "code": f"{w['code']} {PROBLEMS_ZH[w['code']]}"} for w in document["staff_warnings"]]
+
+
 def period_text(result: Result) -> str:
     """The period a result covers, as a title block says it."""
     window = result.window
@@ -153,17 +188,25 @@ def write_outputs(out_dir: Path, session, result: Result) -> list[Path]:
         "deals.csv": lambda p: write_csv(p, _keys(deal_columns), deals),
         "rejected.csv": lambda p: write_csv(p, ["row", "deal_id", "code", "reason", "reason_zh"], rejected),
         "departments.csv": lambda p: write_csv(p, _keys(DEPARTMENT_COLUMNS), document["departments"]),
+        "staff.csv": lambda p: write_csv(p, _keys(STAFF_COLUMNS), staff_lines(document)),
+        "staff_warnings.csv": lambda p: write_csv(p, ["row", "deal_id", "code", "department", "entry", "warning",
+                                                      "warning_zh"], document["staff_warnings"]),
         "statement.xlsx": lambda p: write_book(p, result_book(result, rules, [
             Sheet("部门积分", DEPARTMENT_COLUMNS, document["departments"]),
             Sheet("产品完成", PRODUCT_COLUMNS, [{**product, "counted": "是" if product["counted"] else "否"}
                                             for product in document["products"]]),
+            *([Sheet("人员积分", STAFF_COLUMNS, staff_lines(document))] if document["staff"] else []),
             Sheet("交易明细", deal_columns, deals, overflow=_OVERFLOW.format(what="交易", file="deals.csv")),
             Sheet("剔除记录", REJECTED_COLUMNS, rejected_lines(rejected, session),
                   overflow=_OVERFLOW.format(what="剔除记录", file="rejected.csv")),
+            *([Sheet("营销人员提示", STAFF_WARNING_COLUMNS, staff_warning_lines(document),
+                     overflow=_OVERFLOW.format(what="提示", file="staff_warnings.csv"))]
+              if document["staff_warnings"] else []),
         ])),
         "report.html": lambda p: atomic_write_text(p, result_html(
             {**document, "rejected": with_rules(rejected, session)},
-            charts_section(chart_data(result), "部门积分 Department points"), articles_html(result.plan))),
+            charts_section(chart_data(result), "部门积分 Department points"),
+            articles_html(result.plan, [ARTICLE] if result.staff else []))),
     }
     refuse_overwriting([out_dir / name for name in written], session.input_files())
     paths = []

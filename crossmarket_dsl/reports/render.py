@@ -15,6 +15,7 @@ from ..engine.evaluate import Result
 from ..engine.plan import CENT
 from ..engine.reward import round_to_unit
 from ..language.diagnostics import display_width
+from ..semantics.values import exact_sum
 
 POINTS_PLACES = Decimal("0.0001")
 
@@ -36,15 +37,22 @@ def parts_text(total: Decimal, parts: list[Decimal]) -> list[str]:
     return [_plain(floor) for floor in floors]
 
 
+def staff_shown(staff: list[tuple[str, str | None, Decimal]]) -> dict[tuple[str, str | None], str]:
+    """Art. 21: each department's points by person and unassigned (person None), in the order of `staff`, to 4
+    places so that they add up to the department's points from its deals as shown (before any award or
+    deduction of art. 4 and 17, which are the department's, not its marketers')."""
+    shown = {}
+    for department in dict.fromkeys(department for department, _, _ in staff):
+        own = [(person, value) for dept, person, value in staff if dept == department]
+        texts = parts_text(exact_sum(value for _, value in own), [value for _, value in own])
+        shown.update({(department, person): text for (person, _), text in zip(own, texts)})
+    return shown
+
+
 def staff_json(result: Result) -> list[dict]:
-    """Art. 21: each department's points by person, then its unassigned points (`"staff": null`), shown so that
-    they add up to the department's points as shown."""
-    rows, points = [], result.department_points
-    for department in dict.fromkeys(department for department, _, _ in result.staff):
-        own = [(person, value) for dept, person, value in result.staff if dept == department]
-        shown = parts_text(points[department], [value for _, value in own])
-        rows += [{"staff": person, "department": department, "points": text} for (person, _), text in zip(own, shown)]
-    return rows
+    """Each department's points by person, then its unassigned points (`"staff": null`)."""
+    return [{"staff": person, "department": department, "points": text}
+            for (department, person), text in staff_shown(result.staff).items()]
 
 
 def staff_warnings_json(result: Result) -> list[dict]:

@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 from decimal import Decimal
 from html import escape
 
 from ..engine.contract import REASONS_ZH
+from ..engine.staff import ARTICLE
 from .charts import bar_chart, completion_chart, line_chart
 from .render import completion_percent, percent_text
 
@@ -86,19 +88,20 @@ def warnings_html(warnings: list[str]) -> str:
     return f"<div class='note'><strong>请注意 Warnings</strong><ul>{items}</ul></div>"
 
 
-def figure_articles(plan) -> list[str]:
-    """The articles the figures come from: each product's, the split's and each gate's, in that order."""
+def figure_articles(plan, also: Sequence[str] = ()) -> list[str]:
+    """The articles the figures come from: each product's, the split's and each gate's, in that order, then
+    `also` (art. 21 for a page with marketers' points)."""
     cites = [*(name for product in plan.product_list for name in product.cite), *plan.split_cite,
              *(name for gate in plan.gates for name in gate.cite),
              *(name for award in plan.awards for name in award.cite),
-             *(name for objective in plan.objectives.values() for name in objective.cite)]
+             *(name for objective in plan.objectives.values() for name in objective.cite), *also]
     return [name for name in dict.fromkeys(cites) if name in plan.articles]
 
 
-def articles_html(plan) -> str:
+def articles_html(plan, also: Sequence[str] = ()) -> str:
     """The measure's words for every article a figure of the page comes from, so the page can be read
     beside the measure without opening it."""
-    cited = figure_articles(plan)
+    cited = figure_articles(plan, also)
     if not cited:
         return ""
     items = "".join(f"<dt>{escape(name)}</dt><dd>{escape(plan.articles[name])}</dd>" for name in cited)
@@ -148,6 +151,11 @@ def result_html(document: dict, extra_sections: str = "", articles: str = "") ->
                         [[p["product"], p["code"], p["quantity"], p["target"] or "—", percent_text(p["completion"]),
                           p["points"], "是" if p["counted"] else "否"] for p in document["products"]],
                        {2, 3, 4, 5}, {0, 1}))
+    if document["staff"]:
+        parts.append(f"<h2>营销人员积分（{ARTICLE}）Marketers</h2>")
+        parts.append(table(["部门", "营销人员", "积分"],
+                           [[s["department"], s["staff"] or "未分配", s["points"]] for s in document["staff"]],
+                           {2}, {0, 1}))
     parts.append(extra_sections)
     if document["gates"]:
         parts.append("<h2>未通过的门槛 Failing gates</h2>")
@@ -164,6 +172,12 @@ def result_html(document: dict, extra_sections: str = "", articles: str = "") ->
         parts.append(table(["行号", "交易编号", "代码", "原因"],
                             [[r["row"], r["deal_id"], f"{r['code']} {REASONS_ZH[r['code']]}", r["reason_zh"]]
                              for r in document["rejected"]], {0}, {1, 2}))
+    if document["staff_warnings"]:
+        parts.append("<h2>营销人员提示 Staff entries not used</h2><p class='muted'>以下交易照常计分，"
+                     "无法使用的营销人员所在部门积分列为未分配。</p>")
+        parts.append(table(["行号", "交易编号", "代码", "提示"],
+                           [[w["row"], w["deal_id"], w["code"], w["warning_zh"]] for w in document["staff_warnings"]],
+                           {0}, {1, 2}))
     reward = document["reward"]
     parts.append(f"<p>奖励总额 {escape(str(reward['pool'] or '—'))}，已分配 {escape(str(reward['allocated']))}"
                  + (f"（{escape(reward['note'])}）" if reward.get("note") else "") + "</p>")
