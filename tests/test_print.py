@@ -90,7 +90,8 @@ def test_workbooks_print_as_tidy_a4_landscape_pages(outputs, tmp_path):
     year_end = pages[statement.name]
     assert all(name in year_end[0] for name in departments) and "完成率" in year_end[1]  # one page, then products
     month = pages[publication.name]
-    assert "合计" in month[0] and "交易编号" in month[1] and "合计" not in month[1]
+    assert "合计" in month[0] and "交易编号" not in month[0]  # the departments, one page
+    assert "营销人员" in month[1] and "未分配" in month[1] and "交易编号" in month[2]  # their marketers, then deals
     assert "公示期" in month[0] and "第 1 页" in month[0]
     assert len(pages[audit.name]) == 1 and "审核结论" in pages[audit.name][0]
     assert len(pages[payout.name]) == 1 and "经公私联动交叉营销委员会批准" in pages[payout.name][0]

@@ -20,7 +20,7 @@ from ..engine.totals import add_up_deals
 from ..io.files import atomic_write_text, output_folder
 from ..io.tables import write_book
 from ..io.workbook import Book, Column, Sheet
-from ..reports.outputs import (REJECTED_COLUMNS, STAFF_WARNING_COLUMNS, UNASSIGNED, chart_data, deal_lines,
+from ..reports.outputs import (PEOPLE, REJECTED_COLUMNS, STAFF_WARNING_COLUMNS, UNASSIGNED, chart_data, deal_lines,
                                rejected_lines, staff_warning_lines)
 from ..reports.render import adjustments_json, completion_percent, points_text, staff_shown, to_json
 from ..reports.report_html import articles_html, charts_section, page, table, warnings_html
@@ -198,14 +198,23 @@ def _shown(column: Column, value) -> str:
 
 
 def _shares_in_one_column(columns: list[Column], rows: list[dict], departments) -> tuple[list[Column], list[dict]]:
-    """The deal table's department columns as one column of the shares a deal has: a column for each
-    department makes the table too wide for a screen or a page, and most of its cells empty. The staff cell
-    as written is left to the workbook: its people and their points are in 人员分成."""
+    """The deal table's department columns as one column of the shares a deal has, each with its marketers
+    (`公司业务部 2.4000（韩立 2.4000）`): a column for each department makes the table too wide for a screen or
+    a page, and most of its cells empty. The staff cell as written and its warnings are left to the workbook
+    and to the table of staff entries not used."""
     kept = [column for column in columns if column.key not in departments]
-    if len(kept) < len(columns):
-        kept = [column for column in kept if column.key != "staff"]
     if len(kept) == len(columns):
         return columns, rows
+    kept = [column for column in kept if column.key not in STAFF_KEYS]
     return [*kept, Column("shares", "部门分配")], [
-        {**row, "shares": "；".join(f"{dept} {points_text(row[dept])}" for dept in departments if dept in row)}
+        {**row, "shares": "；".join(f"{dept} {points_text(row[dept])}" + _people(row, dept)
+                                   for dept in departments if dept in row)}
         for row in rows]
+
+
+STAFF_KEYS = ("staff", "staff_points", "staff_warning")
+
+
+def _people(row: dict, dept: str) -> str:
+    people = row.get(PEOPLE, {}).get(dept)
+    return f"（{people}）" if people else ""

@@ -74,15 +74,19 @@ def _staff_cells(division: Division, shares: list[tuple[str, Decimal]], written:
     """A deal's staff as written, each department's people with their points (`公司业务部：张三 2、李四 2`), and
     why an entry could not be used."""
     parts = divide(shares, division)
-    by_department = []
+    people = {}  # department → its people and their points, as text (a page shows them beside the share)
     for dept, share in shares:
         own = [(person, part) for person, of, part in parts if of == dept]
         if own:
             shown = parts_text(share, [part for _, part in own])
-            by_department.append(f"{dept}：" + "、".join(f"{person} {text}"
-                                                        for (person, _), text in zip(own, shown)))
-    return {"staff": written, "staff_points": "；".join(by_department),
-            "staff_warning": "；".join(f"{problem.code} {problem.reason[1]}" for problem in division.problems)}
+            people[dept] = "、".join(f"{person} {text}" for (person, _), text in zip(own, shown))
+    return {"staff": written, "staff_points": "；".join(f"{dept}：{text}" for dept, text in people.items()),
+            "staff_warning": "；".join(f"{problem.code} {problem.reason[1]}" for problem in division.problems),
+            PEOPLE: people}
+
+
+PEOPLE = "people"
+"""The key of a deal line's people by department: no column of its own (`staff_points` says it in one cell)."""
 
 
 def staff_lines(document: dict) -> list[dict]:
