@@ -352,3 +352,49 @@ def test_filers_opening_a_new_register_at_the_same_moment_all_get_in(workdir):
         for filer in filers:
             filer.join(timeout=120)
         assert [outcomes.get(timeout=5) for _ in filers] == ["ok"] * 8, f"round {round_number}"
+
+
+def _rewrite_last(**fields) -> None:
+    """Change the last record and make its hash and the register's head match, as a forger would."""
+    with open_register(Path("register.sqlite")) as register:
+        record = register.get(register.head()[0])
+    forged = replace(record, **fields)
+    forged = replace(forged, hash=chain_hash(forged))
+    _tamper(f"UPDATE filings SET {', '.join(f'{name} = ?' for name in fields)}, hash = ? WHERE id = ?",
+            *fields.values(), forged.hash, record.id)
+    _tamper("UPDATE meta SET value = ? WHERE key = 'head_hash'", forged.hash)
+
+
+@pytest.mark.parametrize("ir", ['{"source_map": {}}', '{"kind": "rules", "header": {}, "products": 5, "source_map": {}}',
+                                '{"kind": "rules", "header": {"name": 5}, "products": [{"points": []}], "source_map": {}}'])
+def test_a_rehashed_record_whose_ir_crossmarket_did_not_write(workdir, ir):
+    file("panjin.xm")
+    file(variant(workdir, "v2.xm", "target 120", "target 130"))
+    _rewrite_last(ir=ir)
+    assert run("register", "verify").exit_code == 0  # consistent hashes: only a signature could tell
+    result = run("register", "diff", "1", "2")
+    assert result.exit_code == 1
+    assert "error[F120]: record 2 holds an IR crossmarket did not write" in result.output
+    assert "help: restore the register from a backup" in result.output
+
+
+def test_a_rehashed_record_whose_diagnostics_crossmarket_did_not_write(workdir):
+    file("panjin.xm")
+    _rewrite_last(diagnostics='{"summary": {"errors": 0, "warnings": 1}, "diagnostics": [{"code": 5}]}')
+    damaged = "record 1 of `register.sqlite` is damaged: its `diagnostics` is not the JSON crossmarket wrote"
+    shown = run("register", "show", "1")
+    assert shown.exit_code == 1 and f"error[F114]: {damaged}" in shown.output
+    verified = run("register", "verify")
+    assert verified.exit_code == 1 and damaged in verified.output
+
+
+def test_an_ir_filed_before_sections_were_added_is_still_compared(workdir):
+    """Filings of earlier versions lack the IR sections added since: they are read, not called damaged."""
+    file("panjin.xm")
+    with open_register(Path("register.sqlite")) as register:
+        ir = json.loads(register.get(1).ir)
+    for section in ("awards", "articles"):
+        ir.pop(section, None)
+    _rewrite_last(ir=json.dumps(ir, ensure_ascii=False))
+    result = run("register", "diff", "1", "1")
+    assert result.exit_code == 0 and "no changes in the rules' terms" in result.output

@@ -281,7 +281,32 @@ def diff_command(old_id, new_id, output_format, register_path):
     """What changed between two filed versions, in the rules' terms, with source lines on both sides."""
     with opened(register_path) as register:
         records = [_record(register, record_id) for record_id in (old_id, new_id)]
-    print_diff(rules_diff(*(_side(record) for record in records)), output_format)
+    sides = [_side(record) for record in records]
+    try:
+        document = rules_diff(*sides)
+    except (LookupError, TypeError, ValueError, AttributeError, ArithmeticError, RecursionError):
+        unreadable = [record for record, side in zip(records, sides) if not _comparable(side)] or records
+        raise _unreadable_ir(unreadable) from None
+    print_diff(document, output_format)
+
+
+def _comparable(side: Side) -> bool:
+    """Whether a filed IR can be compared at all (with itself): to name the record a failed diff stumbled on."""
+    try:
+        rules_diff(side, side)
+    except (LookupError, TypeError, ValueError, AttributeError, ArithmeticError, RecursionError):
+        return False
+    return True
+
+
+def _unreadable_ir(records: list[Filing]) -> UserError:
+    """F120: a filed IR that no crossmarket wrote, in a record whose hashes hold — rewritten with them, which
+    `verify` alone cannot tell (IRs filed by earlier versions, without sections added since, are read)."""
+    named = " and ".join(f"record {record.id}" for record in records)
+    return UserError("F120", f"{named} {'holds' if len(records) == 1 else 'hold'} an IR crossmarket did not write: "
+                             "changed by hand, with the hashes made to match",
+                     help="restore the register from a backup; `crossmarket register verify --trust FILE` names the "
+                          "filings whose head-office signature no longer holds")
 
 
 def _side(record: Filing) -> Side:
@@ -290,6 +315,8 @@ def _side(record: Filing) -> Side:
         raise UserError("F112", f"record {record.id} has no IR to compare: the file did not compile",
                         help=f"`crossmarket register show {record.id}` shows why")
     ir = loads(record.ir)
+    if ir.get("kind") != "rules" or not isinstance(ir.get("header"), dict):
+        raise _unreadable_ir([record])
     source_map = ir.pop("source_map")
     return Side.from_source_map(ir, source_map, {"file": record.file, "record": record.id, "sha256": record.sha256,
                                                  "measure_sha256": record.measure_sha256,

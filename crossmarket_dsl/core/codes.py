@@ -427,6 +427,9 @@ CODES = _catalogue(
          "head office pins it: `crossmarket register init --measure FILE --by NAME`"),
     Code("F119", "head office's pinned measure or schema file is missing", "第二十四条",
          "the pinned `/srv/省分行/measure-2027.xm` moved or deleted", "restore the very file head office pinned"),
+    Code("F120", "a filed IR crossmarket did not write, in a record whose hashes were made to match", "第二十四条",
+         "a record's `ir` edited by hand and the record's and the register's hashes recomputed",
+         "restore the register from a backup; `register verify --trust FILE` names filings whose signature fails"),
     # ---- K… keys and signed records ----
     Code("K101", "a key file that cannot be read", "第二十四条", "`--key notes.txt`",
          "make one with `crossmarket keys new --office NAME --key FILE`"),

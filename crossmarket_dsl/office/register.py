@@ -400,11 +400,22 @@ def _json(text: str) -> object:
         return None
 
 
+_DIAGNOSTIC = {"file": str, "line": int, "column": int, "end_line": int, "end_column": int, "severity": str,
+               "code": str, "message": str}
+
+
 def _diagnostics_json(text: str) -> bool:
+    """The diagnostics as `check --format json` writes them, each with every field `show` renders."""
     document = _json(text)
     summary = document.get("summary") if isinstance(document, dict) else None
+    diagnostics = document.get("diagnostics") if isinstance(document, dict) else None
     return isinstance(summary, dict) and all(type(summary.get(key)) is int for key in ("errors", "warnings")) \
-        and isinstance(document.get("diagnostics"), list)
+        and isinstance(diagnostics, list) and all(_diagnostic_json(d) for d in diagnostics)
+
+
+def _diagnostic_json(item: object) -> bool:
+    return isinstance(item, dict) and all(type(item.get(key)) is kind for key, kind in _DIAGNOSTIC.items()) \
+        and (item.get("help") is None or isinstance(item.get("help"), str))
 
 
 _LOCATION = re.compile(r".*:\d+:\d+")
