@@ -201,7 +201,8 @@ def test_files(draw) -> str:
 COLUMN_NAMES = ["id", "branch", "rules_name", "measure_name", "measure_version", "schema_name", "file", "filed_at",
                 "filed_by", "status", "sha256", "source", "ir", "diagnostics", "measure_sha256", "schema_sha256",
                 "prev_hash", "hash"]
-PIN_COLUMNS = ["measure_name", "measure_version", "measure_file", "measure_sha256", "schema_file", "schema_sha256"]
+PIN_COLUMNS = ["measure_name", "measure_version", "measure_file", "measure_sha256", "schema_file", "schema_sha256",
+               "pinned_at", "pinned_by", "hash"]
 VALUES = st.sampled_from(["X'ff00fe'", "zeroblob(4)", "5", "NULL", "''", "'{broken'", "'[]'", "'x'", "'accepted'",
                           "'rejected'", "2.5", "'" + "0" * 64 + "'", "'{\"summary\": {\"errors\": \"1\"}}'",
                           "'{\"summary\": {\"errors\": 0, \"warnings\": 0}, \"diagnostics\": []}'", "hash", "prev_hash"])

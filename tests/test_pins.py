@@ -201,6 +201,17 @@ def test_verify_names_the_filings_a_changed_pin_no_longer_matches(workdir):
         in result.output
 
 
+def test_verify_names_a_pin_changed_by_hand(workdir):
+    file()
+    _sql("UPDATE pins SET measure_file = ?", "/tmp/别的办法.xm")
+    result = run("register", "verify")
+    assert result.exit_code == 1
+    assert "the pin of `商业银行公私联动交叉营销管理办法` version `2026` was changed: its hash does not match its content" \
+        in result.output
+    refused = file("panjin.xm")
+    assert refused.exit_code == 1 and "error[F114]" in refused.output
+
+
 def _v1_hash(row: dict) -> str:
     """The chain hash as format 1 computed it: every field but the hash, sorted compact JSON."""
     fields = {key: value for key, value in row.items() if key != "hash"}

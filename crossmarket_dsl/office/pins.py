@@ -32,6 +32,7 @@ class Pin:
     schema_sha256: str
     pinned_at: str = ""
     pinned_by: str = ""
+    hash: str = ""  # over every other field, made by the register when it pins
 
     @property
     def key(self) -> tuple[str, str]:

@@ -29,7 +29,7 @@ import re
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -56,6 +56,7 @@ CREATE TABLE pins (
     schema_sha256 TEXT NOT NULL,
     pinned_at TEXT NOT NULL,
     pinned_by TEXT NOT NULL,
+    hash TEXT NOT NULL,
     PRIMARY KEY (measure_name, measure_version)
 )"""
 MIGRATION = ["ALTER TABLE filings ADD COLUMN measure_sha256 TEXT", "ALTER TABLE filings ADD COLUMN schema_sha256 TEXT",
@@ -132,6 +133,17 @@ def chain_hash(record: Filing) -> str:
     for name in _PINNED:  # filings of format 1 were hashed without them: their hashes still hold
         if fields[name] is None:
             del fields[name]
+    return _digest(fields)
+
+
+def pin_hash(pin: Pin) -> str:
+    """A pin's own hash, over every field but itself: a pin changed by hand is named by `verify`."""
+    fields = asdict(pin)
+    del fields["hash"]
+    return _digest(fields)
+
+
+def _digest(fields: dict) -> str:
     text = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -220,7 +232,7 @@ class Register:
         return pin or default
 
     def pin(self, pin: Pin) -> None:
-        fields = asdict(pin)
+        fields = asdict(replace(pin, hash=pin_hash(pin)))
         self.connection.execute(f"INSERT INTO pins ({', '.join(fields)}) VALUES ({', '.join('?' for _ in fields)})",
                                 tuple(fields.values()))
 
@@ -247,10 +259,13 @@ class Register:
             rows = self.connection.execute(f"SELECT {', '.join(PIN_FIELDS)} FROM pins").fetchall()
         pins, problems = {}, []
         for row in rows:
-            if all(isinstance(value, str) for value in row):
-                pin = Pin(*row)
-                pins[pin.key] = pin
-            else:
+            pin = Pin(*row) if all(isinstance(value, str) for value in row) else None
+            if pin is not None:
+                pins[pin.key] = pin  # the filings are still compared with it, changed or not
+            if pin is not None and pin.hash != pin_hash(pin):
+                problems.append(f"the pin of `{pin.measure_name}` version `{pin.measure_version}` was changed: "
+                                "its hash does not match its content")
+            elif pin is None:
                 problems.append(f"a pin of head office's measure is not what crossmarket wrote: "
                                 f"{', '.join(_kind(value) for value in row[:2])}")
         return pins, problems
