@@ -136,9 +136,24 @@ def month_option(help: str, required: bool = False):
     return click.option("--month", required=required, metavar="YYYY-MM", help=help, callback=_calendar_month)
 
 
-ENGINE_OPTION = click.option(
-    "--engine", type=click.Choice(ENGINE_NAMES), default=DEFAULT_ENGINE, show_default=True,
-    help="what runs the rows: `duckdb`, embedded SQL (fast); `python`, the reference row loop")
+def _spark_remote(ctx, param, value):
+    """`--spark-remote` (or SPARK_REMOTE) is where the Spark engine runs, for the whole command."""
+    from ..engine.spark import use_remote  # pyspark itself loads only when Spark runs
+
+    use_remote(value)
+    return value
+
+
+def ENGINE_OPTION(command):
+    """`--engine`, and `--spark-remote` for `--engine spark`."""
+    command = click.option(
+        "--spark-remote", metavar="sc://HOST:PORT", envvar="SPARK_REMOTE", expose_value=False, callback=_spark_remote,
+        help="with --engine spark: run on this Spark Connect server instead of on this machine "
+             "(default: the environment's SPARK_REMOTE)")(command)
+    return click.option(
+        "--engine", type=click.Choice(ENGINE_NAMES), default=DEFAULT_ENGINE, show_default=True,
+        help="what runs the rows: `duckdb`, embedded SQL (fast); `python`, the reference row loop; "
+             "`spark`, the same SQL on Spark (`pip install 'crossmarket[spark]'`), locally or on a cluster")(command)
 FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="text for people, json for tools")
 

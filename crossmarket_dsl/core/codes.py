@@ -469,6 +469,17 @@ CODES = _catalogue(
     # ---- X… the engines ----
     Code("X101", "the DuckDB engine is not installed", None, "`--engine duckdb` where the `duckdb` package is missing",
          "install it with `python3 -m pip install duckdb`, or run with `--engine python`"),
+    Code("X201", "the Spark engine is not installed", None,
+         "`--engine spark` where `pyspark` (or Spark Connect's `grpcio`, `pandas`, `pyarrow`) is missing",
+         "install it with `python3 -m pip install 'crossmarket[spark]'`, or run with `--engine duckdb`"),
+    Code("X202", "the Spark engine cannot start on this machine: Java is missing or will not start", None,
+         "`--engine spark` on a computer without Java 17",
+         "install Java 17 (`apt-get install openjdk-17-jre-headless`) or set JAVA_HOME; or run on a cluster with "
+         "`--spark-remote sc://host:port`, or with `--engine duckdb`"),
+    Code("X203", "the Spark cluster cannot be reached, or its address is not one", None,
+         "`--spark-remote sc://spark.example.com:15002` while the Spark Connect server is down",
+         "check the address (`sc://host:port`) and that the cluster's Spark Connect server runs; or run locally "
+         "without `--spark-remote`, or with `--engine duckdb`"),
 )
 
 SECTIONS = [

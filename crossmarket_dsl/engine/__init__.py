@@ -2,5 +2,5 @@
 them without loading any (`evaluate.ENGINES` maps each name to its engine)."""
 
 REFERENCE = "python"  # the row loop (`rows.py`)
-ENGINE_NAMES = (REFERENCE, "duckdb")
+ENGINE_NAMES = (REFERENCE, "duckdb", "spark")
 DEFAULT_ENGINE = REFERENCE

@@ -44,15 +44,31 @@ MEMORY_LIMIT = "1GB"  # DuckDB's own; past it, it spills to its temporary folder
 def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
     """Validate every row of the ledger and compute points and base shares of the accepted ones, on DuckDB."""
     query = rows_query(plan, window, ledger.columns)
+    prepared = prepare(plan, ledger, lookups)
+    prepared.run.con.execute(f"CREATE TABLE decided AS {query.sql('duckdb')}")
+    return prepared.outcome(plan, window, lookups)
+
+
+class Prepared:
+    """The tables the rows query reads, in DuckDB, ready for a `decided` table of its rows (made by DuckDB, or
+    by Spark: `spark.py`) from which the outcome is read."""
+
+    def __init__(self, run: _Run, read: str, splits: dict):
+        self.run, self.read, self.splits = run, read, splits
+
+    def outcome(self, plan: Plan, window: Window, lookups: Lookups) -> RowOutcome:
+        outcome = ColumnarOutcome(self.run, plan, window, lookups, self.splits)
+        outcome.ledger_read = self.read
+        return outcome
+
+
+def prepare(plan: Plan, ledger: Table, lookups: Lookups) -> Prepared:
+    """The ledger and the lookups put into a DuckDB database of the evaluation's own, and the splits."""
     run = _Run(load_duckdb())
     tables = Tables(run.con, run.folder)
     read = tables.put_ledger(ledger)
     _put_lookups(tables, plan, lookups)
-    splits = _put_splits(tables, plan)
-    run.con.execute(f"CREATE TABLE decided AS {query.sql('duckdb')}")
-    outcome = ColumnarOutcome(run, plan, window, lookups, splits)
-    outcome.ledger_read = read
-    return outcome
+    return Prepared(run, read, _put_splits(tables, plan))
 
 
 def load_duckdb():

@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..io.records import TableError, collection_paused
 from ..semantics.expr import Env
 from ..semantics.operations import number
-from . import ENGINE_NAMES, REFERENCE, columnar
+from . import ENGINE_NAMES, REFERENCE, columnar, spark
 from .adjustments import Adjustments, adjust
 from .contract import Engine, Lookups, Rejection, RowOutcome, Window
 from .deals import Deal
@@ -27,8 +27,9 @@ from .rows import process_rows
 from .totals import Totals, add_up, add_up_deals
 
 ZERO = Decimal(0)
-ENGINES: dict[str, Engine] = dict(zip(ENGINE_NAMES, (process_rows, columnar.process_rows)))
-"""`python`: the row loop, the reference; `duckdb`: the rows stage as one SQL query on DuckDB (`columnar.py`)."""
+ENGINES: dict[str, Engine] = dict(zip(ENGINE_NAMES, (process_rows, columnar.process_rows, spark.process_rows)))
+"""`python`: the row loop, the reference; `duckdb`: the rows stage as one SQL query on DuckDB (`columnar.py`);
+`spark`: the same query on Spark, locally or on a cluster (`spark.py`)."""
 """The engines by name; each must give the reference's outcome (`tests/test_engines.py`)."""
 
 

@@ -1,0 +1,157 @@
+"""The Spark engine (`engine/spark.py`, the rows query on PySpark in local mode) against the reference row
+loop: the same JSON result, byte for byte, on the examples, on every policy test and on generated rules
+and ledgers; the engine contract on generated ledgers; and what a user sees when Spark cannot run.
+
+Spark starts once for the module (a Java process takes seconds to start) and stops at its end. Without
+Java or pyspark the module is skipped and says why; under CROSSMARKET_REQUIRE_TOOLS=1 (CI) it fails.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crossmarket_dsl.cli import cli
+from crossmarket_dsl.engine import spark
+from crossmarket_dsl.engine.evaluate import REFERENCE, run_engine
+from crossmarket_dsl.engine.session import open_session
+from crossmarket_dsl.io.jsonout import dumps
+from crossmarket_dsl.office.policytest import run_file
+
+from .conftest import ROOT
+from .test_columnar import EXAMPLES, POINTS, POLICY_TESTS, _workspace, ledgers
+from .test_engines import check_contract, outcome_record
+from .test_evaluation import _write_deals, generated_workspace, row_strategy  # noqa: F401 (a fixture)
+
+
+def _spark_missing() -> str | None:
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (`pip install 'crossmarket[spark]'`)"
+    if not spark._java_found():
+        return "Java is not installed (Debian package `openjdk-17-jre-headless`)"
+    return None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_spark():
+    """One local Spark session for every test of the module."""
+    missing = _spark_missing()
+    if missing and os.environ.get("CROSSMARKET_REQUIRE_TOOLS") == "1":
+        pytest.fail(missing + " and CROSSMARKET_REQUIRE_TOOLS=1")
+    if missing:
+        pytest.skip(missing)
+    spark.use_remote(None)
+    spark.session()
+    yield
+    spark.stop()
+
+
+def _json(workspace, engine: str, *options: str) -> str:
+    run = CliRunner().invoke(cli, ["evaluate", str(workspace), "--format", "json", "--engine", engine, *options])
+    assert run.exit_code == 0, run.output
+    return run.output
+
+
+@pytest.mark.parametrize("month", [[], ["--month", "2026-03"]], ids=["year", "march"])
+@pytest.mark.parametrize("workspace", EXAMPLES, ids=lambda p: p.name)
+def test_the_examples_give_the_same_json_on_spark(workspace, month):
+    assert _json(workspace, "spark", *month) == _json(workspace, REFERENCE, *month)
+
+
+@pytest.mark.parametrize("path", POLICY_TESTS, ids=lambda p: p.name)
+def test_every_policy_test_gives_the_same_result_on_spark(path):
+    reference, ours = run_file(path, engine=REFERENCE), run_file(path, engine="spark")
+    assert [o.name for o in ours.outcomes] == [o.name for o in reference.outcomes]
+    for mine, theirs in zip(ours.outcomes, reference.outcomes):
+        assert dumps(mine.document) == dumps(theirs.document), mine.name
+        assert mine.failures == theirs.failures == []
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(points=st.sampled_from(POINTS), k=st.sampled_from(["0.5", "3.25"]), declared=st.booleans(), rows=ledgers(),
+       month=st.sampled_from([None, "2026-03"]), encoding=st.sampled_from(["utf-8", "gb18030"]))
+def test_generated_rules_and_ledgers_give_the_same_result_on_spark(tmp_path_factory, points, k, declared, rows,
+                                                                    month, encoding):
+    from dataclasses import replace
+
+    from crossmarket_dsl.reports.render import to_json
+
+    session = _workspace(tmp_path_factory.mktemp("generated"), points.format(k=k, n="1万"), rows, declared=declared,
+                         encoding=encoding)
+    documents = [dumps(to_json(replace(session, engine=engine).evaluate(month), session.rules_info()))
+                 for engine in ("spark", REFERENCE)]
+    assert documents[0] == documents[1]
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(row_strategy, min_size=1, max_size=30), month=st.sampled_from([None, "2026-03"]))
+def test_spark_keeps_the_engine_contract_on_generated_ledgers(generated_workspace, rows, month):  # noqa: F811
+    _write_deals(generated_workspace, rows)
+    session = open_session(generated_workspace)
+    window = session.window(month)
+    ours = run_engine(session.plan, session.inputs, window, "spark")[0]
+    check_contract(session.plan, ours)
+    assert outcome_record(ours) == outcome_record(run_engine(session.plan, session.inputs, window, REFERENCE)[0])
+
+
+# ---- when Spark cannot run -----------------------------------------------------------------------
+
+def _refused(*options: str, env: dict | None = None) -> tuple[int, str]:
+    run = CliRunner().invoke(cli, ["evaluate", str(EXAMPLES[0]), "--engine", "spark", *options], env=env)
+    return run.exit_code, run.output
+
+
+def test_a_cluster_that_cannot_be_reached_is_said_with_its_address():
+    status, output = _refused("--spark-remote", "sc://127.0.0.1:1")
+    assert status == 2 and "Traceback" not in output
+    assert output.startswith("error[X203]: the Spark engine cannot reach the cluster at `sc://127.0.0.1:1`")
+    assert "--engine duckdb" in output
+
+
+def test_the_cluster_comes_from_spark_remote_in_the_environment():
+    status, output = _refused(env={"SPARK_REMOTE": "sc://127.0.0.1:1"})
+    assert status == 2 and "error[X203]" in output and "sc://127.0.0.1:1" in output
+
+
+def test_an_address_that_is_not_one_is_refused():
+    status, output = _refused("--spark-remote", "http://spark:8080")
+    assert status == 2 and output.startswith("error[X203]: `http://spark:8080` is not the address of a Spark Connect")
+
+
+@pytest.fixture
+def no_session(monkeypatch):
+    """The running session set aside, so that a test can ask for a new one; it is put back after."""
+    monkeypatch.setattr(spark, "_sessions", {})
+    monkeypatch.setattr(spark, "_remote", None)
+
+
+def test_missing_java_is_said_before_spark_starts(no_session, monkeypatch):
+    monkeypatch.setenv("JAVA_HOME", "")
+    monkeypatch.setenv("PATH", "")
+    status, output = _refused()
+    assert status == 2 and output.startswith("error[X202]: the Spark engine needs Java, and none was found")
+    assert "openjdk-17" in output and "Traceback" not in output
+
+
+def test_java_that_will_not_start_is_said_with_its_words(no_session, monkeypatch, tmp_path):
+    java = tmp_path / "bin" / "java"
+    java.parent.mkdir()
+    java.write_text("#!/bin/sh\necho 'Error: could not create the Java Virtual Machine.' >&2\nexit 1\n")
+    java.chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    status, output = _refused()
+    assert status == 2 and output.startswith("error[X202]: Spark could not start on this machine")
+    assert "could not create the Java Virtual Machine" in output
+
+
+def test_missing_pyspark_is_said_with_how_to_install_it(no_session, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # an import of it fails as if it were not installed
+    status, output = _refused()
+    assert status == 2 and output.startswith("error[X201]: the Spark engine is not installed (`pyspark.sql` is missing)")
+    assert "crossmarket[spark]" in output
