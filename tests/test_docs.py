@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-PAGES = ["first-month.md", "language.md", "tables.md", "workspace.md", "policy-tests.md", "register.md", "codes.md"]
+PAGES = ["first-month.md", "language.md", "tables.md", "workspace.md", "policy-tests.md", "register.md", "engines.md", "codes.md"]
 
 
 def test_the_index_lists_every_page_and_every_link_resolves():

@@ -6,12 +6,15 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import UserError
 from ..io.files import atomic_write_text, refuse_overwriting
 from ..language.diagnostics import Report
 from ..language.pipeline import Compiled, load
 from ..language.source import UnreadableFile
 from ..office.targetfloor import below_floor, workspace_indicators
-from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, print_report, show_user_error
+from .common import EXIT_INPUT, EXIT_USAGE, FORMAT_OPTION, month_option, print_report, show_user_error
+
+SQL_DIALECTS = ("duckdb", "spark", "postgres")  # `engine/sqltext.py` renders each; named here so `check` loads no engine
 
 MEASURE_OPTION = click.option("--measure", type=click.Path(dir_okay=False, path_type=Path),
                               help="the measure file (default: found by name and version under policies/)")
@@ -60,23 +63,36 @@ def check_command(files, measure, schema, workspace, output_format):
 @click.command("compile")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="write the IR to this file instead of printing it")
+              help="write the IR (or the SQL) to this file instead of printing it")
 @click.option("--yaml", "as_yaml", is_flag=True, help="YAML instead of JSON")
+@click.option("--sql", "dialect", type=click.Choice(SQL_DIALECTS),
+              help="the rules as one SQL query in this dialect, for a warehouse team, instead of the IR")
+@month_option("with --sql: the query reports this month (default: the whole period)")
 @MEASURE_OPTION
 @SCHEMA_OPTION
-def compile_command(file, output, as_yaml, measure, schema):
+def compile_command(file, output, as_yaml, dialect, month, measure, schema):
     """Compile measure + rules into one IR document (JSON, or YAML with --yaml).
 
     The document carries a source map: every JSON Pointer of the IR → file:line:column.
+
+    With --sql duckdb|spark|postgres: the branch's rules as one SQL query (逐行计算查询) that a bank's
+    warehouse team runs where its data lives — every ledger row's reason code (R001–R013) or its points.
+    A comment above it, in Chinese and English, names the tables and columns it reads, the parameters
+    and products written into it, and the settings the database needs (Spark; PostgreSQL 16 or later).
     """
     compiled = load(file, measure=measure, schema=schema)
     if not compiled.ok:
         print_report(compiled.report, compiled.sources, "text")
         raise click.exceptions.Exit(EXIT_INPUT)
-    document = ir_document(compiled)
-    from ..io.jsonout import dumps, yaml_dumps  # YAML's library loads for `compile` only, not for `check`
+    if dialect is None and month is not None:
+        raise click.UsageError("--month goes with --sql")
+    if dialect is not None:
+        text = sql_script(compiled, dialect, month, file)
+    else:
+        document = ir_document(compiled)
+        from ..io.jsonout import dumps, yaml_dumps  # YAML's library loads for `compile` only, not for `check`
 
-    text = yaml_dumps(document) if as_yaml else dumps(document) + "\n"
+        text = yaml_dumps(document) if as_yaml else dumps(document) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -91,6 +107,28 @@ def add_target_floor(compiled: Compiled, workspace: Path, filing: bool) -> None:
     if compiled.ok and compiled.ir["kind"] == "rules":
         indicators, table = workspace_indicators(workspace, compiled)
         compiled.report.extend(below_floor(compiled, indicators, table, filing))
+
+
+def sql_script(compiled: Compiled, dialect: str, month: str | None, file: Path) -> str:
+    """`compile --sql`: the rows query of a branch's rules, with its header comment."""
+    from ..engine.plan import build_plan  # the engine loads only for `--sql`
+    from ..engine.session import window_of
+    from ..engine.sqlexpr import Unsupported
+    from ..engine.sqlplan import KEY_COLUMNS, rows_query
+    from ..engine.sqltext import script
+
+    if compiled.ir["kind"] != "rules":
+        raise UserError("S127", f"`{file}` is a measure, not a branch's rules", exit_status=EXIT_USAGE,
+                        help="name the branch's rules file, which implements the measure")
+    plan = build_plan(compiled.ir)
+    window = window_of(plan.period, month)
+    try:
+        query = rows_query(plan, window, list(dict.fromkeys([*KEY_COLUMNS, *plan.cell_fields])))
+    except Unsupported as exc:
+        raise UserError("X204", f"these rules cannot be written as SQL yet: {exc}", exit_status=EXIT_INPUT,
+                        help="`crossmarket evaluate` runs them (on the reference engine); for SQL, write the "
+                             "division as a product, e.g. `deal.amount * 0.5` rather than `deal.amount / 2`") from None
+    return script(query, plan, window, dialect, file.name)
 
 
 def ir_document(compiled: Compiled) -> dict:

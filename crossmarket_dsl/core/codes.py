@@ -480,6 +480,10 @@ CODES = _catalogue(
          "`--spark-remote sc://spark.example.com:15002` while the Spark Connect server is down",
          "check the address (`sc://host:port`) and that the cluster's Spark Connect server runs; or run locally "
          "without `--spark-remote`, or with `--engine duckdb`"),
+    Code("X204", "rules that cannot yet be written as one SQL query", None,
+         "`crossmarket compile rules.xm --sql spark` where a product's points divide by `deal.amount` or by 3",
+         "`crossmarket evaluate` still runs them (on the reference engine); for SQL, divide by a constant whose "
+         "reciprocal is a short decimal (`deal.amount / 1万`) or write the product (`deal.amount * 0.5`)"),
 )
 
 SECTIONS = [

@@ -56,17 +56,22 @@ class Session:
 
     def window(self, month: str | None = None) -> Window:
         """The dates a run reports: the whole period, or one month of it (written YYYY-MM, inside the period)."""
-        start, end = self.period
-        if month is None:
-            return Window(start, end)
-        year, number = calendar_month(month)
-        if not start.replace(day=1) <= date(year, number, 1) <= end:
-            raise UserError("S126", f"month `{month}` is outside the period {start} to {end}",
-                            help="choose a month inside the rules' effective period")
-        return Window(start, end, date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
+        return window_of(self.period, month)
 
     def evaluate(self, month: str | None = None) -> Result:
         return evaluate(self.plan, self.inputs, self.window(month), self.engine)
+
+
+def window_of(period: tuple[date, date], month: str | None = None) -> Window:
+    """The dates a run over `period` reports: all of them, or one month (written YYYY-MM, inside the period)."""
+    start, end = period
+    if month is None:
+        return Window(start, end)
+    year, number = calendar_month(month)
+    if not start.replace(day=1) <= date(year, number, 1) <= end:
+        raise UserError("S126", f"month `{month}` is outside the period {start} to {end}",
+                        help="choose a month inside the rules' effective period")
+    return Window(start, end, date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
 
 
 def calendar_month(text: str) -> tuple[int, int]:
