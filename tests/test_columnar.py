@@ -213,3 +213,10 @@ def test_duckdb_reads_the_file_itself_when_it_numbers_the_rows_as_the_reference(
     session = open_session(tmp_path)
     outcome, _ = run_engine(session.plan, session.inputs, session.window(None), "duckdb")
     assert outcome.ledger_read == read
+
+
+def test_cells_padded_with_tabs_and_full_width_spaces_are_stripped_alike(tmp_path):
+    rows = [_row(1, product="个人理财\u3000", amount="5万"),
+            _row(2, deal_id="D2\t", client_id="C1\u00a0", amount="\u30005万", participants="机构业务部\u3000"),
+            _row(3, deal_id="D2", amount="1万", outlet="\t兴隆台支行")]
+    assert _same(_workspace(tmp_path, "deal.amount / 1万 * 0.5", rows))

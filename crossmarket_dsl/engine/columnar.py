@@ -32,7 +32,7 @@ from .duckload import Tables, quoted
 from .gates import KEYS, ClauseOutcome, GateOutcome, apply_gates, apply_factors
 from .plan import GatePlan, Plan
 from .rowchecks import fractions_of, participants_of, points_of, quantity_of, unknown_product
-from .sqlexpr import Unsupported
+from .sqlexpr import Unsupported, strip_sql
 from .sqlgates import KEYS as KEY_COLUMNS, gate_query
 from .sqlplan import CONVERTED_TYPES, RESULT_COLUMNS, lookup_tables, rows_query
 
@@ -131,7 +131,8 @@ def _merged(spells: list[tuple[date, date]]) -> list[tuple[date, date]]:
 def _put_splits(tables: Tables, plan: Plan) -> dict:
     """Each distinct `participants` cell of each product split once: R007–R009 for the query, and the
     fractions of the accepted deals."""
-    cells = tables.con.execute("SELECT DISTINCT TRIM(product), COALESCE(TRIM(participants), '') FROM ledger") \
+    cells = tables.con.execute(f"SELECT DISTINCT {strip_sql('product')}, "
+                               f"COALESCE({strip_sql('participants')}, '') FROM ledger") \
         .fetchall() if "participants" in _columns(tables.con) else []
     splits, failing = {}, []
     for product_text, participants in cells:
@@ -209,7 +210,7 @@ class ColumnarOutcome(RowOutcome):
     def ids(self) -> set[str]:
         if self._ids is None:
             self._ids = {deal_id for (deal_id,) in self.run.rows(
-                "SELECT DISTINCT TRIM(deal_id) FROM ledger WHERE TRIM(deal_id) <> ''")}
+                f"SELECT DISTINCT {strip_sql('deal_id')} FROM ledger WHERE {strip_sql('deal_id')} <> ''")}
         return self._ids
 
     @ids.setter
@@ -223,7 +224,8 @@ class ColumnarOutcome(RowOutcome):
             return super().unknown_ids(candidates)
         Tables(self.run.con, self.run.folder).put("candidate_ids", ["deal_id"], ([c] for c in candidates))
         found = {deal_id for (deal_id,) in self.run.rows(
-            "SELECT DISTINCT TRIM(deal_id) FROM ledger WHERE TRIM(deal_id) IN (SELECT deal_id FROM candidate_ids)")}
+            f"SELECT DISTINCT {strip_sql('deal_id')} FROM ledger "
+            f"WHERE {strip_sql('deal_id')} IN (SELECT deal_id FROM candidate_ids)")}
         self.run.con.execute("DROP TABLE candidate_ids")
         return [candidate for candidate in candidates if candidate not in found]
 

@@ -73,7 +73,25 @@ _BOOLEANS = {"是": True, "否": False, "true": True, "false": False, "y": True,
 
 @lru_cache(maxsize=None)
 def _parsed(template: str) -> exp.Expression:
-    return sqlglot.parse_one(template, read="duckdb")
+    return stripping(sqlglot.parse_one(template, read="duckdb"))
+
+
+WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
+"""What Python's `str.strip()` takes off a cell, as the row loop reads it (a tab, a full-width space 　 typed
+in a Chinese ledger); SQL's TRIM alone takes off spaces only."""
+
+
+def stripping(tree: exp.Expression) -> exp.Expression:
+    """`TRIM(x)` made `TRIM(x, WHITESPACE)` throughout a parsed template."""
+    for trim in tree.find_all(exp.Trim):
+        if trim.args.get("expression") is None:
+            trim.set("expression", exp.Literal.string(WHITESPACE))
+    return tree
+
+
+def strip_sql(column: str) -> str:
+    """A column stripped as `str.strip()` strips it, in DuckDB's SQL (for the engine's own small queries)."""
+    return f"TRIM({column}, '{WHITESPACE}')"
 
 
 def fill(template: str, **values: exp.Expression) -> exp.Expression:

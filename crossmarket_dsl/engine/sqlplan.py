@@ -31,7 +31,7 @@ from sqlglot import exp
 from ..semantics import values
 from .contract import Lookups, Window
 from .plan import Plan
-from .sqlexpr import (DECIMAL, Typed, Unsupported, as_bool, as_number, compile_sql, constant, fill, to_bool, to_date,
+from .sqlexpr import (DECIMAL, stripping, Typed, Unsupported, as_bool, as_number, compile_sql, constant, fill, to_bool, to_date,
                       to_number, written_month)
 
 KEY_COLUMNS = ("deal_id", "date", "product", "quantity", "client_id", "project_id", "outlet", "participants", "staff")
@@ -117,7 +117,7 @@ class RowsQuery:
 
 @lru_cache(maxsize=None)
 def _parsed_query_once() -> exp.Expression:
-    return sqlglot.parse_one(_QUERY, read="duckdb")
+    return stripping(sqlglot.parse_one(_QUERY, read="duckdb"))
 
 
 def _parsed_query() -> exp.Expression:
