@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..core.errors import UserError
 from ..io.records import Table
@@ -38,7 +38,8 @@ from .sqlplan import CONVERTED_TYPES, RESULT_COLUMNS, lookup_tables, rows_query
 
 FIXED = len(RESULT_COLUMNS)  # columns of the rows query before the cells
 STAFF = RESULT_COLUMNS.index("staff")
-MEMORY_LIMIT = "1GB"  # DuckDB's own; past it, it spills to its temporary folder
+MEMORY_LIMIT = "512MB"  # DuckDB's own; past it, it spills to its temporary folder
+FETCH_ROWS = 10_000  # rows fetched at a time when deals are made
 
 
 def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
@@ -91,6 +92,12 @@ class _Run:
 
     def rows(self, sql: str, *parameters) -> list[tuple]:
         return self.con.execute(sql, list(parameters)).fetchall()
+
+    def stream(self, sql: str, *parameters) -> Iterator[tuple]:
+        """The rows of a large result a batch at a time: only the deals made of them stay."""
+        cursor = self.con.execute(sql, list(parameters))
+        while batch := cursor.fetchmany(FETCH_ROWS):
+            yield from batch
 
 
 def _close(con, folder: str) -> None:
@@ -301,11 +308,12 @@ class ColumnarOutcome(RowOutcome):
         member = f"{KEY_COLUMNS[gate.scope]} IN (SELECT key FROM failing_keys)" if gate.scope != "department" else \
             ("EXISTS (SELECT 1 FROM split_departments AS sd WHERE sd.product = decided.product AND "
              "sd.participants = decided.participants AND sd.department IN (SELECT key FROM failing_keys))")
-        rows = self.run.rows(f"SELECT {self.columns} FROM decided WHERE {ACCEPTED}{product} AND {member} "
-                             "ORDER BY row_number", *([gate.product] if gate.product is not None else []))
+        deals = self._deals(self.run.stream(f"SELECT {self.columns} FROM decided WHERE {ACCEPTED}{product} AND "
+                                            f"{member} ORDER BY row_number",
+                                            *([gate.product] if gate.product is not None else [])))
         self.run.con.execute("DROP TABLE failing_keys")
         groups: dict[str, list] = {}
-        for deal in self._deals(rows):
+        for deal in deals:
             for key in _keys(gate, deal):
                 groups.setdefault(key, []).append(deal)
         for outcome in failing:
@@ -334,7 +342,7 @@ class ColumnarOutcome(RowOutcome):
 
     def _load(self) -> list:
         if self._all is None:
-            self._all = self._deals(self.run.rows(
+            self._all = self._deals(self.run.stream(
                 f"SELECT {self.columns} FROM decided WHERE {ACCEPTED} ORDER BY row_number"))
         return self._all
 
@@ -346,7 +354,7 @@ class ColumnarOutcome(RowOutcome):
             self.by_product[name].deals = deals
         return groups
 
-    def _deals(self, rows: list[tuple]) -> list:
+    def _deals(self, rows: Iterable[tuple]) -> list:
         plan, info = self.plan, self.lookups.product_info
         clients, projects, names = self.lookups.clients, self.lookups.projects, plan.cell_fields
         deals, made = [], self.made
