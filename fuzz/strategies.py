@@ -88,7 +88,7 @@ def rules_mutants(draw) -> str:
 # ---- ledgers ----
 
 COLUMNS = ["deal_id", "date", "product", "quantity", "amount", "client_id", "participants", "outlet", "project_id",
-           "activated", "fee_income", "new_deposits"]
+           "activated", "fee_income", "new_deposits", "staff"]
 GOOD = {
     "date": st.sampled_from(["2026-03-01", "2026-12-31", "2026/3/1", "20260301", "2025-12-31", "2026-02-30", "", "2026年3月1日"]),
     "product": st.sampled_from(["信用卡", "个人理财", "个人住房贷款", "代发工资", "电子银行", "贵宾客户", "CARD", "基金定投", ""]),
@@ -102,6 +102,8 @@ GOOD = {
     "activated": st.sampled_from(["是", "否", "", "true", "1", "0", "yes"]),
     "fee_income": st.sampled_from(["", "0.00", "100", "1万", "x"]),
     "new_deposits": st.sampled_from(["", "0", "57000.00", "1亿"]),
+    "staff": st.sampled_from(["", "张三@公司业务部", "张三@公司业务部:60;李四@公司业务部:40；王五＠个人金融部", "张三",
+                              "李四@公司业务部:9" + "9" * 40, "王五@个人金融部:-1", "@", "赵六@公司业物部、赵六@公司业物部"]),
 }
 JUNK = st.one_of(
     st.text(max_size=12),

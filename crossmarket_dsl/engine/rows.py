@@ -165,7 +165,8 @@ class _RowEngine:
         return zip(records, numbers, _texts(column(records, "deal_id")), self.dates.column(column(records, "date")),
                    self.products.column(column(records, "product")),
                    self.quantities.column(column(records, "quantity")), clients, column(records, "participants"),
-                   projects, outlets, rows, self.cells(records), self.ids.column(column(records, "staff")))
+                   projects, outlets, rows, self.cells(records),
+                   self.ids.column(column(records, "staff")) if "staff" in self.position else repeat(""))
 
     def run(self, numbers: Sequence[int], records: Sequence[Sequence]) -> None:
         outcome, lookups, window = self.outcome, self.lookups, self.window
