@@ -86,3 +86,43 @@ def test_the_report_the_statement_and_explain_quote_the_articles_their_figures_c
         mortgage = next(line["deal_id"] for line in csv.DictReader(handle) if line["product"] == "个人住房贷款")
     explained = CliRunner().invoke(cli, ["explain", str(PANJIN), "--deal", mortgage]).stdout
     assert f"第二十条：{words}" in explained
+
+
+@pytest.mark.parametrize("workspace", [None, PANJIN, ROOT / "examples" / "dalian-2026"])
+def test_every_implemented_article_is_cited_by_a_policy_test_of_the_rules_that_implement_it(workspace):
+    args = [] if workspace is None else [workspace]
+    result = CliRunner().invoke(cli, ["coverage", *map(str, args), "--require-tests", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["summary"]["untested"] == []
+    assert {a["status"] for a in document["articles"] if a["implemented"]} == {"tested"}
+
+
+def test_an_implemented_article_no_test_cites_is_untested_and_fails_a_review(tmp_path):
+    result = CliRunner().invoke(cli, ["coverage", "--tests", str(tmp_path), "--require-tests"])
+    assert result.exit_code == 1
+    assert "第二十条  未测试 untested: implemented, no policy test cites it; 0 policy tests" in result.stdout
+    assert "第二十五条  组织性条款 organisational" in result.stdout
+    document = coverage("--tests", tmp_path)  # without --require-tests the same finding exits 0
+    by_name = {a["article"]: a for a in document["articles"]}
+    assert by_name["第二十条"]["status"] == "untested" and by_name["第二十五条"]["status"] == "organisational"
+    assert document["summary"]["untested"] == [a["article"] for a in document["articles"] if a["implemented"]]
+    assert f"untested: {'、'.join(document['summary']['untested'])};" in result.stdout
+
+
+def test_a_catalogue_product_the_branch_does_not_configure_implements_nothing_there():
+    by_name = {a["article"]: a for a in coverage(ROOT / "examples" / "dalian-2026")["articles"]}
+    # Dalian configures no 贵宾客户: the measure's entry citing 第十五条 is not Dalian's
+    assert by_name["第十五条"]["status"] == "organisational"
+    assert not any("个人存款" in d for d in by_name["第二条"]["declarations"])
+    assert any(d.startswith("product 个人理财 (dalian.xm:") for d in by_name["第二条"]["declarations"])
+    panjin = {a["article"]: a for a in coverage(PANJIN)["articles"]}
+    assert any(d.startswith("catalogue 贵宾客户 (2026.xm:") for d in panjin["第十五条"]["declarations"])
+
+
+def test_a_test_citing_two_articles_counts_for_both(tmp_path):
+    (tmp_path / "two.test.yaml").write_text(
+        "rules: x.xm\ntests:\n  - {name: 网点协办, cite: 第十条、第十四条, deals: [], expect: {deals: {rows: 0}}}\n",
+        encoding="utf-8")
+    by_name = {a["article"]: a for a in coverage("--tests", tmp_path)["articles"]}
+    assert by_name["第十条"]["tests"] == by_name["第十四条"]["tests"] == ["two.test.yaml: 网点协办"]

@@ -21,13 +21,16 @@ PACKAGED_MEASURE = Path(__file__).resolve().parent.parent / "headoffice" / "meas
 @click.argument("workspace", required=False, type=click.Path(path_type=Path))
 @click.option("--tests", "tests_dir", type=click.Path(file_okay=False, path_type=Path),
               help="the folder of the policy tests (default: the rules' folder; without a workspace, policies/)")
+@click.option("--require-tests", is_flag=True,
+              help="exit with status 1 when an implemented article has no policy test citing it (for review)")
 @FORMAT_OPTION
 @workspace_options
-def coverage_command(workspace, tests_dir, output_format, **options):
+def coverage_command(workspace, tests_dir, require_tests, output_format, **options):
     """Each article of the measure: the declarations implementing it, the policy tests citing it and,
     with a WORKSPACE, how many deals and how much reward money it touched over the period.
 
-    Articles nothing implements are listed as organisational.
+    Articles nothing implements are listed as organisational; implemented articles no policy test cites,
+    as untested (未测试).
     """
     if workspace is None:
         measure = options.get("measure") or _measure_here()
@@ -44,6 +47,8 @@ def coverage_command(workspace, tests_dir, output_format, **options):
     files = find_test_files(tests) if tests.is_dir() else []
     document = to_json(coverage(compiled, files, result), with_deals=result is not None)
     click.echo(dumps(document) if output_format == "json" else coverage_text(document), nl=output_format == "json")
+    if require_tests and document["summary"]["untested"]:
+        raise click.exceptions.Exit(EXIT_INPUT)  # the report above names them
 
 
 def _measure_here() -> Path:

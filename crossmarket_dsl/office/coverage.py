@@ -3,7 +3,10 @@ the declarations that implement each article, the policy tests that cite it, and
 evaluation, the deals whose points pass through it and the points and reward money they carry.
 
 An article no declaration cites is listed as organisational (committees, duties, marketing practice):
-the software carries nothing of it, which is a finding, not an error.
+the software carries nothing of it, which is a finding, not an error. An article that is implemented but
+that no policy test cites is listed as untested (未测试): nothing shows that the rules do what it says.
+For a branch's rules, the catalogue entry of a product the branch does not configure implements nothing
+there: its deals are rejected (R004), so the entry's article is not carried by that branch.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import re
+
 import yaml
 
 from ..io.workspace import TextDateLoader
 from ..language.pipeline import Compiled
 
 ZERO = Decimal(0)
+_CITE_SEPARATORS = re.compile(r"[、，,;；\s]+")
 
 
 @dataclass
@@ -34,6 +40,13 @@ class ArticleCoverage:
     def implemented(self) -> bool:
         return bool(self.declarations)
 
+    @property
+    def status(self) -> str:
+        """`tested`, `untested` (implemented, no policy test cites it) or `organisational`."""
+        if not self.implemented:
+            return "organisational"
+        return "tested" if self.tests else "untested"
+
 
 def coverage(compiled: Compiled, test_files: list[Path], result=None) -> list[ArticleCoverage]:
     """Every article of the measure, in order, with what implements, tests and (given a result) uses it.
@@ -41,7 +54,7 @@ def coverage(compiled: Compiled, test_files: list[Path], result=None) -> list[Ar
     ir = compiled.lowered.ir
     articles = {a["name"]: ArticleCoverage(a["name"], a["text"]) for a in ir["articles"]}
     for citation in ir["citations"]:
-        if citation["article"] in articles:
+        if citation["article"] in articles and _carried(ir, citation["pointer"]):
             entry = articles[citation["article"]]
             entry.declarations.append(_declaration(compiled, citation["pointer"]))
     rules = compiled.path.resolve() if ir["kind"] == "rules" else None
@@ -52,6 +65,16 @@ def coverage(compiled: Compiled, test_files: list[Path], result=None) -> list[Ar
     if result is not None:
         _touched(articles, result)
     return list(articles.values())
+
+
+def _carried(ir: dict, pointer: str) -> bool:
+    """Whether a citing declaration is carried by these rules: for a branch, a catalogue entry only when the
+    branch configures that product (the measure's catalogue alone scores nothing)."""
+    parts = pointer.strip("/").split("/")
+    if ir["kind"] != "rules" or parts[0] != "catalog" or len(parts) < 2 or not parts[1].isdigit():
+        return True
+    configured = {product["name"] for product in ir["products"]}
+    return ir["catalog"][int(parts[1])]["name"] in configured
 
 
 SECTIONS = {"header": "header", "params": "param", "lets": "let", "departments": "department", "outlets": "outlet",
@@ -94,8 +117,13 @@ def _test_cites(path: Path, rules: Path | None) -> list[tuple[str, str]]:
     if rules is not None and (path.parent / str(document.get("rules"))).resolve() != rules:
         return []
     tests = document.get("tests")
-    return [(str(test["cite"]), str(test.get("name") or "")) for test in tests or []
-            if isinstance(test, dict) and test.get("cite")]
+    return [(article, str(test.get("name") or "")) for test in tests or [] if isinstance(test, dict)
+            for article in _cited(test.get("cite"))]
+
+
+def _cited(cite) -> list[str]:
+    """The articles a test cites: one (`第十条`) or several in one line (`第十条、第十四条`)."""
+    return [name for name in _CITE_SEPARATORS.split(str(cite or "")) if name]
 
 
 def _touched(articles: dict[str, ArticleCoverage], result) -> None:
@@ -133,20 +161,25 @@ def to_json(entries: list[ArticleCoverage], with_deals: bool) -> dict:
     rows = []
     for entry in entries:
         row = {"article": entry.name, "text": entry.text, "implemented": entry.implemented,
-               "declarations": entry.declarations, "tests": entry.tests}
+               "status": entry.status, "declarations": entry.declarations, "tests": entry.tests}
         if with_deals:
             row.update(deals=entry.deals, points=f"{entry.points:.4f}", reward=f"{entry.reward:.2f}")
         rows.append(row)
     return {"articles": rows,
             "summary": {"articles": len(entries), "implemented": sum(e.implemented for e in entries),
                         "tested": sum(bool(e.tests) for e in entries),
+                        "untested": [e.name for e in entries if e.status == "untested"],
                         "organisational": [e.name for e in entries if not e.implemented]}}
+
+
+STATES = {"tested": "实施 implemented", "untested": "未测试 untested: implemented, no policy test cites it",
+          "organisational": "组织性条款 organisational: nothing implements it"}
 
 
 def coverage_text(document: dict) -> str:
     lines = []
     for row in document["articles"]:
-        state = "实施 implemented" if row["implemented"] else "组织性条款 organisational: nothing implements it"
+        state = STATES[row["status"]]
         lines.append(f"{row['article']}  {state}; {len(row['tests'])} policy test{'s' if len(row['tests']) != 1 else ''}")
         lines.append(f"  “{_short(row['text'])}”")
         lines += [f"  - {declaration}" for declaration in row["declarations"]]
@@ -155,7 +188,8 @@ def coverage_text(document: dict) -> str:
             lines.append(f"  deals {row['deals']}, points {row['points']}, reward {row['reward']}")
     summary = document["summary"]
     lines.append(f"{summary['implemented']} of {summary['articles']} articles implemented, {summary['tested']} "
-                 f"cited by policy tests; organisational: {'、'.join(summary['organisational']) or 'none'}")
+                 f"cited by policy tests; untested: {'、'.join(summary['untested']) or 'none'}; "
+                 f"organisational: {'、'.join(summary['organisational']) or 'none'}")
     return "\n".join(lines) + "\n"
 
 
