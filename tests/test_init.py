@@ -59,6 +59,21 @@ def test_check_names_the_missing_criteria_and_each_value_to_decide_then_passes(f
     result = run("check", fresh, "--measure", MEASURE)
     assert result.exit_code == 0, result.output
     assert "no problems" in result.stdout
+    fresh.write_text(_uncommented(text, "# award ", "# objective "), encoding="utf-8")  # art. 4, 17 as written
+    result = run("check", fresh, "--measure", MEASURE)
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.stdout
+
+
+def _uncommented(text: str, *starts: str) -> str:
+    """The commented-out blocks beginning with `starts`, each to its closing `# }`, with their `# ` removed."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        inside = inside or line.startswith(starts)
+        lines.append(line[2:] if inside else line)
+        inside = inside and not line.startswith("# }")
+    assert sum(line.startswith(tuple(start[2:] for start in starts)) for line in lines) == len(starts)
+    return "\n".join(lines) + "\n"
 
 
 def test_refuses_to_overwrite_unless_forced(fresh):

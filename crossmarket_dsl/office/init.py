@@ -73,7 +73,7 @@ def rules_text(branch: str, measure: Compiled) -> str:
     """The whole new rules file."""
     ir = measure.ir
     sections = [_header(branch, ir), _params(measure), _outlets(), _targets(measure), _products(ir), _split(),
-                _audit(), _reward(), _attribution()]
+                _audit(), _reward(), _attribution(), _awards()]
     return "\n\n".join(sections) + "\n"
 
 
@@ -239,4 +239,29 @@ def _attribution() -> str:
         '#   "中间业务收入": deal.fee_income',
         '#   "新增存款": deal.new_deposits',
         '# } cite "第十七条"',
+    ])
+
+
+def _awards() -> str:
+    """Art. 4 and 17 as commented examples: the committee names key projects and sets year-start targets
+    during the year, so a new branch file starts without them."""
+    return "\n".join([
+        "# 第四条、第十七条：重点项目或重点客户的突破给予专项奖励（委员会确定后去掉 # 并修改）。",
+        "# Art. 4, 17: a key project's or client's breakthrough earns named departments points at year end:",
+        '# award 某某项目突破 for project "项目编号" {  # 或 for client "客户编号"',
+        '#   cite "第四条"',
+        "#   when count() >= 1  # 全年受理的交易笔数",
+        "#   to 房地产信贷部 200",
+        "#   to 个人金融部 100",
+        '# } cite "第十七条"',
+        "",
+        "# 第十七条：部门年初目标（积分）；完成不理想的扣分，完成突出的专项奖励，自上而下取第一条成立的。",
+        "# Art. 17: a department's year-start target, a deduction below it and a special award above it:",
+        "# objective 公司业务部 {",
+        "#   target 1000",
+        "#   completion < 60% deduct 10% of points",
+        "#   completion < 80% deduct 20",
+        "#   completion >= 120% award 80",
+        '#   cite "第十七条"',
+        "# }",
     ])
