@@ -261,6 +261,12 @@ def test_unknown_option_and_missing_workspace():
     _expect(run("evaluate", "/nowhere/at/all"), 2, "does not exist")
 
 
+def test_missing_argument_and_required_option_are_named():
+    _expect(run("evaluate"), 2, "error[U100]: missing argument 'WORKSPACE'", "--help")
+    _expect(run("register", "file", "policies/branches/panjin.xm"), 2, "error[U100]: missing option '--by'",
+            "register file --help")
+
+
 def test_month_outside_the_period_and_malformed(workspace):
     _expect(run("evaluate", str(workspace), "--month", "2027-01"), 1, "outside the period")
     for month in ("三月", "2026-13", "2026-3"):  # the command line is wrong: a usage error

@@ -34,7 +34,8 @@ class CodedUsageError(click.UsageError):
 
 
 def _coded(exc: click.UsageError) -> CodedUsageError:
-    return exc if isinstance(exc, CodedUsageError) else CodedUsageError(exc.message, exc.ctx)
+    # `format_message`, not `message`: a missing argument or option words itself there and leaves `message` empty
+    return exc if isinstance(exc, CodedUsageError) else CodedUsageError(exc.format_message(), exc.ctx)
 
 
 class Commands(click.Group):
