@@ -25,7 +25,7 @@ from crossmarket_dsl.io.jsonout import dumps
 from crossmarket_dsl.office.policytest import run_file
 
 from .conftest import ROOT
-from .test_columnar import EXAMPLES, POINTS, POLICY_TESTS, _workspace, ledgers
+from .test_columnar import EXAMPLES, POINTS, POLICY_TESTS, _json, _workspace, ledgers
 from .test_engines import check_contract, outcome_record
 from .test_evaluation import _write_deals, generated_workspace, row_strategy  # noqa: F401 (a fixture)
 
@@ -50,12 +50,6 @@ def local_spark():
     spark.session()
     yield
     spark.stop()
-
-
-def _json(workspace, engine: str, *options: str) -> str:
-    run = CliRunner().invoke(cli, ["evaluate", str(workspace), "--format", "json", "--engine", engine, *options])
-    assert run.exit_code == 0, run.output
-    return run.output
 
 
 @pytest.mark.parametrize("month", [[], ["--month", "2026-03"]], ids=["year", "march"])
