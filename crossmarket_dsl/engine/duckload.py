@@ -6,7 +6,8 @@ UTF-8 copy: DuckDB decodes UTF-8 only), when DuckDB sees its rows as the referen
 DuckDB must find as many records as the file has lines, lone carriage returns make no line of their own, and
 a record wider than the header, a quote left open or a quoted line break stops its reader — and anything
 else (blank lines, which DuckDB skips and the reference counts; a header below row 1; XLSX and JSON Lines)
-is put in through the reference reader's records, which number and fit the rows themselves.
+is put in through the reference reader's records, which number and fit the rows themselves. A Parquet ledger
+is read by DuckDB with the reference reader's own query (`io/parquet.py`): the same cells, the same rows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 import os
 from typing import Iterable, Sequence
 
+from ..io.parquet import ParquetSource
 from ..io.records import CsvSource, Table
 from ..semantics.values import to_text
 
@@ -51,6 +53,8 @@ class Tables:
     def put_ledger(self, ledger: Table) -> str:
         """The table `ledger`: `row_number`, then the ledger's columns as text, blank rows left out. Says how
         it was read: `file` (by DuckDB) or `records` (through the reference reader)."""
+        if isinstance(ledger.source, ParquetSource):
+            return self._read_parquet(ledger.source, ledger.columns)
         if ledger.source is not None and ledger.source.header_row == 1 and self._read_file(ledger):
             return "file"
         rows = ([number, *record] for numbers, records in ledger.record_chunks()
@@ -79,6 +83,12 @@ class Tables:
         self.con.execute(f"CREATE VIEW ledger AS SELECT rowid + 2 AS row_number, {_named(ledger.columns, empty=True)} "
                          f"FROM ledger_file WHERE NOT ({blank})")
         return True
+
+    def _read_parquet(self, source: ParquetSource, columns: Sequence[str]) -> str:
+        """A Parquet ledger read by DuckDB with the reference reader's query; the cells it leaves null empty."""
+        self.con.execute(f"CREATE VIEW ledger AS SELECT row_number, {_named(columns, empty=True)} "
+                         f"FROM ({source.query([f'c{index}' for index in range(len(columns))])})")
+        return "file"
 
     def _utf8(self, source: CsvSource) -> str:
         """The file, or a UTF-8 copy of it."""

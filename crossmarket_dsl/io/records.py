@@ -65,7 +65,7 @@ class Table:
     row_numbers: list[int]
     stream: Callable[[], Iterator[tuple[int, dict[str, object]]]] | None = None
     chunks: Callable[[], Iterator[Chunk]] | None = None
-    source: CsvSource | None = None  # a streamed CSV's file, as another engine may read it itself
+    source: object = None  # a streamed CSV's `CsvSource` or a Parquet table's, as another engine may read it itself
 
     def numbered(self) -> Iterator[tuple[int, dict[str, object]]]:
         """(spreadsheet row number, row) pairs, in file order."""

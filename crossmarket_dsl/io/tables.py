@@ -1,8 +1,8 @@
-"""Tables of SPEC §6: CSV (UTF-8, UTF-8 with BOM or GB18030), XLSX and JSON Lines in; CSV and XLSX out.
+"""Tables of SPEC §6: CSV (UTF-8, UTF-8 with BOM or GB18030), XLSX, JSON Lines and Parquet in; CSV and XLSX out.
 
-Readers keep cells as they come (text from CSV; typed values from XLSX and JSON Lines) and leave
+Readers keep cells as they come (text from CSV and Parquet; typed values from XLSX and JSON Lines) and leave
 conversion to `values`, which the evaluator applies lazily; `records` turns their records into a
-`Table`, `files` writes whole files, `xlsx` reads and writes workbooks.
+`Table`, `files` writes whole files, `xlsx` reads and writes workbooks, `parquet` reads Parquet.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .workbook import Book
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+PARQUET_SUFFIXES = (".parquet", ".parq")
 ENCODING_HELP = "common ones are `utf-8`, `gb18030` and `big5`"
 
 
@@ -40,14 +41,18 @@ def split_sheet(path: str) -> tuple[str, str | None]:
 
 
 def read_table(path: str, *, encoding: str | None = None, table: str = "deals", stream: bool = False) -> Table:
-    """Read a CSV, XLSX (first sheet, or `file.xlsx#Sheet`) or JSON Lines table.
+    """Read a CSV, XLSX (first sheet, or `file.xlsx#Sheet`), JSON Lines or Parquet table.
 
-    With `stream`, a CSV is only checked (encoding, header) now and its rows are read on each pass."""
+    With `stream`, a CSV or Parquet file is only checked (encoding, header, types) now and its rows are read on
+    each pass."""
     file, sheet = split_sheet(path)
     _check_exists(file)
     suffix = Path(file).suffix.lower()
     if suffix == ".csv" and stream:
         return _streamed_csv(table, path, file, encoding)
+    if suffix in PARQUET_SUFFIXES:
+        from .parquet import read_parquet  # DuckDB takes a tenth of a second to import: only when needed
+        return read_parquet(file, path, table, stream)
     if suffix == ".csv":
         columns, rows, numbers = _read_csv(file, encoding)
     elif suffix in XLSX_SUFFIXES:
@@ -58,7 +63,7 @@ def read_table(path: str, *, encoding: str | None = None, table: str = "deals", 
     else:
         raise TableError("T107", 
             f"`{file}` is not a table crossmarket can read",
-            help="save it as CSV (`.csv`), Excel workbook (`.xlsx`) or JSON Lines (`.jsonl`)",
+            help="save it as CSV (`.csv`), Excel workbook (`.xlsx`), JSON Lines (`.jsonl`) or Parquet (`.parquet`)",
             file=file,
         )
     return Table(table, path, columns, rows, numbers)
