@@ -377,3 +377,52 @@ def test_compile_refuses_to_write_over_its_rules(tmp_path):
     result = run("compile", str(rules), "-o", str(rules))
     assert result.exit_code == 2 and "U110" in result.output
     assert rules.read_bytes() == text
+
+
+# ---- the engine and the Spark server a workspace names ---------------------------------------------
+
+def _settings(tmp_path: Path, lines: str) -> Path:
+    from .test_evaluation import _copy_example
+
+    workspace = _copy_example(tmp_path)
+    with (workspace / "workspace.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(lines)
+    return workspace
+
+
+def test_the_workspace_s_engine_runs_unless_the_command_line_names_another(tmp_path):
+    from crossmarket_dsl.engine.session import open_session
+
+    workspace = _settings(tmp_path, "engine: duckdb\n")
+    assert open_session(workspace, engine=None).engine == "duckdb"
+    assert open_session(workspace, engine="python").engine == "python"
+    assert open_session(workspace).engine == "python"  # commands without `--engine` (explain) run the reference
+
+
+@pytest.fixture
+def spark_where(monkeypatch):
+    """Where Spark runs is the process's: put back after the test."""
+    from crossmarket_dsl.engine import spark
+
+    monkeypatch.setattr(spark, "_remote", None)
+    monkeypatch.delenv("SPARK_REMOTE", raising=False)
+
+
+@pytest.mark.parametrize("options, env, used", [
+    ([], {}, "sc://127.0.0.1:1"),  # the workspace's
+    ([], {"SPARK_REMOTE": "sc://127.0.0.1:2"}, "sc://127.0.0.1:2"),  # the environment wins over the file
+    (["--spark-remote", "sc://127.0.0.1:3"], {"SPARK_REMOTE": "sc://127.0.0.1:2"}, "sc://127.0.0.1:3"),
+])
+def test_spark_runs_where_the_command_line_then_the_environment_then_the_workspace_says(tmp_path, spark_where,
+                                                                                         options, env, used):
+    workspace = _settings(tmp_path, "engine: spark\nspark_remote: sc://127.0.0.1:1\n")
+    run = CliRunner().invoke(cli, ["evaluate", str(workspace), *options], env=env)
+    assert run.exit_code == 2 and "Traceback" not in run.output
+    assert run.output.startswith(f"error[X203]: the Spark engine cannot reach the cluster at `{used}`")
+
+
+def test_the_command_line_s_engine_wins_over_the_workspace_s(tmp_path, spark_where):
+    workspace = _settings(tmp_path, "engine: spark\nspark_remote: sc://127.0.0.1:1\n")
+    run = CliRunner().invoke(cli, ["evaluate", str(workspace), "--engine", "python", "--format", "json"])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output)["deals"]["rows"] == 505

@@ -184,3 +184,22 @@ def test_a_control_character(tree):
     error = failure(workspace(tree, "rules: a.xm\ntables: \x07\n"))
     assert error.line == 2
     assert error.message.endswith("line 2: YAML syntax error: character U+0007 is not allowed")
+
+
+def test_the_engine_and_the_spark_server_a_workspace_names(tree):
+    loaded = load_workspace(workspace(tree, GOOD + "engine: spark\nspark_remote: ' sc://spark.example.com:15002 '\n"))
+    assert (loaded.engine, loaded.spark_remote) == ("spark", "sc://spark.example.com:15002")
+    assert (load_workspace(workspace(tree, GOOD)).engine, load_workspace(tree).spark_remote) == (None, None)
+
+
+@pytest.mark.parametrize("line, code, message, help", [
+    ("engine: duck", "S140", "line 8: `engine` is `duck`, which is not an engine", "did you mean `duckdb`?"),
+    ("spark_remote: http://spark:8080", "S141",
+     "line 8: `spark_remote` is `http://spark:8080`, which is not the address of a Spark Connect server",
+     "write it as `spark_remote: sc://host:port`"),
+    ("spark_remote: 15002", "S141", "line 8: `spark_remote` is `15002`, which is not the address", "sc://host:port"),
+])
+def test_an_engine_or_spark_server_that_is_not_one_names_its_line(tree, line, code, message, help):
+    error = failure(workspace(tree, GOOD + line + "\n"))
+    assert error.code == code and error.line == 8 and error.exit_status == 1
+    assert message in error.message and help in error.help

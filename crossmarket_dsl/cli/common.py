@@ -150,11 +150,12 @@ def ENGINE_OPTION(command):
     command = click.option(
         "--spark-remote", metavar="sc://HOST:PORT", envvar="SPARK_REMOTE", expose_value=False, callback=_spark_remote,
         help="with --engine spark: run on this Spark Connect server instead of on this machine "
-             "(default: the environment's SPARK_REMOTE)")(command)
+             "(default: the environment's SPARK_REMOTE, else the workspace's `spark_remote:`)")(command)
     return click.option(
-        "--engine", type=click.Choice(ENGINE_NAMES), default=DEFAULT_ENGINE, show_default=True,
+        "--engine", type=click.Choice(ENGINE_NAMES),
         help="what runs the rows: `duckdb`, embedded SQL (fast); `python`, the reference row loop; "
-             "`spark`, the same SQL on Spark (`pip install 'crossmarket[spark]'`), locally or on a cluster")(command)
+             "`spark`, the same SQL on Spark (`pip install 'crossmarket[spark]'`), locally or on a cluster "
+             f"(default: the workspace's `engine:`, else `{DEFAULT_ENGINE}`)")(command)
 FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="text for people, json for tools")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
+from ..engine import DEFAULT_ENGINE
 from ..language.source import UnreadableFile
 from ..office.policytest import PolicyTestError, find_test_files, run_file
 from .check import MEASURE_OPTION, SCHEMA_OPTION
@@ -36,7 +37,7 @@ def test_command(path, measure, schema, engine):
     passed = failed = 0
     for file in files:
         try:
-            outcome = run_file(file, measure, schema, engine)
+            outcome = run_file(file, measure, schema, engine or DEFAULT_ENGINE)  # no workspace names one
         except (PolicyTestError, UnreadableFile) as exc:
             show_user_error(exc)
             failed += 1

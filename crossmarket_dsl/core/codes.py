@@ -328,6 +328,10 @@ CODES = _catalogue(
          "`rules: ../../secrets.env`", "move the file into the workspace, or name it on the command line"),
     Code("S137", "a rules, measure or schema file in workspace.yaml that is not one by its name", None,
          "`rules: notes.txt`", "rules and measures end in `.xm`, schemas in `.json`"),
+    Code("S140", "workspace.yaml names an engine there is not", None, "`engine: duck`",
+         "write `engine: python`, `engine: duckdb` or `engine: spark`"),
+    Code("S141", "workspace.yaml's `spark_remote` is not the address of a Spark Connect server", None,
+         "`spark_remote: http://spark:8080`", "write it as `spark_remote: sc://host:port`"),
     # ---- P… policy tests ----
     Code("P101", "a test file without its rules file", None, "no `rules:` key", "add `rules: panjin.xm`"),
     Code("P102", "`tests` is not a list", None, "`tests: {…}`", "write `tests:` followed by `- name: …` items"),

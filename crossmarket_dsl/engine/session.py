@@ -111,8 +111,11 @@ def _inside(period: tuple[date, date] | None, effective: tuple[date, date]) -> t
 
 def open_session(workspace_path: str | Path, *, rules: Path | None = None, measure: Path | None = None,
                  schema: Path | None = None, encoding: str | None = None,
-                 tables: dict[str, str] | None = None, engine: str = DEFAULT_ENGINE) -> Session:
-    """Load the workspace, check its rules and read its tables; command-line values override the file."""
+                 tables: dict[str, str] | None = None, engine: str | None = DEFAULT_ENGINE) -> Session:
+    """Load the workspace, check its rules and read its tables; command-line values override the file.
+
+    `engine=None` is the workspace's `engine:` (else the default); Spark runs where its `spark_remote:` says
+    when neither the command line nor the environment said where (`spark.use_remote`)."""
     given = {name for name, value in (("rules", rules), ("measure", measure), ("schema", schema)) if value}
     workspace = load_workspace(workspace_path, frozenset(given | {f"tables.{role}" for role in tables or {}}))
     workspace = replace(workspace, rules=rules or workspace.rules, measure=measure or workspace.measure,
@@ -121,4 +124,9 @@ def open_session(workspace_path: str | Path, *, rules: Path | None = None, measu
     compiled = load(workspace.rules, measure=workspace.measure, schema=workspace.schema)
     session = new_session(compiled, lambda plan: read_tables(workspace.tables, workspace.encoding, workspace.columns),
                           workspace.period, workspace)
+    engine = engine or workspace.engine or DEFAULT_ENGINE
+    if engine == "spark" and workspace.spark_remote:
+        from .spark import use_remote_unless_given
+
+        use_remote_unless_given(workspace.spark_remote)
     return replace(session, engine=engine)

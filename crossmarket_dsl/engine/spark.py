@@ -9,7 +9,8 @@ from which the outcome is read as for `--engine duckdb` (tally, gates, deals). C
 arithmetic keeps every place and a value that does not fit or cannot be cast is null, not an error.
 
 One Spark session serves the process where it runs (Spark has one per process anyway); where that is, is
-chosen by `use_remote` (the command line's `--spark-remote`, or `SPARK_REMOTE`) before an evaluation.
+chosen by `use_remote` (the command line's `--spark-remote`, or `SPARK_REMOTE`; else the workspace's
+`spark_remote:`) before an evaluation.
 Spark's own log goes to a file, never to the user's terminal; anything that keeps Spark from running —
 pyspark missing, no Java, a cluster that cannot be reached — is a `UserError` naming the engine and what
 to do (X201–X204).
@@ -54,6 +55,13 @@ def use_remote(address: str | None) -> None:
     """Run on the Spark Connect server at `address` (`sc://host:port`) rather than locally; `None`: locally."""
     global _remote
     _remote = address.strip() if address and address.strip() else None
+
+
+def use_remote_unless_given(address: str) -> None:
+    """Run on `address` (a workspace's `spark_remote:`) unless the command line or the environment named
+    another Spark Connect server, which win."""
+    if _remote is None:
+        use_remote(address)
 
 
 def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:

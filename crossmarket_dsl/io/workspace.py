@@ -5,6 +5,8 @@ rules: ../../policies/branches/panjin.xm      # paths are relative to the worksp
 tables: {deals: deals.csv, clients: clients.xlsx#客户}
 period: {from: 2026-01-01, to: 2026-12-31}    # optional: the rules' effective period otherwise
 columns: {deals: {流水号: deal_id}}            # optional: headers of the branch's own, by table
+engine: duckdb                                 # optional: what runs the rows when `--engine` is not given
+spark_remote: sc://spark.example.com:15002     # optional: where `--engine spark` runs, unless said otherwise
 ```
 Errors point at the line of `workspace.yaml` they are about.
 """
@@ -22,12 +24,13 @@ import yaml
 
 from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
 from ..semantics.values import to_date
+from . import ENGINE_NAMES
 from .tables import ENCODING_HELP, similar_file, split_sheet
 
 FILE_NAME = "workspace.yaml"
 TABLE_ROLES = ("deals", "clients", "target_list", "projects", "indicators", "audit")
 REQUIRED_ROLES = ("deals", "clients")
-KEYS = ("rules", "tables", "period", "measure", "schema", "encoding", "columns")
+KEYS = ("rules", "tables", "period", "measure", "schema", "encoding", "columns", "engine", "spark_remote")
 COLUMNS_EXAMPLE = "write it as `columns: {deals: {流水号: deal_id}}`: under each table, a header of yours and the column it is"
 EXAMPLE = "e.g. `rules: rules.xm` and `tables: {deals: deals.csv, clients: clients.csv}`"
 FILE_EXAMPLES = {
@@ -71,6 +74,10 @@ class Workspace:
     encoding: str | None = None
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     """role → {header in the table: column name}, from `columns:`."""
+    engine: str | None = None
+    """The engine a run uses when the command line names none."""
+    spark_remote: str | None = None
+    """The Spark Connect server `--engine spark` runs on when neither `--spark-remote` nor SPARK_REMOTE names one."""
 
 
 def load_workspace(workspace: str | os.PathLike, given: frozenset[str] = frozenset()) -> Workspace:
@@ -213,6 +220,8 @@ class _Reader:
             schema=self._optional_file("schema"),
             encoding=self._encoding(),
             columns=self._columns(),
+            engine=self._engine(),
+            spark_remote=self._spark_remote(),
         )
 
     def _check_keys(self, mapping: dict, known: tuple[str, ...], where: tuple, what: str = "setting") -> None:
@@ -305,6 +314,25 @@ class _Reader:
             raise self._error("S114", f"`encoding` is `{encoding}`, not a known encoding", ENCODING_HELP,
                               key=("encoding",)) from None
         return str(encoding)
+
+    def _engine(self) -> str | None:
+        engine = self.data.get("engine")
+        if engine is None or engine in ENGINE_NAMES:
+            return engine
+        close = difflib.get_close_matches(str(engine), ENGINE_NAMES, n=1, cutoff=0.5)
+        guess = f"did you mean `{close[0]}`? " if close else ""
+        raise self._error("S140", f"`engine` is `{engine}`, which is not an engine",
+                          f"{guess}write one of {', '.join(f'`{name}`' for name in ENGINE_NAMES)}", key=("engine",))
+
+    def _spark_remote(self) -> str | None:
+        address = self.data.get("spark_remote")
+        if address is None:
+            return None
+        if not isinstance(address, str) or not address.strip().startswith("sc://"):
+            raise self._error("S141", f"`spark_remote` is `{address}`, which is not the address of a Spark Connect "
+                                      "server", "write it as `spark_remote: sc://host:port`, e.g. "
+                                      "`spark_remote: sc://spark.example.com:15002`", key=("spark_remote",))
+        return address.strip()
 
     def _columns(self) -> dict[str, dict[str, str]]:
         columns = self.data.get("columns")
