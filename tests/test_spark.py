@@ -25,9 +25,10 @@ from crossmarket_dsl.io.jsonout import dumps
 from crossmarket_dsl.office.policytest import run_file
 
 from .conftest import ROOT
-from .test_columnar import EXAMPLES, POINTS, POLICY_TESTS, _json, _workspace, ledgers
+from .test_columnar import EXAMPLES, POINTS, POLICY_TESTS, _json, _row, _workspace, ledgers
 from .test_engines import check_contract, outcome_record
-from .test_evaluation import _write_deals, generated_workspace, row_strategy  # noqa: F401 (a fixture)
+from .test_evaluation import _as_gb18030, _as_xlsx, _write_deals, generated_workspace, row_strategy  # noqa: F401
+from .test_parquet import _copy
 
 
 def _spark_missing() -> str | None:
@@ -92,6 +93,22 @@ def test_spark_keeps_the_engine_contract_on_generated_ledgers(generated_workspac
     ours = run_engine(session.plan, session.inputs, window, "spark")[0]
     check_contract(session.plan, ours)
     assert outcome_record(ours) == outcome_record(run_engine(session.plan, session.inputs, window, REFERENCE)[0])
+
+
+LEDGER_FILES = {"xlsx": _as_xlsx, "gb18030.csv": _as_gb18030,
+                "parquet": lambda source, target: _copy(f"SELECT * FROM read_csv('{source}', all_varchar = true)",
+                                                        target)}
+
+
+@pytest.mark.parametrize("suffix", LEDGER_FILES)
+def test_spark_reads_every_table_type_as_the_reference_does(tmp_path, suffix):
+    """Spark is sent the ledger as the shared reader reads it, whatever the file: a workbook, GB18030, Parquet."""
+    _workspace(tmp_path, "deal.amount / 1万 * 0.5", [_row(1, amount="5万"), _row(2, date="2026-13-01"),
+                                                   _row(3, participants="公司业务部、机构业务部", amount="1,000,000")])
+    ledger = tmp_path / f"deals.{suffix}"
+    LEDGER_FILES[suffix](tmp_path / "deals.csv", ledger)
+    assert _json(tmp_path, "spark", "--table", f"deals={ledger}") == \
+        _json(tmp_path, REFERENCE, "--table", f"deals={ledger}")
 
 
 # ---- when Spark cannot run -----------------------------------------------------------------------
