@@ -138,10 +138,14 @@ def month_option(help: str, required: bool = False):
 
 
 def _spark_remote(ctx, param, value):
-    """`--spark-remote` (or SPARK_REMOTE) is where the Spark engine runs, for the whole command."""
-    from ..engine.spark import use_remote  # pyspark itself loads only when Spark runs
+    """`--spark-remote` (or SPARK_REMOTE) is where the Spark engine runs, for the whole command. Without one
+    Spark runs on this machine, as a Spark engine not yet loaded would: it loads (and sqlglot with it) only to
+    be told of a server, or to forget one an earlier command of this process was told of."""
+    spark = f"{__package__.rpartition('.')[0]}.engine.spark"
+    if value or spark in sys.modules:
+        from ..engine.spark import use_remote  # pyspark itself loads only when Spark runs
 
-    use_remote(value)
+        use_remote(value)
     return value
 
 

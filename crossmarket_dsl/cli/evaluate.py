@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from ..core.errors import UserError
 from ..io.jsonout import dumps
-from ..office.approval import result_hash, standing, write_payout
-from ..office.kpi import write_kpi
-from ..office.seal import restated
-from ..office.verdicts import with_register_verdicts
-from ..reports.explain import explain_deal, explain_department
-from ..reports.outputs import write_outputs
 from ..reports.render import to_json, to_text
 from .common import ENGINE_OPTION, EXIT_INPUT, FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
-from .signed import records_at
+
+# The register, the files of `--out` (workbooks: openpyxl) and the explanations are imported where an option
+# or the command that uses them runs: a plain `evaluate` starts without them (`tests/test_imports.py`).
 
 REGISTER_VERDICTS = click.option(
     "--register", "register_path", type=click.Path(path_type=Path),
@@ -47,16 +42,17 @@ def evaluate_command(workspace, month, output_format, out_dir, strict, register_
     paid.
     """
     session = open_workspace(workspace, engine=engine, **session_options(**options))
-    with records_at(register_path) if register_path else nullcontext() as records:
-        with_register_verdicts(session, records)
+    if register_path is None:
         result = session.evaluate(month)
         rules = session.rules_info()
-        document = to_json(result, rules)
-        changes = restated(session, records, [result.month]) if records is not None and result.month else []
-        state = standing(records, rules["branch"], document) if records is not None and not result.month else None
+        document, changes, state = to_json(result, rules), [], None
+    else:
+        result, rules, document, changes, state = _against_register(session, register_path, month)
     if output_format == "json":
-        extra = {"restatements": [change.to_json() for change in changes]} if records is not None else {}
+        extra = {"restatements": [change.to_json() for change in changes]} if register_path is not None else {}
         if state is not None:
+            from ..office.approval import result_hash
+
             extra["approval"] = {"approved": state.approved, "record": state.approval.id if state.approval else None,
                                  "result_sha256": result_hash(document)}
         click.echo(dumps({**document, **extra}))
@@ -67,6 +63,10 @@ def evaluate_command(workspace, month, output_format, out_dir, strict, register_
         if state is not None:
             click.echo(state.text())
     if out_dir is not None:
+        from ..office.approval import write_payout
+        from ..office.kpi import write_kpi
+        from ..reports.outputs import write_outputs
+
         written = write_outputs(out_dir, session, result)
         if not result.month:
             written += write_kpi(out_dir, document)
@@ -75,6 +75,24 @@ def evaluate_command(workspace, month, output_format, out_dir, strict, register_
         click.echo(f"wrote {len(written)} files to {out_dir}", err=True)
     if strict and result.rejected:
         raise click.exceptions.Exit(EXIT_INPUT)
+
+
+def _against_register(session, register_path: Path, month: str | None):
+    """The evaluation with the register's audit verdicts counted, and what the register says of its result: the
+    restatement of a sealed month that changed, the committee's standing approval of a year-end result."""
+    from ..office.approval import standing
+    from ..office.seal import restated
+    from ..office.verdicts import with_register_verdicts
+    from .signed import records_at
+
+    with records_at(register_path) as records:
+        with_register_verdicts(session, records)
+        result = session.evaluate(month)
+        rules = session.rules_info()
+        document = to_json(result, rules)
+        changes = restated(session, records, [result.month]) if result.month else []
+        state = None if result.month else standing(records, rules["branch"], document)
+    return result, rules, document, changes, state
 
 
 @click.command("explain")
@@ -90,9 +108,15 @@ def explain_command(workspace, deal_id, department, month, register_path, **opti
     if (deal_id is None) == (department is None):
         raise UserError("U100", "give either `--deal ID` or `--department NAME`", exit_status=2,
                         help="`crossmarket explain WORKSPACE --deal PJ2026-00003`, or `--department 机构业务部`")
+    from ..reports.explain import explain_deal, explain_department
+
     session = open_workspace(workspace, **session_options(**options))
-    with records_at(register_path) if register_path else nullcontext() as records:
-        with_register_verdicts(session, records)
+    if register_path is not None:
+        from ..office.verdicts import with_register_verdicts
+        from .signed import records_at
+
+        with records_at(register_path) as records:
+            with_register_verdicts(session, records)
     result = session.evaluate(month)
     if department is not None:
         text = explain_department(session, result, department)

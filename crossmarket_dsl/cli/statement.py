@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from ..office.seal import restated_before, seal_statement
-from ..office.verdicts import with_register_verdicts
 from .common import ENGINE_OPTION, month_option, open_workspace, session_options, workspace_options
 from .signed import BY_OPTION, KEY_OPTION, records_at, signer
 
@@ -36,14 +34,19 @@ def statement_command(workspace, month, out_dir, seal, register_path, key_path, 
     day it is sealed). Figures are provisional until the year-end evaluation. With `--register`, the
     statement also restates earlier sealed months whose figures changed since they were sealed.
     """
-    # the statement's workbook needs openpyxl, a tenth of a second to import: not for the other commands
+    # the statement's workbook needs openpyxl, a tenth of a second to import: not for the other commands;
+    # sealing and the register's verdicts only for a statement that reads or seals a register
     from ..office.statement import build, statement_text, write_files
+    if register_path or seal:
+        from ..office.seal import restated_before, seal_statement
+        from ..office.verdicts import with_register_verdicts
     if seal:
         key, by = signer(key_path, by)
         register_path = register_path or Path("register.sqlite")
     session = open_workspace(workspace, engine=engine, **session_options(**options))
     with records_at(register_path, create=seal) if register_path else nullcontext() as records:
-        with_register_verdicts(session, records)
+        if records is not None:
+            with_register_verdicts(session, records)
         statement = build(session, month)
         if records is not None:
             statement.corrections = [line for change in restated_before(session, records, statement.month)

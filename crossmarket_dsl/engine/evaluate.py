@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..io.records import TableError, collection_paused
+from ..io.records import Table, TableError, collection_paused
 from ..semantics.expr import Env
 from ..semantics.operations import number
-from . import ENGINE_NAMES, REFERENCE, columnar, spark
+from . import REFERENCE
 from .adjustments import Adjustments, adjust
 from .contract import Engine, Lookups, Rejection, RowOutcome, Window
 from .deals import Deal
@@ -21,16 +21,29 @@ from .inputs import Inputs, target_test
 from .plan import Plan, ProductPlan
 from .reasons import Reason, nearest
 from .reward import allocate
-from .sqlexpr import Unsupported
 from .staff import StaffNote, staff_notes, staff_table
 from .rows import process_rows
 from .totals import Totals, add_up, add_up_deals
 
 ZERO = Decimal(0)
-ENGINES: dict[str, Engine] = dict(zip(ENGINE_NAMES, (process_rows, columnar.process_rows, spark.process_rows)))
+
+
+def _duckdb(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
+    from . import columnar  # sqlglot and DuckDB load only when a columnar engine runs
+
+    return columnar.process_rows(plan, ledger, window, lookups)
+
+
+def _spark(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
+    from . import spark  # and pyspark only when Spark runs
+
+    return spark.process_rows(plan, ledger, window, lookups)
+
+
+ENGINES: dict[str, Engine] = {REFERENCE: process_rows, "duckdb": _duckdb, "spark": _spark}
 """`python`: the row loop, the reference; `duckdb`: the rows stage as one SQL query on DuckDB (`columnar.py`);
-`spark`: the same query on Spark, locally or on a cluster (`spark.py`)."""
-"""The engines by name; each must give the reference's outcome (`tests/test_engines.py`)."""
+`spark`: the same query on Spark, locally or on a cluster (`spark.py`). The engines by name; each must give
+the reference's outcome (`tests/test_engines.py`)."""
 
 
 @dataclass
@@ -105,6 +118,10 @@ def run_engine(plan: Plan, inputs: Inputs, window: Window, engine: str = REFEREN
     info = product_info(plan, inputs)
     lookups = Lookups(inputs.clients, inputs.projects, info, target_test(plan, inputs),
                       {deal_id: note for deal_id, (verdict, note, _) in inputs.audit.items() if verdict == "rejected"})
+    if engine == REFERENCE:
+        return process_rows(plan, inputs.deals, window, lookups), info
+    from .sqlexpr import Unsupported  # the compiler to SQL loads only for the engines that use it
+
     try:
         return ENGINES[engine](plan, inputs.deals, window, lookups), info
     except Unsupported as reason:  # rules the SQL cannot yet compute exactly (`sqlexpr.py`): the reference does
@@ -117,8 +134,7 @@ def run_engine(plan: Plan, inputs: Inputs, window: Window, engine: str = REFEREN
 def _evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str) -> Result:
     outcome, info = run_engine(plan, inputs, window, engine)
     _check_audit_ids(inputs, outcome)
-    gates = outcome.judge_gates(info, not window.monthly) if isinstance(outcome, columnar.ColumnarOutcome) \
-        else apply_gates(plan, outcome, info, period_end=not window.monthly)
+    gates = judge_gates(plan, outcome, info, engine, period_end=not window.monthly)
     reported = outcome.reported(window.monthly)
     touched = dict.fromkeys(deal for gate in gates if not gate.passed for deal in gate.deals if deal.in_report)
     totals = add_up(plan, outcome.tally, touched, reported)
@@ -134,6 +150,17 @@ def _evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str) -> Result
     result.notes = outcome.notes
     _reward(result)
     return result
+
+
+def judge_gates(plan: Plan, outcome: RowOutcome, info: dict, engine: str, period_end: bool) -> list[GateOutcome]:
+    """The gates over an engine's outcome: a columnar engine's judges them in SQL where it can (`columnar.py`);
+    rules it handed to the reference have the row loop's outcome."""
+    if engine != REFERENCE:
+        from .columnar import ColumnarOutcome
+
+        if isinstance(outcome, ColumnarOutcome):
+            return outcome.judge_gates(info, period_end)
+    return apply_gates(plan, outcome, info, period_end=period_end)
 
 
 def _adjust(plan: Plan, result: Result, outcome: RowOutcome) -> Adjustments:

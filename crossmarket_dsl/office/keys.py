@@ -15,13 +15,15 @@ import base64
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..core.errors import EXIT_USAGE, UserError
 from ..io.files import atomic_write_text
+
+if TYPE_CHECKING:  # cryptography is imported where a key is made, read or checked: reading a register needs none
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 COMMITTEE = "公私联动交叉营销委员会"
 INTERNAL_CONTROL = "内控合规部"
@@ -62,6 +64,8 @@ def new_key(office: str, path: Path) -> SigningKey:
         raise UserError("K102", f"`{path}` already exists: a key file is never overwritten", file=str(path),
                         help="choose another file name; an office's old key stays valid for what it signed",
                         exit_status=EXIT_USAGE)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = SigningKey(office, Ed25519PrivateKey.generate())
     raw = key.private.private_bytes_raw()
     text = (f"# crossmarket 签名密钥 · signing key of {office}: keep it secret, only {office} signs with it\n"
@@ -74,6 +78,8 @@ def new_key(office: str, path: Path) -> SigningKey:
 
 
 def read_key(path: Path) -> SigningKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     document = _yaml(path, "K101", "key file")
     try:
         office = check_office(str(document["office"]))
@@ -106,6 +112,9 @@ def trust(path: Path, key: SigningKey) -> None:
 
 
 def signature_holds(public_key: str, text: str, signature: str) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key)).verify(bytes.fromhex(signature),
                                                                              text.encode("utf-8"))
