@@ -54,16 +54,17 @@ def installed_like(pycache: Path) -> dict[str, str]:
     return {**env, "PYTHONPYCACHEPREFIX": str(pycache)}
 
 
-def timed(command: list[str], repeat: int, env: dict[str, str]) -> tuple[float, float]:
+def timed(command: list[str], repeat: int, env: dict[str, str], cwd: Path | None = None) -> tuple[float, float]:
     """Best wall time and best processor time (user + system) of `repeat` runs of a command, each in a fresh
-    process, after one run that fills the bytecode cache. The machine is shared: the best run is the one
-    least disturbed, and processor time shows what the command itself costs when other work makes it wait."""
-    subprocess.run(command, capture_output=True, env=env)
+    process (in folder `cwd`), after one run that fills the bytecode cache. The machine is shared: the best run
+    is the one least disturbed, and processor time shows what the command itself costs when other work makes it
+    wait."""
+    subprocess.run(command, capture_output=True, env=env, cwd=cwd)
     best_wall = best_cpu = float("inf")
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True, env=env)
+        result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
         best_wall = min(best_wall, time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         best_cpu = min(best_cpu, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
