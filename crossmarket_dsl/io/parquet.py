@@ -23,7 +23,7 @@ from .records import CHUNK_ROWS, Chunk, Table, TableError, collection_paused, un
 
 MAGIC = b"PAR1"  # a Parquet file starts and ends with it
 TEXT = "CAST({} AS VARCHAR)"
-AT_CLOCK = "CAST({} AS TIMESTAMP)"
+AT_CLOCK = "CAST({0} AS TIMESTAMP)"
 MIDNIGHT = ("CASE WHEN CAST({0} AS TIME) = TIME '00:00:00' THEN CAST(CAST({0} AS DATE) AS VARCHAR) "
             "ELSE CAST({0} AS VARCHAR) END")
 CELLS = {
