@@ -157,14 +157,14 @@ def test_check_does_not_import_duckdb():
 EVERY_TYPE = ("SELECT 1::TINYINT AS a, 2::SMALLINT AS b, 3::UINTEGER AS c, 4::UBIGINT AS d, 5.125::DECIMAL(38, 3) AS e, "
               "TIME '09:30:00' AS f, '00000000-0000-0000-0000-000000000001'::UUID AS g, "
               "TIMESTAMP_MS '2026-03-01 00:00:00' AS h, TIMESTAMP_NS '2026-03-01 09:30:00' AS i, "
-              "TIMESTAMPTZ '2026-02-28 16:00:00+00' AS j, 'x'::ENUM('x', 'y') AS k")
+              "TIMESTAMPTZ '2026-02-28 16:00:00+00' AS j, 'x'::ENUM('x', 'y') AS k, NULL AS l")  # l: no value at all
 
 
 def test_every_type_a_cell_can_be_reads_as_text(tmp_path):
     [(number, row)] = read_table(str(_copy(EVERY_TYPE, tmp_path / "t.parquet"))).numbered()
     assert (number, row) == (1, {"a": "1", "b": "2", "c": "3", "d": "4", "e": "5.125", "f": "09:30:00",
                                  "g": "00000000-0000-0000-0000-000000000001", "h": "2026-03-01",
-                                 "i": "2026-03-01 09:30:00", "j": "2026-02-28 16:00:00", "k": "x"})
+                                 "i": "2026-03-01 09:30:00", "j": "2026-02-28 16:00:00", "k": "x", "l": None})
 
 
 def test_a_timestamp_with_a_time_zone_reads_at_this_computer_s_clock(tmp_path):

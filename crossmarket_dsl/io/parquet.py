@@ -29,7 +29,8 @@ MIDNIGHT = ("CASE WHEN CAST({0} AS TIME) = TIME '00:00:00' THEN CAST(CAST({0} AS
 CELLS = {
     "varchar": "{}",
     **dict.fromkeys(("boolean", "tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint", "usmallint",
-                     "uinteger", "ubigint", "uhugeint", "decimal", "double", "float", "date", "time", "uuid"), TEXT),
+                     "uinteger", "ubigint", "uhugeint", "decimal", "double", "float", "date", "time", "uuid",
+                     "null"), TEXT),  # `null`: a column with no value at all, as pandas writes an empty one
     **dict.fromkeys(("timestamp", "timestamp_s", "timestamp_ms", "timestamp_ns"), MIDNIGHT),
     "timestamp with time zone": MIDNIGHT.format(AT_CLOCK),
 }
