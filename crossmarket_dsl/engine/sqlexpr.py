@@ -1,9 +1,11 @@
 """IR expression trees → `sqlglot` expressions, with the null semantics of SPEC §3.5 (`semantics/expr.py`).
 
-A cell is text in SQL as in the row loop, and an operator converts it: `to_number` (`1,234.5`, `85%`,
-`5万`, `300元`, full-width digits), `to_date` (`2026-03-01`, `2026/3/1`, `20260301`, `2026年3月1日`, a time
-after it) and `to_bool` (`是/否`, `true/false`, `Y/N`, `1/0`) are SQL expressions built here, once each,
-from DuckDB-flavoured templates that sqlglot renders in any dialect. What the row loop decides by a
+A cell is text in SQL as in the row loop, and an operator converts it: to a number (`1,234.5`, `85%`,
+`5万`, `300元`, full-width digits), a date (`2026-03-01`, `2026/3/1`, `20260301`, `2026年3月1日`, a time
+after it) or a boolean (`是/否`, `true/false`, `Y/N`, `1/0`) as `semantics/values.py` does, by the
+`CONVERSIONS` defined here in stages, from DuckDB-flavoured templates that sqlglot renders in any dialect:
+over a table of distinct cells a subquery a stage (`staged`), so that each step is written once; anywhere
+else as one expression (`to_number`, `to_date`, `to_bool`). What the row loop decides by a
 value's type at run time is decided here by the expression's kind, known when compiling: `num`, `text`,
 `date`, `bool`, `list` or `null` (a literal null).
 
@@ -43,32 +45,102 @@ class Typed:
     # computed elsewhere once per distinct cell (`sqlplan`); None: converted where it is used
 
 
-# ---- conversions, as templates over a placeholder column `x` -------------------------------------
+def _decimal_literal(value: Decimal) -> exp.Expression:
+    """A constant number as a decimal of its own scale, so that multiplying by it never overflows early."""
+    text = format(value, "f")
+    scale = len(text.partition(".")[2])
+    digits = max(len(text.replace("-", "").replace(".", "")), scale + 1)
+    return exp.cast(exp.Literal.number(text), f"DECIMAL({min(max(digits, 1), 38)}, {scale})")
 
-_NUMBER_TEMPLATE = """
+
+# ---- conversions, in stages over a text `x` -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Conversion:
+    """A cell's conversion written in stages: each stage names values computed from the text `x` and from the
+    names of the stages before it, and the results are computed from those names. Over a table of distinct
+    texts each stage is a subquery of its own (`staged`), so that every intermediate value is written once
+    in the query; elsewhere the names are replaced by what they stand for (`inline`). The templates are
+    DuckDB's SQL, which sqlglot renders in any dialect."""
+    stages: tuple[tuple[tuple[str, str], ...], ...]  # stage by stage: (name, template)
+    results: tuple[tuple[str, str], ...]  # (result, template)
+
+
+_NUMBER_SHAPES = """
 CASE
-  WHEN REGEXP_MATCHES(t, '^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$') THEN TRY_CAST(REPLACE(t, ',', '') AS DECIMAL(38, 12))
-  WHEN STRPOS(t, ',') > 0 THEN NULL
-  WHEN REGEXP_MATCHES(t, '^[+-]?([0-9][0-9_]*([.][0-9_]*)?|[.][0-9][0-9_]*)([eE][+-]?[0-9]+)?$')
-    THEN TRY_CAST(t AS DECIMAL(38, 12))
+  WHEN STRPOS(n_stem, ',') > 0 AND NOT REGEXP_MATCHES(n_stem, '^[+-]*[^,.]{1,3}(,[^,.]{3})+([.][^,]*)?$') THEN NULL
+  WHEN REGEXP_MATCHES(n_digits, '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$')
+    THEN TRY_CAST(n_digits AS DECIMAL(38, 12))
 END
 """
-# `t` above is the text without its suffix; these give it, and the suffix's factor.
-_NORMALISED = "TRIM(TRANSLATE(x, '０１２３４５６７８９．，％＋－　', '0123456789.,%+- '))"
 _SUFFIXES = (("%", "0.01"), ("万", "10000"), ("亿", "100000000"))
-_DATE_TEMPLATE = """
-CASE WHEN POSITION(' ' IN s) > 0 AND POSITION(':' IN s) = 0 THEN NULL
-  ELSE TRY_CAST(
-    REGEXP_EXTRACT(d, '^([0-9]{4})[-/.]?([0-9]{1,2})[-/.]?([0-9]{1,2})$', 1) || '-' ||
-    LPAD(REGEXP_EXTRACT(d, '^([0-9]{4})[-/.]?([0-9]{1,2})[-/.]?([0-9]{1,2})$', 2), 2, '0') || '-' ||
-    LPAD(day, 2, '0') AS DATE)
-END
-"""
-_DAY = "REGEXP_EXTRACT(d, '^([0-9]{4})[-/.]?([0-9]{1,2})[-/.]?([0-9]{1,2})$', 3)"
+_DATE = "'^([0-9]{4})[-/.]?([0-9]{1,2})[-/.]?([0-9]{1,2})$'"
 _DATE_SHAPES = ("^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$", "^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}$",
                 "^[0-9]{4}[.][0-9]{1,2}[.][0-9]{1,2}$", "^[0-9]{8}$")
 _BOOLEANS = {"是": True, "否": False, "true": True, "false": False, "y": True, "n": False, "yes": True, "no": False,
              "1": True, "0": False}
+
+
+_WIDE_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+"""The spaces NFKC makes a plain space: no-break, typographic and ideographic (a full-width space 　)."""
+
+
+def _plain(characters: str) -> str:
+    """`x` with the full-width forms of `characters` (`０`, `．`, `％`) and the wide spaces made plain, as NFKC
+    makes them where `values` reads a decorated cell. (NFKC and Python's `Decimal` also read digits of other
+    scripts, circled and superscript digits, which a Chinese ledger does not hold and this does not.)"""
+    wide = "".join(chr(ord(character) + 0xFEE0) for character in characters)
+    return f"TRANSLATE(x, '{wide}{_WIDE_SPACES}', '{characters}{' ' * len(_WIDE_SPACES)}')"
+
+
+def _number() -> Conversion:
+    """`values.to_number`: full-width forms made plain, then a `%`, or a `万` or `亿` after the `元` is taken
+    off, says the unit; the stem before it has commas in thousands places (counted as Python counts them,
+    `_without_separators`) or none, and is a decimal once they and the underscores Python ignores are gone.
+    A number scaled past DECIMAL(38, 12) is null, not an error."""
+    factors = " ".join(f"WHEN '{suffix}' THEN TRY(CAST(n_plain * {_decimal_literal(Decimal(factor)).sql('duckdb')} "
+                       f"AS {DECIMAL}))" for suffix, factor in _SUFFIXES)
+    return Conversion(stages=(
+        (("n_norm", f"TRIM({_plain('0123456789.,%+-eE_')})"),),
+        (("n_bare", "CASE WHEN ENDS_WITH(n_norm, '元') THEN TRIM(LEFT(n_norm, LENGTH(n_norm) - 1)) ELSE n_norm END"),),
+        (("n_unit", "CASE WHEN ENDS_WITH(n_norm, '%') THEN '%' WHEN ENDS_WITH(n_bare, '万') THEN '万' "
+                    "WHEN ENDS_WITH(n_bare, '亿') THEN '亿' ELSE '' END"),),
+        (("n_stem", "CASE n_unit WHEN '' THEN n_bare WHEN '%' THEN TRIM(LEFT(n_norm, LENGTH(n_norm) - 1)) "
+                    "ELSE TRIM(LEFT(n_bare, LENGTH(n_bare) - 1)) END"),),
+        (("n_digits", "REPLACE(REPLACE(n_stem, ',', ''), '_', '')"),),
+        (("n_plain", _NUMBER_SHAPES),),
+    ), results=(("num", f"CASE n_unit {factors} ELSE n_plain END"),))
+
+
+def _date() -> Conversion:
+    """`values.to_date` (`date`) and the first day of the month a date is written in, whether or not its day
+    exists (`2026-04-31`: April; `month`), as `values.written_date` decides which month's statement lists a
+    row whose date is wrong: the date part before a time (`年月日` made dashes), in one of a date's shapes,
+    of a year after 0000 (which SQL reads as 1 BC, Python as no date)."""
+    shaped = " OR ".join(f"REGEXP_MATCHES(d_part, '{shape}')" for shape in _DATE_SHAPES)
+    dated = "CASE WHEN d_timed THEN NULL ELSE TRY_CAST(d_year || '-' || d_month || '-' || {} AS DATE) END"
+    return Conversion(stages=(
+        (("d_spaced", f"REPLACE(TRIM({_plain('0123456789/-.:T')}), 'T', ' ')"),),
+        (("d_head", "SPLIT_PART(d_spaced, ' ', 1)"),
+         ("d_timed", "POSITION(' ' IN d_spaced) BETWEEN 1 AND LENGTH(d_spaced) - 1 "  # after a space, something
+                     "AND POSITION(':' IN d_spaced) = 0")),  # not a time
+        (("d_part", "CASE WHEN ENDS_WITH(d_head, '日') "
+                    "THEN REPLACE(REPLACE(LEFT(d_head, LENGTH(d_head) - 1), '年', '-'), '月', '-') ELSE d_head END"),),
+        (("d_shaped", shaped), ("d_zero", "LEFT(d_part, 4) = '0000'"),
+         ("d_year", f"REGEXP_EXTRACT(d_part, {_DATE}, 1)"), ("d_month", f"LPAD(REGEXP_EXTRACT(d_part, {_DATE}, 2), 2, '0')"),
+         ("d_day", f"LPAD(REGEXP_EXTRACT(d_part, {_DATE}, 3), 2, '0')")),
+    ), results=(("date", f"CASE WHEN d_shaped AND NOT d_zero THEN {dated.format('d_day')} END"),
+                ("month", f"CASE WHEN d_shaped AND NOT d_zero THEN {dated.format(repr('01'))} END")))
+
+
+def _bool() -> Conversion:
+    """`values.to_bool` of a text: `是/否`, `true/false`, `Y/N`, `yes/no`, `1/0`, in any case."""
+    words = " ".join(f"WHEN '{word}' THEN {str(value).upper()}" for word, value in _BOOLEANS.items())
+    return Conversion(stages=(), results=(("bool", f"CASE LOWER(TRIM(x)) {words} END"),))
+
+
+CONVERSIONS = {"num": _number(), "date": _date(), "bool": _bool()}
+"""The conversion to each kind; each has a result of that kind's name (a date's also `month`)."""
 
 
 @lru_cache(maxsize=None)
@@ -82,11 +154,12 @@ in a Chinese ledger); SQL's TRIM alone takes off spaces only."""
 
 
 def stripping(tree: exp.Expression) -> exp.Expression:
-    """`TRIM(x)` made to strip `WHITESPACE` throughout a parsed template (`stripped`)."""
+    """`TRIM(x)` made to strip `WHITESPACE` throughout a parsed template (`stripped`), its root too."""
     for trim in list(tree.find_all(exp.Trim)):
-        if trim.args.get("expression") is None:
+        if trim.args.get("expression") is None and trim is not tree:
             trim.replace(stripped(trim.this))
-    return tree
+    plain = isinstance(tree, exp.Trim) and tree.args.get("expression") is None
+    return stripped(tree.this) if plain else tree
 
 
 def stripped(value: exp.Expression) -> exp.Expression:
@@ -113,93 +186,65 @@ def strip_sql(column: str) -> str:
 
 def fill(template: str, **values: exp.Expression) -> exp.Expression:
     """The template's expression with each placeholder column replaced by an expression (a tree, not text)."""
+    return _filled(_parsed(template), values)
+
+
+def _filled(tree: exp.Expression, values: dict[str, exp.Expression]) -> exp.Expression:
+    """A copy of `tree` with each unqualified column named in `values` replaced by a copy of its expression."""
     def swap(node):
         if isinstance(node, exp.Column) and not node.table and node.name in values:
             return values[node.name].copy()
         return node
-    return _parsed(template).transform(swap)  # a copy of the template, filled in
+    return tree.transform(swap)
 
 
-_PLACEHOLDER = "__text__"
+def staged(source: exp.Expression, keep: list[str], text: exp.Expression,
+           wanted: dict[str, tuple[Conversion, str]]) -> exp.Select:
+    """A table of `source`'s rows (a query of distinct texts) with `keep` of its columns and each conversion
+    `wanted` (alias → conversion and result) of `text` (an expression of `source`'s columns): a subquery a
+    stage, each adding that stage's names to the columns of the one below it."""
+    conversions = list(dict.fromkeys(conversion for conversion, _ in wanted.values()))
+    table = source
+    for level in range(max(len(conversion.stages) for conversion in conversions)):
+        named = [exp.alias_(fill(template, x=text), name, copy=False) for conversion in conversions
+                 if level < len(conversion.stages) for name, template in conversion.stages[level]]
+        table = exp.select(exp.column(exp.Star(), table="s"), *named, copy=False).from_(table.subquery("s", copy=False), copy=False)
+    results = [exp.alias_(fill(dict(conversion.results)[result], x=text), alias, copy=False)
+               for alias, (conversion, result) in wanted.items()]
+    return exp.select(*(exp.column(name, table="s") for name in keep), *results, copy=False) \
+        .from_(table.subquery("s", copy=False), copy=False)
 
 
-def _over(build: Callable[[exp.Expression], exp.Expression]) -> Callable[[exp.Expression], exp.Expression]:
-    """A conversion built once over a placeholder column and then filled in, so that a query with many
-    conversions is not built many times over (a number's conversion has a thousand nodes)."""
-    built = lru_cache(maxsize=None)(lambda: build(exp.column(_PLACEHOLDER)))
-
-    def convert(text: exp.Expression) -> exp.Expression:
-        def swap(node):
-            return text.copy() if isinstance(node, exp.Column) and node.name == _PLACEHOLDER else node
-        return built().transform(swap)
-    convert.__doc__ = build.__doc__
-    return convert
+@lru_cache(maxsize=None)
+def _inlined(conversion: Conversion, result: str) -> exp.Expression:
+    """A conversion's result as one expression of `x`: each name replaced by what it stands for."""
+    names: dict[str, exp.Expression] = {}
+    for stage in conversion.stages:
+        for name, template in stage:
+            value = _filled(_parsed(template), names)
+            names[name] = exp.paren(value) if isinstance(value, (exp.Binary, exp.Unary, exp.Predicate)) else value
+    return _filled(_parsed(dict(conversion.results)[result]), names)
 
 
-def _to_number(text: exp.Expression) -> exp.Expression:
-    """`values.to_number` of a text cell."""
-    normalised = fill(_NORMALISED, x=text)
-    cases = exp.Case()
-    for suffix, factor in _SUFFIXES:
-        stem = fill("TRIM(LEFT(t, LENGTH(t) - 1))", t=normalised)
-        if suffix != "%":  # `5万元`: the 元 goes first
-            stem = fill("TRIM(LEFT(t, LENGTH(t) - 1))", t=_without_yuan(normalised))
-            test = fill("ENDS_WITH(t, s)", t=_without_yuan(normalised), s=exp.Literal.string(suffix))
-            test = exp.and_(exp.not_(fill("ENDS_WITH(t, '%')", t=normalised)), test)
-        else:
-            test = fill("ENDS_WITH(t, s)", t=normalised, s=exp.Literal.string(suffix))
-        scaled = exp.Mul(this=exp.paren(fill(_NUMBER_TEMPLATE, t=stem)), expression=_decimal_literal(Decimal(factor)))
-        cases = cases.when(test, exp.cast(scaled, DECIMAL))
-    return cases.else_(fill(_NUMBER_TEMPLATE, t=_without_yuan(normalised)))
+def inline(conversion: Conversion, result: str, text: exp.Expression) -> exp.Expression:
+    """A conversion of `text` where it is used (a value that is not a column of distinct texts: rare, and
+    long: a number's conversion writes its text out some fifty times)."""
+    return _filled(_inlined(conversion, result), {"x": text})
 
 
-def _without_yuan(text: exp.Expression) -> exp.Expression:
-    return fill("CASE WHEN ENDS_WITH(t, '元') THEN TRIM(LEFT(t, LENGTH(t) - 1)) ELSE t END", t=text)
+def to_number(text: exp.Expression) -> exp.Expression:
+    """`values.to_number` of a text."""
+    return inline(CONVERSIONS["num"], "num", text)
 
 
-def _to_date(text: exp.Expression) -> exp.Expression:
-    """`values.to_date` of a text cell: the date part before a time, in one of the shapes a ledger writes."""
-    spaced, day, shaped = _date_parts(text)
-    return exp.Case().when(shaped, fill(_DATE_TEMPLATE, s=spaced, d=day, day=fill(_DAY, d=day)))
+def to_date(text: exp.Expression) -> exp.Expression:
+    """`values.to_date` of a text."""
+    return inline(CONVERSIONS["date"], "date", text)
 
 
-def _written_month(text: exp.Expression) -> exp.Expression:
-    """The first day of the month a date is written in, whether or not its day exists (`2026-04-31`: April):
-    `values.written_date`, which decides which month's statement lists a row whose date is wrong."""
-    spaced, day, shaped = _date_parts(text)
-    year_zero = fill("LEFT(d, 4) = '0000'", d=day)
-    return exp.Case().when(exp.and_(shaped, exp.not_(year_zero)),
-                           fill(_DATE_TEMPLATE, s=spaced, d=day, day=exp.Literal.string("01")))
-
-
-def _date_parts(text: exp.Expression):
-    """The text with a `T` before a time made a space, its date part (`年月日` made dashes), and whether that
-    part has one of the shapes of a date."""
-    spaced = fill("REPLACE(TRIM(TRANSLATE(x, '０１２３４５６７８９／－．：　', '0123456789/-.: ')), 'T', ' ')", x=text)
-    day = fill("SPLIT_PART(s, ' ', 1)", s=spaced)
-    day = fill("CASE WHEN ENDS_WITH(d, '日') THEN REPLACE(REPLACE(LEFT(d, LENGTH(d) - 1), '年', '-'), '月', '-') "
-               "ELSE d END", d=day)
-    shaped = exp.or_(*(fill("REGEXP_MATCHES(d, p)", d=day, p=exp.Literal.string(shape)) for shape in _DATE_SHAPES))
-    return spaced, day, shaped
-
-
-def _to_bool(text: exp.Expression) -> exp.Expression:
-    lowered = fill("LOWER(TRIM(x))", x=text)
-    case = exp.Case(this=lowered)
-    for word, value in _BOOLEANS.items():
-        case = case.when(exp.Literal.string(word), exp.Boolean(this=value))
-    return case
-
-
-to_number, to_date, written_month, to_bool = map(_over, (_to_number, _to_date, _written_month, _to_bool))
-
-
-def _decimal_literal(value: Decimal) -> exp.Expression:
-    """A constant number as a decimal of its own scale, so that multiplying by it never overflows early."""
-    text = format(value, "f")
-    scale = len(text.partition(".")[2])
-    digits = max(len(text.replace("-", "").replace(".", "")), scale + 1)
-    return exp.cast(exp.Literal.number(text), f"DECIMAL({min(max(digits, 1), 38)}, {scale})")
+def to_bool(text: exp.Expression) -> exp.Expression:
+    """`values.to_bool` of a text."""
+    return inline(CONVERSIONS["bool"], "bool", text)
 
 
 # ---- typed conversions -------------------------------------------------------------------------

@@ -31,8 +31,8 @@ from sqlglot import exp
 from ..semantics import values
 from .contract import Lookups, Window
 from .plan import Plan
-from .sqlexpr import (DECIMAL, stripping, Typed, Unsupported, as_bool, as_number, compile_sql, constant, fill, to_bool, to_date,
-                      to_number, written_month)
+from .sqlexpr import (CONVERSIONS, DECIMAL, Typed, Unsupported, as_bool, as_number, compile_sql, constant, fill,
+                      staged, stripping)
 
 KEY_COLUMNS = ("deal_id", "date", "product", "quantity", "client_id", "project_id", "outlet", "participants", "staff")
 TOO_LARGE = Decimal("1e16")  # points this large have more than 28 digits at 12 places: not a number of points
@@ -45,12 +45,11 @@ WITH base AS (
     COALESCE(l.date, '') AS date_text, COALESCE(TRIM(l.staff), '') AS staff, __cells
   FROM ledger AS l
 ), dates AS (
-  SELECT t.date_text, __day AS day, __written_month AS written_month
-  FROM (SELECT DISTINCT COALESCE(l.date, '') AS date_text FROM ledger AS l) AS t
+  SELECT t.date_text, t.day, t.written_month FROM __dates AS t
 ), quantities AS (
   SELECT t.quantity_text,
-    CASE WHEN t.quantity_text = '' THEN CAST(1 AS DECIMAL(38, 12)) ELSE __quantity END AS quantity
-  FROM (SELECT DISTINCT COALESCE(l.quantity, '') AS quantity_text FROM ledger AS l) AS t
+    CASE WHEN t.quantity_text = '' THEN CAST(1 AS DECIMAL(38, 12)) ELSE t.quantity END AS quantity
+  FROM __quantities AS t
 ), repeated AS (
   SELECT TRIM(l.deal_id) AS deal_id, MIN(l.row_number) AS first_row FROM ledger AS l
   GROUP BY TRIM(l.deal_id) HAVING COUNT(*) > 1
@@ -141,10 +140,7 @@ def rows_query(plan: Plan, window: Window, columns: list[str]) -> RowsQuery:
     def field(scope: str, name: str) -> Typed:
         return _field_sql(plan, scope, name, conversions)
 
-    text = lambda name: exp.column(name, table="t")  # noqa: E731 — a distinct text being converted
     values = {
-        "__day": to_date(text("date_text")), "__written_month": written_month(text("date_text")),
-        "__quantity": to_number(text("quantity_text")),
         "__annual": exp.Boolean(this=not window.monthly),
         "__report_from": _date(max(window.report_from, date(1, 1, 1))),
         "__report_to": _date(min(window.report_to, date(9999, 12, 31))),
@@ -154,11 +150,16 @@ def rows_query(plan: Plan, window: Window, columns: list[str]) -> RowsQuery:
         "__project_gated": _project_gated(plan),
     }
 
+    tables = {"__dates": _key_converted("date_text", ledger_column("date"), "date", {"day": "date", "written_month": "month"}),
+              "__quantities": _key_converted("quantity_text", ledger_column("quantity"), "num", {"quantity": "num"})}
+
     def swap(node):
         if isinstance(node, exp.Column) and not node.table and node.name in values:
             return values[node.name].copy()
         if isinstance(node, exp.Column) and node.table == "l" and node.name in KEY_COLUMNS:
             return ledger_column(node.name)
+        if isinstance(node, exp.Table) and node.name in tables:
+            return tables[node.name].subquery(node.alias, copy=False)
         return node
 
     query = _parsed_query().transform(swap, copy=False)
@@ -172,11 +173,10 @@ def rows_query(plan: Plan, window: Window, columns: list[str]) -> RowsQuery:
 class _Conversions:
     """The conversions of the ledger's cells the rules ask for (`deal.amount` as a number, `deal.activated` as a
     boolean), each computed once per distinct cell in a table of its own and joined to the rows: a column of a
-    million cells has a few thousand distinct texts, and a number's or date's text takes many steps. The
+    million cells has a few thousand distinct texts, and a number's or date's text takes many steps, each
+    written once in a subquery of its own (`sqlexpr.staged`), as are the dates' and quantities'. The
     distinct cells are read from the ledger itself, not from `base`: a CTE read once is inlined, one read by
     many is stored first."""
-
-    KINDS = {"num": to_number, "bool": to_bool, "date": to_date}
 
     def __init__(self, cell: Callable[[int], exp.Expression]):
         self.cell = cell  # the ledger's column of a cell, by its index
@@ -196,12 +196,8 @@ class _Conversions:
         numbered = ctes[at].this
         for index, kinds in sorted(self.wanted.items()):
             name, cell = f"cv_{index}", f"cell_{index}"
-            source = exp.column(cell, table="t")
-            table = exp.select(exp.alias_(source.copy(), "text"),
-                               *(exp.alias_(self.KINDS[kind](fill("NULLIF(x, '')", x=source)), kind)
-                                 for kind in kinds)) \
-                .from_(exp.select(exp.alias_(self.cell(index), cell)).distinct().from_(exp.to_table("ledger").as_("l"))
-                       .subquery("t"))
+            wanted = {kind: (CONVERSIONS[kind], kind) for kind in kinds}
+            table = staged(_distinct("text", self.cell(index)), ["text"], fill("NULLIF(text, '')"), wanted)
             ctes.insert(at, exp.CTE(this=table, alias=exp.TableAlias(this=exp.to_identifier(name))))
             at += 1
             numbered.join(exp.to_table(name), on=exp.EQ(this=exp.column("text", table=name),
@@ -212,6 +208,20 @@ class _Conversions:
         with_.set("expressions", ctes)
         numbered.set("expressions", [e for e in numbered.expressions
                                      if not (isinstance(e, exp.Column) and e.name == "__converted")])
+
+
+def _distinct(name: str, text: exp.Expression) -> exp.Select:
+    """The distinct texts of a ledger column (an expression of `l`), as the column `name`."""
+    return exp.select(exp.alias_(text, name, copy=False), copy=False).distinct().from_(
+        exp.to_table("ledger").as_("l"), copy=False)
+
+
+def _key_converted(name: str, column: exp.Expression, kind: str, wanted: dict[str, str]) -> exp.Select:
+    """The distinct texts of a key column (a missing cell read as empty) as `name`, with the results of its
+    conversion to `kind` named in `wanted` (alias → result)."""
+    text = exp.func("COALESCE", column, exp.Literal.string(""))
+    return staged(_distinct(name, text), [name], exp.column(name),
+                  {alias: (CONVERSIONS[kind], result) for alias, result in wanted.items()})
 
 
 def _with_cells(query: exp.Expression, cells: tuple[str, ...], ledger_column) -> exp.Expression:
@@ -343,8 +353,8 @@ def _eligible(plan: Plan, field) -> exp.Expression:
         when = product.when_tree
         test = exp.true() if when is None else \
             exp.func("COALESCE", as_bool(compile_sql(when, plan.constants, field)), exp.false())
-        case = case.when(exp.Literal.string(product.name), test)
-    return case.else_(exp.false())
+        case = case.when(exp.Literal.string(product.name), test, copy=False)  # a copy a product: quadratic
+    return case.else_(exp.false(), copy=False)
 
 
 def _points(plan: Plan, field) -> exp.Expression:
@@ -355,5 +365,5 @@ def _points(plan: Plan, field) -> exp.Expression:
         if product.per_unit:
             value = exp.func("TRY", exp.cast(exp.Mul(this=exp.paren(value), expression=exp.column("quantity", table="n")),
                                              DECIMAL))
-        case = case.when(exp.Literal.string(product.name), exp.cast(value, DECIMAL))
+        case = case.when(exp.Literal.string(product.name), exp.cast(value, DECIMAL), copy=False)
     return case
