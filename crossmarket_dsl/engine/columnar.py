@@ -32,7 +32,7 @@ from .duckload import Tables, quoted
 from .gates import KEYS, ClauseOutcome, GateOutcome, apply_gates, apply_factors
 from .plan import GatePlan, Plan
 from .rowchecks import fractions_of, participants_of, points_of, quantity_of, unknown_product
-from .sqlexpr import Unsupported, strip_sql
+from .sqlexpr import Unsupported
 from .sqlgates import KEYS as KEY_COLUMNS, gate_query
 from .sqlplan import CONVERTED_TYPES, RESULT_COLUMNS, lookup_tables, rows_query
 
@@ -44,7 +44,7 @@ FETCH_ROWS = 10_000  # rows fetched at a time when deals are made
 
 def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
     """Validate every row of the ledger and compute points and base shares of the accepted ones, on DuckDB."""
-    query = rows_query(plan, window, ledger.columns)
+    query = rows_query(plan, window, ledger.columns, stripped=True)
     prepared = prepare(plan, ledger, lookups)
     prepared.run.con.execute(f"CREATE TABLE decided AS {query.sql('duckdb')}")
     return prepared.outcome(plan, window, lookups)
@@ -138,8 +138,7 @@ def _merged(spells: list[tuple[date, date]]) -> list[tuple[date, date]]:
 def _put_splits(tables: Tables, plan: Plan) -> dict:
     """Each distinct `participants` cell of each product split once: R007–R009 for the query, and the
     fractions of the accepted deals."""
-    cells = tables.con.execute(f"SELECT DISTINCT {strip_sql('product')}, "
-                               f"COALESCE({strip_sql('participants')}, '') FROM ledger") \
+    cells = tables.con.execute("SELECT DISTINCT product, COALESCE(participants, '') FROM ledger") \
         .fetchall() if "participants" in _columns(tables.con) else []
     splits, failing = {}, []
     for product_text, participants in cells:
@@ -217,7 +216,7 @@ class ColumnarOutcome(RowOutcome):
     def ids(self) -> set[str]:
         if self._ids is None:
             self._ids = {deal_id for (deal_id,) in self.run.rows(
-                f"SELECT DISTINCT {strip_sql('deal_id')} FROM ledger WHERE {strip_sql('deal_id')} <> ''")}
+                "SELECT DISTINCT deal_id FROM ledger WHERE deal_id <> ''")}
         return self._ids
 
     @ids.setter
@@ -231,8 +230,7 @@ class ColumnarOutcome(RowOutcome):
             return super().unknown_ids(candidates)
         Tables(self.run.con, self.run.folder).put("candidate_ids", ["deal_id"], ([c] for c in candidates))
         found = {deal_id for (deal_id,) in self.run.rows(
-            f"SELECT DISTINCT {strip_sql('deal_id')} FROM ledger "
-            f"WHERE {strip_sql('deal_id')} IN (SELECT deal_id FROM candidate_ids)")}
+            "SELECT DISTINCT deal_id FROM ledger WHERE deal_id IN (SELECT deal_id FROM candidate_ids)")}
         self.run.con.execute("DROP TABLE candidate_ids")
         return [candidate for candidate in candidates if candidate not in found]
 

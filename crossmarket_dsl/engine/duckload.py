@@ -19,6 +19,8 @@ from typing import Iterable, Sequence
 from ..io.parquet import ParquetSource
 from ..io.records import CsvSource, Table
 from ..semantics.values import to_text
+from .sqlexpr import strip_sql
+from .sqlplan import STRIPPED_COLUMNS
 
 TRANSCODE_CHARS = 1 << 22  # characters decoded at a time when a ledger is copied to UTF-8
 SCAN_BYTES = 1 << 24
@@ -51,13 +53,15 @@ class Tables:
         self.con.execute(f"CREATE TABLE {name} AS SELECT {_named(columns)} FROM {_reader(path, len(columns))}")
 
     def put_ledger(self, ledger: Table) -> str:
-        """The table `ledger`: `row_number`, then the ledger's columns as text, blank rows left out. Says how
-        it was read: `file` (by DuckDB) or `records` (through the reference reader)."""
+        """The table `ledger`: `row_number`, then the ledger's columns as text, blank rows left out, its
+        `STRIPPED_COLUMNS` stripped once here rather than wherever a query reads them. Says how it was read:
+        `file` (by DuckDB) or `records` (through the reference reader)."""
         if isinstance(ledger.source, ParquetSource):
             return self._read_parquet(ledger.source, ledger.columns)
         if ledger.source is not None and ledger.source.header_row == 1 and self._read_file(ledger):
             return "file"
-        rows = ([number, *record] for numbers, records in ledger.record_chunks()
+        keys = [index for index, column in enumerate(ledger.columns) if column in STRIPPED_COLUMNS]
+        rows = ([number, *_stripped(record, keys)] for numbers, records in ledger.record_chunks()
                 for number, record in zip(numbers, records))
         self.put("ledger_text", ["row_number", *ledger.columns], rows)
         self.con.execute("CREATE VIEW ledger AS SELECT * REPLACE (CAST(row_number AS BIGINT) AS row_number) "
@@ -71,22 +75,24 @@ class Tables:
             return False
         width = len(ledger.columns)
         try:
-            self.con.execute(f"CREATE TABLE ledger_file AS SELECT * FROM {_reader(path, width, skip=1)}")
+            self.con.execute(f"CREATE TABLE ledger_file AS SELECT {_loaded(ledger.columns)} "
+                             f"FROM {_reader(path, width, skip=1)}")
         except Exception:  # noqa: BLE001 — DuckDB's parse error: the reference reader will say what is wrong
             return False
         (count,) = self.con.execute("SELECT count(*) FROM ledger_file").fetchone()
         if count != lines - 1:
             self.con.execute("DROP TABLE ledger_file")
             return False
-        blank = " AND ".join(f"COALESCE(c{index}, '') = ''" for index in range(width))
         # rowid is the file's order (insertion order is kept); the header is row 1
-        self.con.execute(f"CREATE VIEW ledger AS SELECT rowid + 2 AS row_number, {_named(ledger.columns, empty=True)} "
-                         f"FROM ledger_file WHERE NOT ({blank})")
+        names = ", ".join(quoted(column) for column in ledger.columns)
+        self.con.execute(f"CREATE VIEW ledger AS SELECT rowid + 2 AS row_number, {names} FROM ledger_file "
+                         f"WHERE NOT {BLANK}")
         return True
 
     def _read_parquet(self, source: ParquetSource, columns: Sequence[str]) -> str:
         """A Parquet ledger read by DuckDB with the reference reader's query; the cells it leaves null empty."""
-        self.con.execute(f"CREATE VIEW ledger AS SELECT row_number, {_named(columns, empty=True)} "
+        cells = ", ".join(f"{cell} AS {quoted(column)}" for cell, column in zip(_cells(columns), columns))
+        self.con.execute(f"CREATE TABLE ledger AS SELECT row_number, {cells} "
                          f"FROM ({source.query([f'c{index}' for index in range(len(columns))])})")
         return "file"
 
@@ -102,11 +108,34 @@ class Tables:
         return copy
 
 
-def _named(columns: Sequence[str], empty: bool = False) -> str:
-    """The columns `c0`, `c1` … by their names; with `empty`, a missing cell (null) as empty text, as the
-    records of text put in give it."""
-    cell = "COALESCE(c{}, '')" if empty else "c{}"
-    return ", ".join(f"{cell.format(index)} AS {quoted(column)}" for index, column in enumerate(columns))
+BLANK = quoted("crossmarket blank row")
+
+
+def _cells(columns: Sequence[str]) -> list[str]:
+    """The columns `c0`, `c1` … as the ledger's cells: a missing cell (null) as empty text, as the records of
+    text put in give it, the `STRIPPED_COLUMNS` stripped."""
+    return [f"COALESCE({strip_sql(f'c{index}') if column in STRIPPED_COLUMNS else f'c{index}'}, '')"
+            for index, column in enumerate(columns)]
+
+
+def _loaded(columns: Sequence[str]) -> str:
+    """The file's columns `c0`, `c1` … by their names as `_cells`, then whether the row is blank, as read."""
+    cells = _cells(columns)
+    blank = " AND ".join(f"COALESCE(c{index}, '') = ''" for index in range(len(columns)))
+    return ", ".join([*(f"{cell} AS {quoted(column)}" for cell, column in zip(cells, columns)), f"{blank} AS {BLANK}"])
+
+
+def _stripped(record: Sequence, keys: list[int]) -> list:
+    cells = list(record)
+    for index in keys:
+        if index < len(cells):
+            cells[index] = _text(cells[index]).strip()
+    return cells
+
+
+def _named(columns: Sequence[str]) -> str:
+    """The columns `c0`, `c1` … by their names."""
+    return ", ".join(f"c{index} AS {quoted(column)}" for index, column in enumerate(columns))
 
 
 def _reader(path: str, width: int, skip: int = 0) -> str:

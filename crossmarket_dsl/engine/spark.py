@@ -66,7 +66,7 @@ def use_remote_unless_given(address: str) -> None:
 
 def process_rows(plan: Plan, ledger: Table, window: Window, lookups: Lookups) -> RowOutcome:
     """Validate every row of the ledger and compute points and base shares of the accepted ones, on Spark."""
-    query = rows_query(plan, window, ledger.columns)
+    query = rows_query(plan, window, ledger.columns, stripped=True)
     spark = session()
     prepared = prepare(plan, ledger, lookups)
     con = prepared.run.con.cursor()  # a connection of its own to the evaluation's database

@@ -32,8 +32,10 @@ from ..semantics import values
 from .contract import Lookups, Window
 from .plan import Plan
 from .sqlexpr import (CONVERSIONS, DECIMAL, Typed, Unsupported, as_bool, as_number, compile_sql, constant, fill,
-                      staged, stripping)
+                      staged, stripped as stripped_sql)
 
+STRIPPED_COLUMNS = ("deal_id", "product", "client_id", "project_id", "outlet", "participants", "staff")
+"""The ledger's columns read stripped (`str.strip()`): its keys and names; the others are converted."""
 KEY_COLUMNS = ("deal_id", "date", "product", "quantity", "client_id", "project_id", "outlet", "participants", "staff")
 TOO_LARGE = Decimal("1e16")  # points this large have more than 28 digits at 12 places: not a number of points
 
@@ -116,7 +118,7 @@ class RowsQuery:
 
 @lru_cache(maxsize=None)
 def _parsed_query_once() -> exp.Expression:
-    return stripping(sqlglot.parse_one(_QUERY, read="duckdb"))
+    return sqlglot.parse_one(_QUERY, read="duckdb")  # its TRIMs are the ledger's, made in `rows_query`
 
 
 def _parsed_query() -> exp.Expression:
@@ -127,8 +129,10 @@ def _date(value: date) -> exp.Expression:
     return exp.cast(exp.Literal.string(value.isoformat()), "DATE")
 
 
-def rows_query(plan: Plan, window: Window, columns: list[str]) -> RowsQuery:
-    """The query of the rows stage for this plan, window, and ledger columns (a missing one reads as empty)."""
+def rows_query(plan: Plan, window: Window, columns: list[str], stripped: bool = False) -> RowsQuery:
+    """The query of the rows stage for this plan, window, and ledger columns (a missing one reads as empty).
+    With `stripped`, the ledger's `STRIPPED_COLUMNS` come stripped already (the engines strip them as they load
+    the ledger, once); otherwise the query strips them, as a warehouse's table needs."""
     cells = plan.cell_fields
     present = set(columns)
 
@@ -154,6 +158,9 @@ def rows_query(plan: Plan, window: Window, columns: list[str]) -> RowsQuery:
               "__quantities": _key_converted("quantity_text", ledger_column("quantity"), "num", {"quantity": "num"})}
 
     def swap(node):
+        if isinstance(node, exp.Trim) and isinstance(node.this, exp.Column) and node.this.table == "l":  # the template trims the ledger's columns only
+            column = ledger_column(node.this.name)
+            return column if stripped else stripped_sql(column)
         if isinstance(node, exp.Column) and not node.table and node.name in values:
             return values[node.name].copy()
         if isinstance(node, exp.Column) and node.table == "l" and node.name in KEY_COLUMNS:
