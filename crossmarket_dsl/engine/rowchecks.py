@@ -9,6 +9,7 @@ reason in words), so that both engines say the same thing in the same words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from ..semantics.expr import Env
@@ -35,7 +36,13 @@ def fractions_of(plan: Plan, product: ProductPlan, shares) -> tuple[tuple[str, D
 
 
 def unknown_product(plan: Plan, name: str) -> reasons.Reason:
-    return reasons.unknown_product(name, plan.products, plan.catalogue)
+    return _unknown_product(name, tuple(plan.products), frozenset(plan.catalogue))
+
+
+@lru_cache(maxsize=1024)
+def _unknown_product(name: str, configured: tuple[str, ...], catalogue: frozenset[str]) -> reasons.Reason:
+    """Worded once per name: a misspelt product recurs on many rows, and its suggestion is a fuzzy search."""
+    return reasons.unknown_product(name, configured, set(catalogue))
 
 
 def quantity_of(value) -> Decimal | None:
