@@ -152,8 +152,9 @@ def _lines(path: str) -> int | None:
     with open(path, "rb") as handle:
         while chunk := handle.read(SCAN_BYTES):
             newlines += chunk.count(b"\n")
-            returns += chunk.count(b"\r")
-            pairs += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+            found = chunk.count(b"\r")  # none, in a file saved on Linux: no pairs to look for
+            returns += found
+            pairs += (chunk.count(b"\r\n") if found else 0) + (last == b"\r" and chunk[:1] == b"\n")
             last = chunk[-1:]
     if returns != pairs:
         return None
