@@ -245,6 +245,15 @@ class ColumnarOutcome(RowOutcome):
         return LazyDeals(sum(sums.deals for sums in self.tally.splits),
                          lambda: [deal for deal in self.accepted if deal.in_report])
 
+    def reported_naming(self, staff_cells: set[str], monthly: bool) -> Sequence:
+        """Found by DuckDB: only these deals are made."""
+        Tables(self.run.con, self.run.folder).put("staff_cells", ["staff"], ([cell] for cell in staff_cells))
+        reported = " AND reported" if monthly else ""
+        deals = self._deals(self.run.stream(f"SELECT {self.columns} FROM decided WHERE {ACCEPTED}{reported} AND staff IN "
+                                            "(SELECT staff FROM staff_cells) ORDER BY row_number"))
+        self.run.con.execute("DROP TABLE staff_cells")
+        return deals
+
     # ---- sums ----
 
     def _tally(self) -> Tally:

@@ -139,6 +139,11 @@ class RowOutcome:
         """The accepted deals of the reported dates."""
         return self.accepted if not monthly else [deal for deal in self.accepted if deal.in_report]
 
+    def reported_naming(self, staff_cells: set[str], monthly: bool) -> Sequence[Deal]:
+        """The reported accepted deals whose `staff` cell is one of `staff_cells`, in ledger order (an engine
+        may find them without making the others)."""
+        return [deal for deal in self.reported(monthly) if deal.staff in staff_cells]
+
     def unknown_ids(self, candidates: Iterable[str]) -> list[str]:
         """The `deal_id`s among `candidates` that the ledger does not have (an engine may answer it without
         listing every id)."""

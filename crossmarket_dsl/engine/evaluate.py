@@ -21,7 +21,7 @@ from .inputs import Inputs, target_test
 from .plan import Plan, ProductPlan
 from .reasons import Reason, nearest
 from .reward import allocate
-from .staff import StaffNote, staff_notes, staff_table
+from .staff import StaffNote, staff_notes, staff_table, unusable_cells
 from .rows import process_rows
 from .totals import Totals, add_up, add_up_deals
 
@@ -146,7 +146,9 @@ def _evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str) -> Result
         warnings += unknown_keys(plan, inputs)
     result.warnings, result.warnings_zh = [en for en, _ in warnings], [zh for _, zh in warnings]
     result.staff = staff_table(totals.departments, totals.staff)
-    result.staff_notes = staff_notes(totals.staff_book, reported)
+    unusable = unusable_cells(totals.staff_book)
+    result.staff_notes = staff_notes(totals.staff_book, outcome.reported_naming(unusable, window.monthly)) \
+        if unusable else []
     result.notes = outcome.notes
     _reward(result)
     return result

@@ -189,9 +189,15 @@ class StaffNote:
     problem: StaffProblem
 
 
+def unusable_cells(book: StaffBook | None) -> set[str]:
+    """The staff cells with an entry that cannot be used, for some deal that names them."""
+    return set() if book is None else {text for (text, _), division in book.read.items() if division.problems}
+
+
 def staff_notes(book: StaffBook | None, deals: Iterable) -> list[StaffNote]:
-    """The warnings of the deals (in ledger order) whose staff cells have entries that cannot be used."""
-    if book is None or not any(division.problems for division in book.read.values()):
+    """The warnings of the deals (in ledger order) whose staff cells have entries that cannot be used; `deals`
+    may be only those naming `unusable_cells`, the others having none."""
+    if not unusable_cells(book):
         return []
     notes = []
     for deal in deals:
