@@ -13,6 +13,7 @@ whichever engine filled it.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 import weakref
@@ -247,11 +248,23 @@ class ColumnarOutcome(RowOutcome):
 
     def reported_naming(self, staff_cells: set[str], monthly: bool) -> Sequence:
         """Found by DuckDB: only these deals are made."""
-        Tables(self.run.con, self.run.folder).put("staff_cells", ["staff"], ([cell] for cell in staff_cells))
-        reported = " AND reported" if monthly else ""
-        deals = self._deals(self.run.stream(f"SELECT {self.columns} FROM decided WHERE {ACCEPTED}{reported} AND staff IN "
-                                            "(SELECT staff FROM staff_cells) ORDER BY row_number"))
-        self.run.con.execute("DROP TABLE staff_cells")
+        return self._deals_where(f"{' AND reported' if monthly else ''} AND staff IN (SELECT a FROM wanted WHERE a <> '')",
+                                 staff_cells, ())
+
+    def accepted_of(self, projects: set[str], clients: set[str]) -> Sequence:
+        """Found by DuckDB: only these deals are made."""
+        return self._deals_where(" AND (project_id IN (SELECT a FROM wanted WHERE a <> '') "
+                                 "OR client_id IN (SELECT b FROM wanted WHERE b <> ''))",
+                                 projects, clients)
+
+    def _deals_where(self, condition: str, first: set[str], second: Iterable[str]) -> list:
+        """The accepted deals that meet `condition`, which reads the texts `first` and `second` as the
+        columns `a` and `b` of a table `wanted` (the shorter padded with empty texts)."""
+        pairs = itertools.zip_longest(first, second, fillvalue="")
+        Tables(self.run.con, self.run.folder).put("wanted", ["a", "b"], pairs)
+        deals = self._deals(self.run.stream(f"SELECT {self.columns} FROM decided WHERE {ACCEPTED}{condition} "
+                                            "ORDER BY row_number"))
+        self.run.con.execute("DROP TABLE wanted")
         return deals
 
     # ---- sums ----

@@ -144,6 +144,11 @@ class RowOutcome:
         may find them without making the others)."""
         return [deal for deal in self.reported(monthly) if deal.staff in staff_cells]
 
+    def accepted_of(self, projects: set[str], clients: set[str]) -> Sequence[Deal]:
+        """The accepted deals of these projects or clients, in ledger order (an engine may find them without
+        making the others)."""
+        return [deal for deal in self.accepted if deal.project_id in projects or deal.client_id in clients]
+
     def unknown_ids(self, candidates: Iterable[str]) -> list[str]:
         """The `deal_id`s among `candidates` that the ledger does not have (an engine may answer it without
         listing every id)."""

@@ -168,9 +168,11 @@ def judge_gates(plan: Plan, outcome: RowOutcome, info: dict, engine: str, period
 def _adjust(plan: Plan, result: Result, outcome: RowOutcome) -> Adjustments:
     """Art. 4, 17 after the gates, before the reward: the year-end evaluation adjusts the department points the
     pool is divided by; a monthly one shows the adjustments of the year to date as provisional."""
+    awarded = outcome.accepted_of(*({award.key for award in plan.awards if award.scope == scope}
+                                    for scope in ("project", "client")))
     if result.provisional:
-        return adjust(plan, department_points(plan, outcome.accepted), outcome.accepted, applied=False)
-    adjustments = adjust(plan, result.department_points, outcome.accepted, applied=True)
+        return adjust(plan, department_points(plan, outcome.accepted), awarded, applied=False)
+    adjustments = adjust(plan, result.department_points, awarded, applied=True)
     result.department_points = {standing.department: standing.points for standing in adjustments.standings}
     return adjustments
 
