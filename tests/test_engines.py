@@ -50,9 +50,10 @@ def outcome_record(outcome: RowOutcome) -> dict:
             "rows": outcome.rows, "ids": outcome.ids, "undated": outcome.undated, "tally": tally_record(outcome.tally)}
 
 
-def check_contract(plan, outcome: RowOutcome) -> None:
+def check_contract(plan, outcome: RowOutcome, monthly: bool) -> None:
     """The rules of `contract.py` that hold for any ledger."""
     reported = [deal for deal in outcome.accepted if deal.in_report]
+    check_lookups(plan, outcome, monthly, reported)
     assert outcome.rows == len(reported) + len(outcome.rejected)
     assert {r.code for r in outcome.rejected} <= set(REASONS)
     assert [d.row for d in outcome.accepted] == sorted(d.row for d in outcome.accepted)
@@ -68,6 +69,17 @@ def check_contract(plan, outcome: RowOutcome) -> None:
         assert sum(share for _, share in deal.shares) == deal.points
 
 
+def check_lookups(plan, outcome: RowOutcome, monthly: bool, reported: list) -> None:
+    """What an engine may answer without making every deal is what the deals say."""
+    accepted = list(outcome.accepted)
+    assert tally_record(outcome.tally_to_end()) == tally_record(Tally.of(accepted, plan.attribution_cells))
+    cells = {deal.staff for deal in accepted[::2] if deal.staff}
+    assert [d.row for d in outcome.reported_naming(cells, monthly)] == [d.row for d in reported if d.staff in cells]
+    projects, clients = {d.project_id for d in accepted[::3] if d.project_id}, {d.client_id for d in accepted[1::5]}
+    assert [d.row for d in outcome.accepted_of(projects, clients)] == \
+        [d.row for d in accepted if d.project_id in projects or d.client_id in clients]
+
+
 def every_engine(workspace, month: str | None) -> dict:
     """Each engine keeps the contract and gives the reference's outcome; the reference's, as a record."""
     session = open_session(workspace)
@@ -75,7 +87,7 @@ def every_engine(workspace, month: str | None) -> dict:
     found = {name: run_engine(session.plan, session.inputs, window, name)[0] for name in IN_PROCESS}
     reference = outcome_record(found[REFERENCE])
     for name, outcome in found.items():
-        check_contract(session.plan, outcome)
+        check_contract(session.plan, outcome, window.monthly)
         assert outcome_record(outcome) == reference, f"engine `{name}` differs from `{REFERENCE}`"
     return reference
 

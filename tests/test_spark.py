@@ -91,7 +91,7 @@ def test_spark_keeps_the_engine_contract_on_generated_ledgers(generated_workspac
     session = open_session(generated_workspace)
     window = session.window(month)
     ours = run_engine(session.plan, session.inputs, window, "spark")[0]
-    check_contract(session.plan, ours)
+    check_contract(session.plan, ours, window.monthly)
     assert outcome_record(ours) == outcome_record(run_engine(session.plan, session.inputs, window, REFERENCE)[0])
 
 

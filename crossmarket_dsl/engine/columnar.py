@@ -269,22 +269,26 @@ class ColumnarOutcome(RowOutcome):
 
     # ---- sums ----
 
-    def _tally(self) -> Tally:
+    def tally_to_end(self) -> Tally:
+        return self._tally(ACCEPTED) if self.window.monthly else self.tally
+
+    def _tally(self, deals: str = REPORTED) -> Tally:
+        """The tally of the deals `deals` selects (the reported accepted ones, or every accepted one)."""
         plan = self.plan
         tally = Tally(plan.attribution_cells)
         for product, participants, points, quantity, count in self.run.rows(
                 "SELECT product, participants, SUM(points), SUM(quantity), COUNT(*) FROM decided "
-                f"WHERE {REPORTED} GROUP BY product, participants"):
+                f"WHERE {deals} GROUP BY product, participants"):
             sums = tally.sums(product, self.splits[(product, participants)])
             sums.points, sums.quantity, sums.deals = points, quantity, count
         for product, participants, staff, points, count in self.run.rows(
                 "SELECT product, participants, staff, SUM(points), COUNT(*) FROM decided "
-                f"WHERE {REPORTED} AND staff <> '' GROUP BY product, participants, staff"):
+                f"WHERE {deals} AND staff <> '' GROUP BY product, participants, staff"):
             sums = tally.staff.setdefault((self.splits[(product, participants)], staff), [Decimal(0), 0])
             sums[0], sums[1] = EXACT.add(sums[0], points), sums[1] + count  # cells split alike are one group
         sums = "".join(f", SUM(attributed_{k})" for k in range(len(tally.cell_sums)))
         for outlet, count, *sums in self.run.rows(f"SELECT outlet, COUNT(*){sums} FROM decided "
-                                                  f"WHERE {REPORTED} AND outlet <> '' GROUP BY outlet"):
+                                                  f"WHERE {deals} AND outlet <> '' GROUP BY outlet"):
             tally.outlets[outlet] = [count, *(Decimal(0) if total is None else total for total in sums)]
         return tally
 

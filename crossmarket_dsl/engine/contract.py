@@ -139,6 +139,11 @@ class RowOutcome:
         """The accepted deals of the reported dates."""
         return self.accepted if not monthly else [deal for deal in self.accepted if deal.in_report]
 
+    def tally_to_end(self) -> Tally:
+        """The tally of every accepted deal (of a month's run: the year to date), as `tally` is of the reported
+        ones (an engine may add them up without making them)."""
+        return Tally.of(self.accepted, self.tally.cell_sums)
+
     def reported_naming(self, staff_cells: set[str], monthly: bool) -> Sequence[Deal]:
         """The reported accepted deals whose `staff` cell is one of `staff_cells`, in ledger order (an engine
         may find them without making the others)."""

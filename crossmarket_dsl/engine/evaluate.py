@@ -6,8 +6,10 @@ Each stage is a function over plain data. The rows stage is an engine (`contract
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Callable
 
 from ..io.records import Table, TableError, collection_paused
 from ..semantics.expr import Env
@@ -81,6 +83,12 @@ class Result:
     notes: list[str] = field(default_factory=list)  # how the engine ran, when not as asked (text output only)
     staff: list[tuple[str, str | None, Decimal]] = field(default_factory=list)  # (department, person, points)
     staff_notes: list[StaffNote] = field(default_factory=list)  # staff entries that cannot be used (art. 21)
+    to_end: Callable[[], Totals] | None = field(default=None, repr=False)  # see `year_to_date`
+
+    def year_to_date(self) -> Totals:
+        """The totals of every accepted deal up to the window's end, the gates applied: a month's run's year to
+        date (the whole period's, its own). Added up by the engine, the first time they are asked for."""
+        return self.to_end()
 
     @property
     def month(self) -> str | None:
@@ -138,8 +146,10 @@ def _evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str) -> Result
     reported = outcome.reported(window.monthly)
     touched = dict.fromkeys(deal for gate in gates if not gate.passed for deal in gate.deals if deal.in_report)
     totals = add_up(plan, outcome.tally, touched, reported)
+    to_end = _to_end(plan, outcome, gates) if window.monthly else lambda: totals
     result = Result(plan, window, outcome.rows, reported, outcome.rejected, totals.departments, None,
-                    product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted)
+                    product_results(plan, totals, gates, info), gates, totals.outlets, all_deals=outcome.accepted,
+                    to_end=functools.cache(to_end))
     warnings = undeclared_outlets(plan, totals.outlet_deals) + undated_rows(outcome.undated)
     if plan.adjusts:
         result.adjustments = _adjust(plan, result, outcome)
@@ -165,13 +175,20 @@ def judge_gates(plan: Plan, outcome: RowOutcome, info: dict, engine: str, period
     return apply_gates(plan, outcome, info, period_end=period_end)
 
 
+def _to_end(plan: Plan, outcome: RowOutcome, gates: list[GateOutcome]) -> Callable[[], Totals]:
+    """The year to date of a month's run: the engine's tally of every accepted deal, the deals of the failing
+    gates taken out and put back at their gated points."""
+    touched = dict.fromkeys(deal for gate in gates if not gate.passed for deal in gate.deals)
+    return lambda: add_up(plan, outcome.tally_to_end(), touched, outcome.accepted)
+
+
 def _adjust(plan: Plan, result: Result, outcome: RowOutcome) -> Adjustments:
     """Art. 4, 17 after the gates, before the reward: the year-end evaluation adjusts the department points the
     pool is divided by; a monthly one shows the adjustments of the year to date as provisional."""
     awarded = outcome.accepted_of(*({award.key for award in plan.awards if award.scope == scope}
                                     for scope in ("project", "client")))
     if result.provisional:
-        return adjust(plan, department_points(plan, outcome.accepted), awarded, applied=False)
+        return adjust(plan, result.year_to_date().departments, awarded, applied=False)
     adjustments = adjust(plan, result.department_points, awarded, applied=True)
     result.department_points = {standing.department: standing.points for standing in adjustments.standings}
     return adjustments

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..core.errors import UserError
-from ..engine.evaluate import Result, department_points
+from ..engine.evaluate import Result
 from ..reports.render import points_text
 from .keys import COMMITTEE, SigningKey
 from .records import Record, Records, canonical, draft, now, sha256_text
@@ -120,7 +120,7 @@ def restated(session, records: Records, months: list[str]) -> list[Restatement]:
         record = seal_of(records, session.plan.header.branch, month)
         if record is not None:
             result = session.evaluate(month)
-            change = restatement(record, figures(result, department_points(session.plan, result.all_deals)))
+            change = restatement(record, figures(result, result.year_to_date().departments))
             if change is not None:
                 found.append(change)
     return found

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ..engine.evaluate import Result
 from ..engine.staff import ARTICLE, staff_table
-from ..engine.totals import add_up_deals
 from ..io.files import atomic_write_text, output_folder
 from ..io.tables import write_book
 from ..io.workbook import Book, Column, Sheet
@@ -106,7 +105,7 @@ def publication_window(month_end: date, days: int) -> tuple[date, date]:
 
 def build(session, month: str) -> Statement:
     result = session.evaluate(month)
-    year = add_up_deals(session.plan, result.all_deals)
+    year = result.year_to_date()
     return Statement(session, result, year.departments,
                      publication_window(result.window.report_to, session.plan.publish_days),
                      staff_table(year.departments, year.staff))
