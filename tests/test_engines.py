@@ -72,6 +72,7 @@ def check_contract(plan, outcome: RowOutcome, monthly: bool) -> None:
 def check_lookups(plan, outcome: RowOutcome, monthly: bool, reported: list) -> None:
     """What an engine may answer without making every deal is what the deals say."""
     accepted = list(outcome.accepted)
+    assert [d.row for d in outcome.reported(monthly)] == [d.row for d in reported]
     assert tally_record(outcome.tally_to_end()) == tally_record(Tally.of(accepted, plan.attribution_cells))
     cells = {deal.staff for deal in accepted[::2] if deal.staff}
     assert [d.row for d in outcome.reported_naming(cells, monthly)] == [d.row for d in reported if d.staff in cells]

@@ -243,8 +243,7 @@ class ColumnarOutcome(RowOutcome):
     def reported(self, monthly: bool) -> Sequence:
         if not monthly:
             return self.accepted
-        return LazyDeals(sum(sums.deals for sums in self.tally.splits),
-                         lambda: [deal for deal in self.accepted if deal.in_report])
+        return LazyDeals(sum(sums.deals for sums in self.tally.splits), lambda: self._deals_where(" AND reported"))
 
     def reported_naming(self, staff_cells: set[str], monthly: bool) -> Sequence:
         """Found by DuckDB: only these deals are made."""
@@ -257,7 +256,7 @@ class ColumnarOutcome(RowOutcome):
                                  "OR client_id IN (SELECT b FROM wanted WHERE b <> ''))",
                                  projects, clients)
 
-    def _deals_where(self, condition: str, first: set[str], second: Iterable[str]) -> list:
+    def _deals_where(self, condition: str, first: Iterable[str] = (), second: Iterable[str] = ()) -> list:
         """The accepted deals that meet `condition`, which reads the texts `first` and `second` as the
         columns `a` and `b` of a table `wanted` (the shorter padded with empty texts)."""
         pairs = itertools.zip_longest(first, second, fillvalue="")
