@@ -67,27 +67,32 @@ def check_command(files, measure, schema, workspace, output_format):
 @click.option("--yaml", "as_yaml", is_flag=True, help="YAML instead of JSON")
 @click.option("--sql", "dialect", type=click.Choice(SQL_DIALECTS),
               help="the rules as one SQL query in this dialect, for a warehouse team, instead of the IR")
-@month_option("with --sql: the query reports this month (default: the whole period)")
+@month_option("with --sql: the script reports this month (default: the whole period)")
+@click.option("--derived-targets", is_flag=True,
+              help="with --sql: the branch keeps no target list; the script derives it from the clients register by "
+                   "the rules' criteria (art. 7–9), as `evaluate` does for a workspace without `target_list`")
 @MEASURE_OPTION
 @SCHEMA_OPTION
-def compile_command(file, output, as_yaml, dialect, month, measure, schema):
+def compile_command(file, output, as_yaml, dialect, month, derived_targets, measure, schema):
     """Compile measure + rules into one IR document (JSON, or YAML with --yaml).
 
     The document carries a source map: every JSON Pointer of the IR → file:line:column.
 
-    With --sql duckdb|spark|postgres: the branch's rules as one SQL query (逐行计算查询) that a bank's
-    warehouse team runs where its data lives — every ledger row's reason code (R001–R013) or its points.
-    A comment above it, in Chinese and English, names the tables and columns it reads, the parameters
-    and products written into it, and the settings the database needs (Spark; PostgreSQL 16 or later).
+    With --sql duckdb|spark|postgres: the branch's rules as one SQL script (计算脚本) that a bank's
+    warehouse team runs where its data lives, over its raw tables — every ledger row's reason code
+    (R001–R013) or its points, the gates, department points, product totals and completion. A comment
+    above it, in Chinese and English, names the tables and columns it reads, the parameters and products
+    written into it, the result tables it makes, what stays with crossmarket (year-end awards and
+    deductions, the reward pool), and the settings the database needs (Spark; PostgreSQL 16 or later).
     """
     compiled = load(file, measure=measure, schema=schema)
     if not compiled.ok:
         print_report(compiled.report, compiled.sources, "text")
         raise click.exceptions.Exit(EXIT_INPUT)
-    if dialect is None and month is not None:
-        raise click.UsageError("--month goes with --sql")
+    if dialect is None and (month is not None or derived_targets):
+        raise click.UsageError(f"{'--month' if month is not None else '--derived-targets'} goes with --sql")
     if dialect is not None:
-        text = sql_script(compiled, dialect, month, file)
+        text = sql_script(compiled, dialect, month, file, derived_targets)
     else:
         document = ir_document(compiled)
         from ..io.jsonout import dumps, yaml_dumps  # YAML's library loads for `compile` only, not for `check`
@@ -109,13 +114,12 @@ def add_target_floor(compiled: Compiled, workspace: Path, filing: bool) -> None:
         compiled.report.extend(below_floor(compiled, indicators, table, filing))
 
 
-def sql_script(compiled: Compiled, dialect: str, month: str | None, file: Path) -> str:
-    """`compile --sql`: the rows query of a branch's rules, with its header comment."""
+def sql_script(compiled: Compiled, dialect: str, month: str | None, file: Path, derived_targets: bool) -> str:
+    """`compile --sql`: the script of a branch's rules over its raw tables, with its header comment."""
     from ..engine.plan import build_plan  # the engine loads only for `--sql`
     from ..engine.session import window_of
     from ..engine.sqlexpr import Unsupported
-    from ..engine.sqlplan import KEY_COLUMNS, rows_query
-    from ..engine.sqltext import script
+    from ..engine.sqlscript import script
 
     if compiled.ir["kind"] != "rules":
         raise UserError("S127", f"`{file}` is a measure, not a branch's rules", exit_status=EXIT_USAGE,
@@ -123,12 +127,11 @@ def sql_script(compiled: Compiled, dialect: str, month: str | None, file: Path) 
     plan = build_plan(compiled.ir)
     window = window_of(plan.period, month)
     try:
-        query = rows_query(plan, window, list(dict.fromkeys([*KEY_COLUMNS, *plan.cell_fields])))
+        return script(plan, window, dialect, file.name, derived_targets)
     except Unsupported as exc:
         raise UserError("X204", f"these rules cannot be written as SQL yet: {exc}", exit_status=EXIT_INPUT,
                         help="`crossmarket evaluate` runs them (on the reference engine); for SQL, write the "
                              "division as a product, e.g. `deal.amount * 0.5` rather than `deal.amount / 2`") from None
-    return script(query, plan, window, dialect, file.name)
 
 
 def ir_document(compiled: Compiled) -> dict:

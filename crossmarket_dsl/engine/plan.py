@@ -44,6 +44,7 @@ class ProductPlan:
     points_tree: Tree
     when_tree: Tree | None
     reads: dict[str, dict[str, str]]  # scope → {field: why}: what its points and condition read
+    target_tree: Tree | None = None  # its target, for `compile --sql`'s script
 
     def pointer(self, part: str) -> str:
         """Where its points (`expr`) or condition (`when`) stand in the IR: the source map's key for its line."""
@@ -77,6 +78,7 @@ class CriterionPlan:
     label: str
     test: Fn
     cite: list[str]
+    tree: Tree | None = None  # its test, for `compile --sql`'s script
 
 
 @dataclass
@@ -228,7 +230,7 @@ def build_plan(ir: dict) -> Plan:
         if product["code"]:
             products[product["code"]] = plan
     gates = [_gate_plan(gate, index, compiled) for index, gate in enumerate(ir["gates"]) if applies(gate, ir)]
-    criteria = [CriterionPlan(block["department"], c["label"], compiled(c["expr"]), c["cite"])
+    criteria = [CriterionPlan(block["department"], c["label"], compiled(c["expr"]), c["cite"], c["expr"])
                 for block in ir["targets"] for c in block["criteria"]]
     items = (ir.get("attribution") or {}).get("items", [])
     split = ir["split"] or {}
@@ -262,7 +264,7 @@ def _product_plan(product: dict, index: int, compiled) -> ProductPlan:
     return ProductPlan(product["name"], product["code"], product["host"], product["unit"], points["per"] == "unit",
                        compiled(points["expr"]), compiled(points["when"]), compiled(product["target"]), index,
                        product["cite"], points["expr"], points["when"],
-                       used_fields({"products": [product]}, criteria=False))
+                       used_fields({"products": [product]}, criteria=False), product["target"])
 
 
 def applies(gate: dict, ir: dict) -> bool:
