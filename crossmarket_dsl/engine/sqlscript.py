@@ -73,8 +73,8 @@ def stages(plan: Plan, window: Window, derive_targets: bool) -> list[Stage]:
               "declare"),
         Stage("xm_clients", _lookup(plan, "clients", "client_id"), "客户表：客户号去空格，规则读取的列换算为数值、是否、"
               "日期", "clients: the id stripped, the columns the rules read as a number, a yes/no and a date"),
-        Stage("xm_projects", _lookup(plan, "projects", "project_id"), "楼盘表：第二十条的开发贷款与户数列规范化",
-              "housing projects, art. 20's development loan and households made exact", "第二十条"),
+        Stage("xm_projects", _lookup(plan, "projects", "project_id"), "楼盘表：第二十条的开发贷款规范化",
+              "housing projects, art. 20's development loan made one of exclusive, partial, none", "第二十条"),
         Stage("xm_target_list", _derived_targets(plan) if derive_targets else _given_targets(),
               "目标客户名单" + ("（由客户表按认定标准生成）" if derive_targets else "（重叠的期间合并）"),
               "the target list" + (", derived from the clients register by the criteria" if derive_targets
