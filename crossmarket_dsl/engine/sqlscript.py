@@ -37,7 +37,7 @@ from .plan import GatePlan, Plan
 from .sqlexpr import DECIMAL, Typed, as_bool, as_number, compile_sql, constant, fill, to_bool, to_date, to_number
 from .sqlgates import KEYS, gate_query
 from .sqlplan import KEY_COLUMNS, lookup_field, rows_query
-from .sqlsplit import text, values_table
+from .sqlsplit import text
 from .sqltext import render, settings_sql
 
 CONVERSIONS = {"num": to_number, "bool": to_bool, "date": to_date}
