@@ -220,3 +220,22 @@ def test_cells_padded_with_tabs_and_full_width_spaces_are_stripped_alike(tmp_pat
             _row(2, deal_id="D2\t", client_id="C1\u00a0", amount="\u30005万", participants="机构业务部\u3000"),
             _row(3, deal_id="D2", amount="1万", outlet="\t兴隆台支行")]
     assert _same(_workspace(tmp_path, "deal.amount / 1万 * 0.5", rows))
+
+
+TEXT_CELL = st.text(st.characters(codec="utf-8"), max_size=6) | st.sampled_from(['"', "\r", "\n", "\r\n", '""', ",", "\\"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(1, 4).flatmap(lambda width: st.tuples(
+    st.just(width), st.lists(st.lists(TEXT_CELL, max_size=width), max_size=6))))
+def test_tables_put_into_duckdb_keep_every_cell_as_it_was(tmp_path_factory, table):
+    """Records the reference reader made (XLSX, JSON Lines, odd CSVs, lookups) go into DuckDB through a CSV
+    file crossmarket writes: a quote, a carriage return or a line break in a cell, or a short row, is kept."""
+    import duckdb
+
+    from crossmarket_dsl.engine.duckload import Tables
+
+    width, rows = table
+    con = duckdb.connect()
+    Tables(con, str(tmp_path_factory.mktemp("put"))).put("t", [f"k{index}" for index in range(width)], rows)
+    assert con.execute("SELECT * FROM t").fetchall() == [(*row, *[""] * (width - len(row))) for row in rows]

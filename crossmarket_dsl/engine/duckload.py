@@ -47,10 +47,16 @@ class Tables:
         self.con, self.folder = con, folder
 
     def put(self, name: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+        """Every row padded to the columns' width, every cell quoted and lines ended with a bare line feed,
+        which DuckDB is told: a carriage return or line break inside a cell is then only text to it."""
         path = os.path.join(self.folder, f"{name}.csv")
+        width = len(columns)
+        padding = ("",) * width
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, quoting=csv.QUOTE_ALL).writerows([_text(cell) for cell in row] for row in rows)
-        self.con.execute(f"CREATE TABLE {name} AS SELECT {_named(columns)} FROM {_reader(path, len(columns))}")
+            csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
+                [_text(cell) for cell in (*row, *padding[len(row):])] for row in rows)
+        self.con.execute(f"CREATE TABLE {name} AS SELECT {_named(columns)} "
+                         f"FROM {_reader(path, width, padded=True)}")
 
     def put_ledger(self, ledger: Table) -> str:
         """The table `ledger`: `row_number`, then the ledger's columns as text, blank rows left out, its
@@ -138,10 +144,13 @@ def _named(columns: Sequence[str]) -> str:
     return ", ".join(f"c{index} AS {quoted(column)}" for index, column in enumerate(columns))
 
 
-def _reader(path: str, width: int, skip: int = 0) -> str:
+def _reader(path: str, width: int, skip: int = 0, padded: bool = False) -> str:
+    """DuckDB's reader of a CSV file of `width` columns of text: a branch's file, short rows padded with
+    nulls; or one `Tables.put` wrote (`padded`), every row full and ended by a bare line feed."""
     types = ", ".join(f"'c{index}': 'VARCHAR'" for index in range(width))
+    layout = "null_padding = false, new_line = '\\n'" if padded else "null_padding = true"
     return (f"read_csv({_literal(path)}, header = false, skip = {skip}, columns = {{{types}}}, auto_detect = false, "
-            "quote = '\"', escape = '\"', delim = ',', allow_quoted_nulls = false, null_padding = true)")
+            f"quote = '\"', escape = '\"', delim = ',', allow_quoted_nulls = false, {layout})")
 
 
 def _lines(path: str) -> int | None:
