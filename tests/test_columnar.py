@@ -222,6 +222,24 @@ def test_cells_padded_with_tabs_and_full_width_spaces_are_stripped_alike(tmp_pat
     assert _same(_workspace(tmp_path, "deal.amount / 1万 * 0.5", rows))
 
 
+def test_tables_duckdb_stops_on_run_on_the_reference_with_a_note(tmp_path, monkeypatch):
+    import duckdb
+
+    from crossmarket_dsl.engine import duckload
+
+    def refused(self, ledger):
+        raise duckdb.InvalidInputException("CSV Error on Line: 3\nOriginal Line: D2,2026-03-01")
+
+    _workspace(tmp_path, "deal.amount / 1万 * 0.5", [_row(1, amount="5万"), _row(2, amount="1万")])
+    expected = _json(tmp_path, "python")
+    monkeypatch.setattr(duckload.Tables, "put_ledger", refused)
+    assert _json(tmp_path, "duckdb") == expected
+    run = CliRunner().invoke(cli, ["evaluate", str(tmp_path), "--engine", "duckdb"])
+    assert run.exit_code == 0, run.output
+    assert ("note: the `duckdb` engine stopped on these tables (DuckDB: CSV Error on Line: 3): they ran on the "
+            "`python` engine") in run.output
+
+
 TEXT_CELL = st.text(st.characters(codec="utf-8"), max_size=6) | st.sampled_from(['"', "\r", "\n", "\r\n", '""', ",", "\\"])
 
 
