@@ -396,7 +396,7 @@ def test_the_workspace_s_engine_runs_unless_the_command_line_names_another(tmp_p
     workspace = _settings(tmp_path, "engine: duckdb\n")
     assert open_session(workspace, engine=None).engine == "duckdb"
     assert open_session(workspace, engine="python").engine == "python"
-    assert open_session(workspace).engine == "python"  # commands without `--engine` (explain) run the reference
+    assert open_session(workspace).engine == "duckdb"  # commands without `--engine` run the workspace's engine
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import UserError
-from ..engine import DEFAULT_ENGINE, ENGINE_NAMES
+from ..engine import DEFAULT_ENGINE, ENGINE_NAMES, TEST_ENGINE
 from ..language.diagnostics import Report, render_report_json, render_report_text
 from ..language.source import SourceFile
 from .terminal import printable_output
@@ -149,17 +149,24 @@ def _spark_remote(ctx, param, value):
     return value
 
 
-def ENGINE_OPTION(command):
-    """`--engine`, and `--spark-remote` for `--engine spark`."""
-    command = click.option(
-        "--spark-remote", metavar="sc://HOST:PORT", envvar="SPARK_REMOTE", expose_value=False, callback=_spark_remote,
-        help="with --engine spark: run on this Spark Connect server instead of on this machine "
-             "(default: the environment's SPARK_REMOTE, else the workspace's `spark_remote:`)")(command)
-    return click.option(
-        "--engine", type=click.Choice(ENGINE_NAMES),
-        help="what runs the rows: `duckdb`, embedded SQL (fast); `python`, the reference row loop; "
-             "`spark`, the same SQL on Spark (`pip install 'crossmarket[spark]'`), locally or on a cluster "
-             f"(default: the workspace's `engine:`, else `{DEFAULT_ENGINE}`)")(command)
+def engine_option(default: str, where: str):
+    """`--engine`, and `--spark-remote` for `--engine spark`; `where`: what the default is, in words."""
+    def option(command):
+        command = click.option(
+            "--spark-remote", metavar="sc://HOST:PORT", envvar="SPARK_REMOTE", expose_value=False,
+            callback=_spark_remote,
+            help="with --engine spark: run on this Spark Connect server instead of on this machine "
+                 "(default: the environment's SPARK_REMOTE, else the workspace's `spark_remote:`)")(command)
+        return click.option(
+            "--engine", type=click.Choice(ENGINE_NAMES),
+            help="what runs the rows: `duckdb`, embedded SQL (fast); `python`, the reference row loop; "
+                 "`spark`, the same SQL on Spark (`pip install 'crossmarket[spark]'`), locally or on a cluster "
+                 f"(default: {where}`{default}`)")(command)
+    return option
+
+
+ENGINE_OPTION = engine_option(DEFAULT_ENGINE, "the workspace's `engine:`, else ")
+TEST_ENGINE_OPTION = engine_option(TEST_ENGINE, "the reference, ")
 FORMAT_OPTION = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="text for people, json for tools")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import UserError
+from ..engine import REFERENCE
 from ..io.jsonout import dumps
 from ..reports.render import to_json, to_text
 from .common import ENGINE_OPTION, EXIT_INPUT, FORMAT_OPTION, month_option, open_workspace, session_options, workspace_options
@@ -110,7 +111,8 @@ def explain_command(workspace, deal_id, department, month, register_path, **opti
                         help="`crossmarket explain WORKSPACE --deal PJ2026-00003`, or `--department 机构业务部`")
     from ..reports.explain import explain_deal, explain_department
 
-    session = open_workspace(workspace, **session_options(**options))
+    # the reference explains a deal step by step; every engine's figures for it are the same
+    session = open_workspace(workspace, engine=REFERENCE, **session_options(**options))
     if register_path is not None:
         from ..office.verdicts import with_register_verdicts
         from .signed import records_at

@@ -7,18 +7,18 @@ from pathlib import Path
 import click
 
 from ..core.errors import EXIT_INPUT, EXIT_USAGE, UserError
-from ..engine import DEFAULT_ENGINE
+from ..engine import TEST_ENGINE
 from ..language.source import UnreadableFile
 from ..office.policytest import PolicyTestError, find_test_files, run_file
 from .check import MEASURE_OPTION, SCHEMA_OPTION
-from .common import ENGINE_OPTION, print_report, show_user_error
+from .common import TEST_ENGINE_OPTION, print_report, show_user_error
 
 
 @click.command("test")
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @MEASURE_OPTION
 @SCHEMA_OPTION
-@ENGINE_OPTION
+@TEST_ENGINE_OPTION
 def test_command(path, measure, schema, engine):
     """Run policy tests (`*.test.yaml`): each test's name and result, a diff on failure.
 
@@ -37,7 +37,7 @@ def test_command(path, measure, schema, engine):
     passed = failed = 0
     for file in files:
         try:
-            outcome = run_file(file, measure, schema, engine or DEFAULT_ENGINE)  # no workspace names one
+            outcome = run_file(file, measure, schema, engine or TEST_ENGINE)  # no workspace names one
         except (PolicyTestError, UnreadableFile) as exc:
             show_user_error(exc)
             failed += 1

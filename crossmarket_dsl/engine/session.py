@@ -111,7 +111,7 @@ def _inside(period: tuple[date, date] | None, effective: tuple[date, date]) -> t
 
 def open_session(workspace_path: str | Path, *, rules: Path | None = None, measure: Path | None = None,
                  schema: Path | None = None, encoding: str | None = None,
-                 tables: dict[str, str] | None = None, engine: str | None = DEFAULT_ENGINE) -> Session:
+                 tables: dict[str, str] | None = None, engine: str | None = None) -> Session:
     """Load the workspace, check its rules and read its tables; command-line values override the file.
 
     `engine=None` is the workspace's `engine:` (else the default); Spark runs where its `spark_remote:` says

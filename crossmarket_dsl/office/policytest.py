@@ -33,7 +33,7 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import UserError
-from ..engine import DEFAULT_ENGINE
+from ..engine import TEST_ENGINE
 from ..engine.evaluate import Result
 from ..engine.inputs import TABLE_ROLES
 from ..engine.plan import required_deal_columns
@@ -83,7 +83,7 @@ def find_test_files(path: Path) -> list[Path]:
 
 
 def run_file(path: Path, measure: Path | None = None, schema: Path | None = None,
-             engine: str = DEFAULT_ENGINE) -> FileOutcome:
+             engine: str = TEST_ENGINE) -> FileOutcome:
     """Run one test file; `measure` and `schema` override what the rules file finds (as for `check`)."""
     document = _read(path)
     rules = document.get("rules")
@@ -117,7 +117,7 @@ def _read(path: Path) -> dict:
     return document
 
 
-def run_test(path: Path, compiled: Compiled, number: int, test, engine: str = DEFAULT_ENGINE) -> Outcome:
+def run_test(path: Path, compiled: Compiled, number: int, test, engine: str = TEST_ENGINE) -> Outcome:
     if not isinstance(test, dict):
         raise PolicyTestError("P107", f"{path}: test {number} must be a mapping with `name`, tables and `expect`")
     name = str(test.get("name") or f"test {number}")
