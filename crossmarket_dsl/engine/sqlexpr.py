@@ -189,11 +189,18 @@ def fill(template: str, **values: exp.Expression) -> exp.Expression:
     return _filled(_parsed(template), values)
 
 
+OPERATORS = (exp.Binary, exp.Unary, exp.Between, exp.In)
+
+
 def _filled(tree: exp.Expression, values: dict[str, exp.Expression]) -> exp.Expression:
-    """A copy of `tree` with each unqualified column named in `values` replaced by a copy of its expression."""
+    """A copy of `tree` with each unqualified column named in `values` replaced by a copy of its expression,
+    in parentheses where an operator's operand is itself an operation (sqlglot writes the tree as it is:
+    `a + b` put for `x` in `x * 2` would be read `a + (b * 2)`)."""
     def swap(node):
         if isinstance(node, exp.Column) and not node.table and node.name in values:
-            return values[node.name].copy()
+            value = values[node.name].copy()
+            operand = isinstance(node.parent, OPERATORS) and isinstance(value, OPERATORS)
+            return exp.paren(value, copy=False) if operand else value
         return node
     return tree.transform(swap)
 
