@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 
 import duckdb
@@ -19,13 +19,17 @@ import pytest
 import sqlglot
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlglot import exp
 
 from crossmarket_dsl.cli import cli
 from crossmarket_dsl.engine.contract import Window
 from crossmarket_dsl.engine.plan import build_plan
 from crossmarket_dsl.engine.session import window_of
 from crossmarket_dsl.engine.sqlplan import KEY_COLUMNS
-from crossmarket_dsl.engine.sqlscript import RESULT_ORDER, statements
+from crossmarket_dsl.engine.sqlscript import RESULT_ORDER, completion, statements
+from crossmarket_dsl.engine.sqltext import render
 from crossmarket_dsl.language.pipeline import load
 from crossmarket_dsl.office.policytest import _read, _tables, _with_all_columns, run_test
 from crossmarket_dsl.reports.render import number_text, points_text
@@ -237,3 +241,24 @@ def test_compile_help_says_what_sql_is_for():
     run = CliRunner().invoke(cli, ["compile", "--help"])
     assert "--sql [duckdb|spark|postgres]" in run.output and "warehouse" in run.output
     assert "--derived-targets" in run.output
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=-10**14, max_value=10**14, places=12, allow_nan=False, allow_infinity=False),
+       st.decimals(min_value=0, max_value=10**14, places=12, allow_nan=False, allow_infinity=False)
+       | st.sampled_from([Decimal("3"), Decimal("0.000000000007"), Decimal("8")]))
+def test_the_script_s_completion_is_the_exact_quotient_to_four_places(quantity, target):
+    """No floating point: quantity ÷ target to 4 places, half away from zero, exact at every magnitude."""
+    query = f"SELECT {render(completion(exp.column('q'), exp.column('t')), 'duckdb')} FROM (SELECT " \
+            f"CAST('{quantity}' AS DECIMAL(38, 12)) AS q, CAST('{target}' AS DECIMAL(38, 12)) AS t)"
+    (found,) = duckdb.connect().execute(query).fetchone()
+    with localcontext(prec=80):
+        expected = (quantity / target).quantize(Decimal("0.0001"), ROUND_HALF_UP) if target > 0 else None
+    assert found == expected
+
+
+def test_the_script_s_completion_rounds_a_tie_away_from_zero():
+    query = "SELECT {} FROM (VALUES (1, 8), (3, 8), (-1, 8), (0.00025, 1), (10, 0)) AS v(q, t)"
+    found = duckdb.connect().execute(query.format(render(completion(exp.column("q"), exp.column("t")), "duckdb")))
+    assert [row[0] for row in found.fetchall()] == [Decimal("0.1250"), Decimal("0.3750"), Decimal("-0.1250"),
+                                                     Decimal("0.0003"), None]

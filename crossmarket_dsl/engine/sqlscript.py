@@ -20,8 +20,7 @@ raises `Unsupported`, which `compile --sql` reports as X204.
 
 A share and a gated figure are rounded to 12 places half up where crossmarket rounds half to even: they
 can differ only in the twelfth place, and only when the thirteenth digit is a tie, which the four places
-shown never see. The completion's quotient is first estimated in floating point (DuckDB divides decimals
-so) and then settled exactly, by decimal multiplication, to the 4 places `evaluate` shows.
+shown never see. No value is ever a floating-point number: the completion is divided in whole numbers.
 """
 
 from __future__ import annotations
@@ -355,23 +354,14 @@ def _departments() -> exp.Expression:
 
 
 _PRODUCTS = """
-SELECT p.name AS product, p.code, t.quantity, t.deals, t.points, i.target,
-  CASE WHEN i.target > 0 THEN
-    CASE WHEN (t.guess + 0.00005) * i.target <= t.quantity THEN t.guess + 0.0001
-      WHEN (t.guess - 0.00005) * i.target > t.quantity THEN t.guess - 0.0001
-      ELSE t.guess END
-  END AS completion,
+SELECT p.name AS product, p.code, t.quantity, t.deals, t.points, i.target, __completion AS completion,
   z.key IS NULL AS counted, p.position
 FROM xm_product_list AS p
 JOIN xm_product_info AS i ON i.name = p.name
 JOIN (
   SELECT p.name, COALESCE(q.quantity, CAST(0 AS DECIMAL(38, 12))) AS quantity, COALESCE(q.deals, 0) AS deals,
-    COALESCE(s.points, CAST(0 AS DECIMAL(38, 12))) AS points,
-    CASE WHEN i.target > 0 THEN
-      CAST(ROUND(CAST(COALESCE(q.quantity, 0) AS DOUBLE) / CAST(i.target AS DOUBLE), 4) AS DECIMAL(38, 4))
-    END AS guess
+    COALESCE(s.points, CAST(0 AS DECIMAL(38, 12))) AS points
   FROM xm_product_list AS p
-  JOIN xm_product_info AS i ON i.name = p.name
   LEFT JOIN (SELECT product, SUM(points) AS points FROM xm_shares GROUP BY product) AS s ON s.product = p.name
   LEFT JOIN (SELECT product, SUM(quantity) AS quantity, COUNT(*) AS deals FROM xm_rows
              WHERE code IS NULL AND reported GROUP BY product) AS q ON q.product = p.name
@@ -382,9 +372,34 @@ LEFT JOIN (SELECT DISTINCT key FROM xm_gates WHERE scope = 'product' AND NOT pas
 
 
 def _products() -> exp.Expression:
-    """Each product's points after the gates, quantity, deals and completion of its target (quantity ÷ target,
-    to 4 places half up as `evaluate` shows it); `counted` false when a product gate zeroed it."""
-    return fill(_PRODUCTS)
+    """Each product's points after the gates, quantity, deals and completion of its target; `counted` false
+    when a product gate zeroed it."""
+    return fill(_PRODUCTS, __completion=completion(exp.column("quantity", table="t"), exp.column("target", table="i")))
+
+
+_COMPLETION = """
+CASE WHEN d > 0 THEN
+  CAST(n * 10000 // d + CASE WHEN 2 * ABS(n * 10000 - n * 10000 // d * d) >= d
+                            THEN CASE WHEN n < 0 THEN -1 ELSE 1 END ELSE 0 END AS DECIMAL(38, 0)) * 0.0001
+END
+"""
+
+
+def completion(quantity: exp.Expression, target: exp.Expression) -> exp.Expression:
+    """Quantity ÷ target to 4 places, half away from zero, as `evaluate` shows it; null without a positive target.
+
+    Divided in whole numbers, every dialect's exact integer division (`//`): quantity and target times 10¹² as
+    integers `n` and `d`, the steps of 0.0001 in `n × 10⁴ ÷ d`, one more when the remainder is half of `d`."""
+    return fill(_COMPLETION, n=_whole(quantity), d=_whole(target))
+
+
+def _whole(value: exp.Expression) -> exp.Expression:
+    """A `DECIMAL(38, 12)` value times 10¹², as a whole number: its integer part and its fraction apart, since
+    the product would not fit the decimal type (`INT128` is written `DECIMAL(38, 0)` on Spark, `NUMERIC` on
+    PostgreSQL)."""
+    whole = fill("FLOOR(CAST(x AS DECIMAL(38, 12)))", x=value)
+    return fill("CAST(w AS INT128) * 1000000000000 + CAST((CAST(x AS DECIMAL(38, 12)) - w) * 1000000000000 AS INT128)",
+                w=whole, x=value)
 
 
 def _renamed(query: exp.Expression) -> exp.Expression:

@@ -7,6 +7,8 @@ The tree is written with DuckDB's `TRY` (a product too large for `DECIMAL(38, 12
 - `spark`: Spark SQL has `TRY_CAST`, and computes `TRY` itself once the session is set as `SETTINGS`
   says (no ANSI errors, no decimal places given up in a product): the Spark engine sets them, and the
   script `compile --sql spark` prints begins with them;
+- `INT128`, the whole numbers the completion is divided in, is `DECIMAL(38, 0)` on Spark and `NUMERIC` on
+  PostgreSQL;
 - `postgres`: `TRY_CAST` becomes a cast guarded by `pg_input_is_valid` (PostgreSQL 16 and later),
   `ENDS_WITH` and `REGEXP_EXTRACT` their PostgreSQL spellings; a product past 26 digits is an error there.
 """
@@ -44,6 +46,7 @@ class _Spark(Spark):
 
     class Generator(Spark.Generator):
         TRANSFORMS = {**Spark.Generator.TRANSFORMS, exp.Try: lambda self, node: self.sql(node, "this")}
+        TYPE_MAPPING = {**Spark.Generator.TYPE_MAPPING, exp.DataType.Type.INT128: "DECIMAL(38, 0)"}
 
 
 def _try_cast(self, node: exp.TryCast) -> str:
@@ -71,6 +74,7 @@ class _Postgres(Postgres):
                                               f"= {self.sql(node, 'expression')})"),
             exp.RegexpExtract: _regexp_extract,
         }
+        TYPE_MAPPING = {**Postgres.Generator.TYPE_MAPPING, exp.DataType.Type.INT128: "NUMERIC"}
 
 
 _DIALECTS = {"spark": _Spark, "postgres": _Postgres}
