@@ -218,8 +218,19 @@ def staged(source: exp.Expression, keep: list[str], text: exp.Expression,
         table = exp.select(exp.column(exp.Star(), table="s"), *named, copy=False).from_(table.subquery("s", copy=False), copy=False)
     results = [exp.alias_(fill(dict(conversion.results)[result], x=text), alias, copy=False)
                for alias, (conversion, result) in wanted.items()]
-    return exp.select(*(exp.column(name, table="s") for name in keep), *results, copy=False) \
+    return exp.select(*(exp.column(name, table="s", quoted=True) for name in keep), *results, copy=False) \
         .from_(table.subquery("s", copy=False), copy=False)
+
+
+def staged_columns(source: exp.Expression, keep: list[str], columns: dict[str, list[str]]) -> exp.Select:
+    """`staged` for several text columns of `source`: `keep` (the columns named in `columns` among them), then
+    each column's conversions to the kinds listed for it, named `column__kind` (an empty text is null)."""
+    table, kept = source, list(keep)
+    for name, kinds in columns.items():
+        wanted = {f"{name}__{kind}": (CONVERSIONS[kind], kind) for kind in kinds}
+        table = staged(table, kept, fill("NULLIF(x, '')", x=exp.column(name, table="s", quoted=True)), wanted)
+        kept += wanted
+    return table
 
 
 @lru_cache(maxsize=None)

@@ -33,13 +33,13 @@ from . import sqlsplit
 from .contract import Window
 from .inputs import DEV_LOAN, VERDICTS
 from .plan import GatePlan, Plan
-from .sqlexpr import DECIMAL, Typed, as_bool, as_number, compile_sql, constant, fill, to_bool, to_date, to_number
+from .sqlexpr import DECIMAL, Typed, as_bool, as_number, compile_sql, constant, fill, staged_columns, to_date, to_number
 from .sqlgates import KEYS, gate_query
 from .sqlplan import KEY_COLUMNS, lookup_field, rows_query
 from .sqlsplit import text
-from .sqltext import render, settings_sql
+from .sqltext import render, settings_sql, spelled_out
 
-CONVERSIONS = {"num": to_number, "bool": to_bool, "date": to_date}
+KINDS = ("num", "bool", "date")  # a lookup column's conversions, as the rules may read it
 RAW_TABLES = ("ledger", "clients", "projects", "target_list", "audit", "indicators")
 RESULTS = ("xm_rows", "xm_gates", "xm_departments", "xm_products")
 _RENAMED = {"ledger": "xm_ledger", "clients": "xm_clients", "projects": "xm_projects", "target_list": "xm_target_list",
@@ -127,7 +127,8 @@ def _cell(table: str, name: str) -> exp.Expression:
 def _lookup(plan: Plan, table: str, key: str) -> exp.Expression:
     """`clients` or `projects` as `sqlplan.lookup_tables` gives them: the key stripped, each column the rules read
     stripped and followed by its conversions `__num`, `__bool`, `__date` (empty keys left out). The text is made
-    first, in a query of its own: a conversion reads its text many times."""
+    first, in a query of its own, then each conversion a subquery a stage (`sqlexpr.staged_columns`): written
+    out in one expression, a number's conversion repeats its text some fifty times."""
     scope = table[:-1]
     read = [name for name in dict.fromkeys([*plan.fields.get(scope, {}), *plan.criteria_fields.get(scope, {})])
             if name != key]
@@ -136,13 +137,8 @@ def _lookup(plan: Plan, table: str, key: str) -> exp.Expression:
                        *(exp.alias_(fill("COALESCE(x, '')", x=_normalised(table, name, fill(
                            "NULLIF(TRIM(x), '')", x=_cell("t", name)))), name, quoted=True) for name in read)) \
         .from_(exp.to_table(table).as_("t"))
-    columns: list[exp.Expression] = [_cell("s", key)]
-    for name in read:
-        columns.append(_cell("s", name))
-        for kind, convert in CONVERSIONS.items():
-            columns.append(exp.alias_(convert(fill("NULLIF(x, '')", x=_cell("s", name))), f"{name}__{kind}",
-                                      quoted=True))
-    return exp.select(*columns).from_(texts.subquery("s")) \
+    converted = staged_columns(texts, [key, *read], {name: list(KINDS) for name in read})
+    return exp.select(exp.Star()).from_(converted.subquery("s")) \
         .where(exp.NEQ(this=_cell("s", key), expression=text("")))
 
 
@@ -165,10 +161,10 @@ FROM (
     SELECT s.*, MAX(s.date_to) OVER (PARTITION BY s.client_id ORDER BY s.date_from, s.date_to
       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
     FROM (
-      SELECT COALESCE(TRIM(t.client_id), '') AS client_id,
-        COALESCE(__from, CAST('0001-01-01' AS DATE)) AS date_from,
-        COALESCE(__to, CAST('9999-12-31' AS DATE)) AS date_to
-      FROM target_list AS t
+      SELECT COALESCE(t.client_id, '') AS client_id,
+        COALESCE(t.from__date, CAST('0001-01-01' AS DATE)) AS date_from,
+        COALESCE(t.to__date, CAST('9999-12-31' AS DATE)) AS date_to
+      FROM xm_target_dates AS t
     ) AS s
   ) AS r
 ) AS m
@@ -179,8 +175,15 @@ GROUP BY m.client_id, m.spell
 def _given_targets() -> exp.Expression:
     """The target list's spells, overlapping ones of a client made one (the rows query joins a deal to the
     one spell holding its date); an empty `from` or `to` is open."""
-    dated = {f"__{end}": to_date(fill("NULLIF(TRIM(x), '')", x=_cell("t", end))) for end in ("from", "to")}
-    return fill(_GIVEN_TARGETS, **dated)
+    texts = exp.select(*(exp.alias_(fill("TRIM(x)", x=_cell("t", name)), name, quoted=True)
+                         for name in ("client_id", "from", "to"))).from_(exp.to_table("target_list").as_("t"))
+    dated = staged_columns(texts, ["client_id", "from", "to"], {"from": ["date"], "to": ["date"]})
+
+    def swap(node):
+        if isinstance(node, exp.Table) and node.name == "xm_target_dates":
+            return dated.subquery("t")
+        return node
+    return fill(_GIVEN_TARGETS).transform(swap)
 
 
 def _derived_targets(plan: Plan) -> exp.Expression:
@@ -223,10 +226,13 @@ def _product_info(plan: Plan) -> exp.Expression:
             target = target.when(text(product.name), as_number(compile_sql(product.target_tree, plan.constants, field)))
     target = target if target.args.get("ifs") else exp.cast(exp.Null(), DECIMAL)
     if reads_indicator:
-        indicators = exp.select("k.name", exp.alias_(exp.func("MIN", to_number(fill("NULLIF(TRIM(n.indicator), '')"))),
-                                                     "indicator")) \
-            .from_(exp.to_table("indicators").as_("n")) \
-            .join(exp.to_table("xm_product_keys").as_("k"), on=fill("k.product_key = TRIM(n.product)")) \
+        texts = exp.select(exp.alias_(fill("TRIM(n.product)"), "product"), exp.alias_(fill("TRIM(n.indicator)"),
+                                                                                     "indicator")) \
+            .from_(exp.to_table("indicators").as_("n"))
+        converted = staged_columns(texts, ["product", "indicator"], {"indicator": ["num"]})
+        indicators = exp.select("k.name", exp.alias_(fill("MIN(n.indicator__num)"), "indicator")) \
+            .from_(converted.subquery("n")) \
+            .join(exp.to_table("xm_product_keys").as_("k"), on=fill("k.product_key = n.product")) \
             .group_by("k.name")
     else:
         indicators = exp.select("p.name", exp.alias_(exp.cast(exp.Null(), DECIMAL), "indicator")) \
@@ -429,7 +435,7 @@ def statements(plan: Plan, window: Window, dialect: str, derive_targets: bool) -
         comment = [f"第 {number} 步 {stage.name}: {stage.zh}{article}", f"step {number}: {stage.en}"]
         create = exp.Create(this=exp.to_table(stage.name), kind="TABLE", expression=stage.query,
                             replace=dialect != "postgres", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
-        made = [render(create, dialect, pretty=True)]
+        made = [render(spelled_out(create), dialect, pretty=True)]
         if dialect == "postgres":
             made.insert(0, f"DROP TABLE IF EXISTS {stage.name}")  # PostgreSQL has no CREATE OR REPLACE TABLE
         if dialect == "spark":

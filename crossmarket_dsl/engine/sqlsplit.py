@@ -30,7 +30,7 @@ from decimal import Decimal
 from sqlglot import exp
 
 from .plan import Plan
-from .sqlexpr import WHITESPACE, constant, fill, to_number
+from .sqlexpr import CONVERSIONS, WHITESPACE, constant, fill, staged
 
 FRACTION = "DECIMAL(38, 14)"
 FRACTION_PLACES = Decimal("1e-14")
@@ -91,11 +91,12 @@ def items(plan: Plan) -> exp.Expression:
     at = fill("STRPOS(x, ':')", x=colon)
     name = fill("TRIM(CASE WHEN a > 0 THEN LEFT(x, a - 1) ELSE x END)", x=colon, a=at)
     share = fill("CASE WHEN a > 0 THEN TRIM(SUBSTRING(x, a + 1)) ELSE '' END", x=colon, a=at)
-    number = to_number(fill("NULLIF(RTRIM(s, '%'), '')", s=share))
-    return exp.select(exp.column("participants", table="c"), exp.column("place", table="k"),
-                      exp.alias_(name, "name"), exp.alias_(share.copy(), "share"), exp.alias_(number, "number")) \
+    named = exp.select(exp.column("participants", table="c"), exp.column("place", table="k"),
+                       exp.alias_(name, "name"), exp.alias_(share, "share")) \
         .from_(exp.to_table("xm_split_cells").as_("c")) \
         .join(places.subquery("k"), on=fill("k.place <= c.item_count"))
+    return staged(named, ["participants", "place", "name", "share"], fill("NULLIF(RTRIM(s.share, '%'), '')"),
+                  {"number": (CONVERSIONS["num"], "num")})
 
 
 _CHECKS = """

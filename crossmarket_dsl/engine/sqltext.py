@@ -15,6 +15,9 @@ The tree is written with DuckDB's `TRY` (a product too large for `DECIMAL(38, 12
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.dialects.spark import Spark
@@ -41,11 +44,34 @@ def settings_sql(dialect: str) -> list[str]:
     return [f"SET {key} = {value};" for key, value in SETTINGS.get(dialect, {}).items()]
 
 
+def spelled_out(tree: exp.Expression) -> exp.Expression:
+    """`tree` with each text literal holding a character a printed script cannot show — a tab, a carriage
+    return, a full-width space 　 — written as the literal's printable parts and `CHR(code)` joined by `||`:
+    an editor or a line-ending conversion would change the raw character, or hide it."""
+    def swap(node):
+        if isinstance(node, exp.Literal) and node.is_string and not node.this.isprintable():
+            parts: list[exp.Expression] = []
+            for printable, group in itertools.groupby(node.this, str.isprintable):
+                parts += [exp.Literal.string("".join(group))] if printable else \
+                    [exp.Chr(expressions=[exp.Literal.number(ord(char))]) for char in group]
+            return exp.paren(functools.reduce(lambda left, right: exp.DPipe(this=left, expression=right, safe=True),
+                                              parts), copy=False)
+        return node
+    return tree.transform(swap, copy=False)
+
+
+def _spark_chr(self, node: exp.Chr) -> str:
+    """Spark's `CHR` makes ASCII only: a character past it from its UTF-8 bytes."""
+    code = int(node.expressions[0].name)
+    return f"CHR({code})" if code < 128 else f"DECODE(UNHEX('{chr(code).encode().hex().upper()}'), 'UTF-8')"
+
+
 class _Spark(Spark):
     """Spark SQL, `TRY` left to the session's settings (written as the expression it guards)."""
 
     class Generator(Spark.Generator):
-        TRANSFORMS = {**Spark.Generator.TRANSFORMS, exp.Try: lambda self, node: self.sql(node, "this")}
+        TRANSFORMS = {**Spark.Generator.TRANSFORMS, exp.Try: lambda self, node: self.sql(node, "this"),
+                      exp.Chr: _spark_chr}
         TYPE_MAPPING = {**Spark.Generator.TYPE_MAPPING, exp.DataType.Type.INT128: "DECIMAL(38, 0)"}
 
 
