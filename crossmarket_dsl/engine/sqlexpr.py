@@ -381,7 +381,14 @@ def _comparable(a: Typed, b: Typed):
         return as_date(a), as_date(b)
     if "bool" in kinds:
         return as_bool(a), as_bool(b)
-    return fill("TRIM(x)", x=a.sql), fill("TRIM(x)", x=b.sql)
+    return _text_stripped(a.sql), _text_stripped(b.sql)
+
+
+def _text_stripped(value: exp.Expression) -> exp.Expression:
+    """A text stripped for comparing: a text of the rules (`'exclusive'`) stripped here, once."""
+    if isinstance(value, exp.Literal) and value.is_string:
+        return exp.Literal.string(value.this.strip())
+    return stripped(value)
 
 
 def compare(op: str, a: Typed, b: Typed) -> exp.Expression:
