@@ -199,7 +199,8 @@ def test_rules_the_sql_cannot_compute_are_named_in_the_text_output(tmp_path):
     _workspace(tmp_path, "deal.amount / 3", [_row(1, amount="300")])
     run = CliRunner().invoke(cli, ["evaluate", str(tmp_path), "--engine", "duckdb"])
     assert run.exit_code == 0, run.output
-    assert "note: the `duckdb` engine cannot compute a division by 3" in run.output
+    assert "note: 规则中有 SQL 无法精确计算的部分，已改用参照引擎计算，结果相同 — the `duckdb` engine cannot compute a " \
+           "division by 3" in run.output
     assert _json(tmp_path, "duckdb") == _json(tmp_path, "python")
 
 
@@ -236,7 +237,7 @@ def test_tables_duckdb_stops_on_run_on_the_reference_with_a_note(tmp_path, monke
     assert _json(tmp_path, "duckdb") == expected
     run = CliRunner().invoke(cli, ["evaluate", str(tmp_path), "--engine", "duckdb"])
     assert run.exit_code == 0, run.output
-    assert ("note: the `duckdb` engine stopped on these tables (DuckDB: CSV Error on Line: 3): they ran on the "
+    assert ("note: DuckDB 读不了这些表格，已改用参照引擎计算，结果相同 — the `duckdb` engine stopped on these tables (DuckDB: CSV Error on Line: 3): they ran on the "
             "`python` engine") in run.output
 
 

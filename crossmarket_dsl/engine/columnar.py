@@ -299,7 +299,8 @@ class ColumnarOutcome(RowOutcome):
         try:
             queries = [gate_query(self.plan, gate) for gate in gates]
         except Unsupported as reason:
-            self.notes.append(f"gates judged in Python on every deal: {reason} is not computed in SQL")
+            self.notes.append(f"门槛改为逐笔判断，结果相同 — gates judged in Python on every deal: {reason} is not "
+                              "computed in SQL")
             return apply_gates(self.plan, self, product_info, period_end)
         self._put_product_info(product_info)
         if any(gate.scope == "department" for gate in gates):

@@ -127,8 +127,9 @@ def evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str = REFERENCE
                 raise
             failure = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         result = _evaluate(plan, inputs, window, REFERENCE)
-    result.notes.append(f"the `{engine}` engine stopped on these tables (DuckDB: {failure}): they ran on the "
-                        f"`{REFERENCE}` engine, which gives the same results, more slowly")
+    result.notes.append(f"DuckDB 读不了这些表格，已改用参照引擎计算，结果相同 — the `{engine}` engine stopped on these "
+                        f"tables (DuckDB: {failure}): they ran on the `{REFERENCE}` engine, which gives the same "
+                        "results, more slowly")
     return result
 
 
@@ -151,7 +152,8 @@ def run_engine(plan: Plan, inputs: Inputs, window: Window, engine: str = REFEREN
         return ENGINES[engine](plan, inputs.deals, window, lookups), info
     except Unsupported as reason:  # rules the SQL cannot yet compute exactly (`sqlexpr.py`): the reference does
         outcome = ENGINES[REFERENCE](plan, inputs.deals, window, lookups)
-        outcome.notes.append(f"the `{engine}` engine cannot compute {reason} exactly in SQL: these rules ran on "
+        outcome.notes.append(f"规则中有 SQL 无法精确计算的部分，已改用参照引擎计算，结果相同 — the `{engine}` engine "
+                             f"cannot compute {reason} exactly in SQL: these rules ran on "
                              f"the `{REFERENCE}` engine, which gives the same results, more slowly")
         return outcome, info
 
