@@ -14,6 +14,7 @@ whichever engine filled it.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import tempfile
 import weakref
@@ -83,12 +84,15 @@ def load_duckdb():
 
 
 class _Run:
-    """A DuckDB database of one evaluation, in memory, spilling to a temporary folder of its own; both go
-    when the last thing that may still read it (the outcome, its lazy deals) goes."""
+    """A DuckDB database of one evaluation, in a file of a temporary folder of its own, where it spills too;
+    both go when the last thing that may still read it (the outcome, its lazy deals) goes. A database file
+    rather than memory: DuckDB compresses the tables it stores, so ten million deals take less memory and
+    spill less (at 10,000,000 deals 65 s and 1.6 GB at peak, against 90 s and 1.7 GB)."""
 
     def __init__(self, duckdb):
         self.folder = tempfile.mkdtemp(prefix="crossmarket-")
-        self.con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": self.folder})
+        self.con = duckdb.connect(os.path.join(self.folder, "evaluation.duckdb"),
+                                  config={"memory_limit": MEMORY_LIMIT, "temp_directory": self.folder})
         weakref.finalize(self, _close, self.con, self.folder)
 
     def rows(self, sql: str, *parameters) -> list[tuple]:
