@@ -210,27 +210,47 @@ def staged(source: exp.Expression, keep: list[str], text: exp.Expression,
     """A table of `source`'s rows (a query of distinct texts) with `keep` of its columns and each conversion
     `wanted` (alias → conversion and result) of `text` (an expression of `source`'s columns): a subquery a
     stage, each adding that stage's names to the columns of the one below it."""
-    conversions = list(dict.fromkeys(conversion for conversion, _ in wanted.values()))
-    table = source
-    for level in range(max(len(conversion.stages) for conversion in conversions)):
-        named = [exp.alias_(fill(template, x=text), name, copy=False) for conversion in conversions
-                 if level < len(conversion.stages) for name, template in conversion.stages[level]]
-        table = exp.select(exp.column(exp.Star(), table="s"), *named, copy=False).from_(table.subquery("s", copy=False), copy=False)
-    results = [exp.alias_(fill(dict(conversion.results)[result], x=text), alias, copy=False)
-               for alias, (conversion, result) in wanted.items()]
-    return exp.select(*(exp.column(name, table="s", quoted=True) for name in keep), *results, copy=False) \
-        .from_(table.subquery("s", copy=False), copy=False)
+    return _staged_side_by_side(source, keep, [("", text, wanted)])
 
 
 def staged_columns(source: exp.Expression, keep: list[str], columns: dict[str, list[str]]) -> exp.Select:
     """`staged` for several text columns of `source`: `keep` (the columns named in `columns` among them), then
-    each column's conversions to the kinds listed for it, named `column__kind` (an empty text is null)."""
-    table, kept = source, list(keep)
-    for name, kinds in columns.items():
-        wanted = {f"{name}__{kind}": (CONVERSIONS[kind], kind) for kind in kinds}
-        table = staged(table, kept, fill("NULLIF(x, '')", x=exp.column(name, table="s", quoted=True)), wanted)
-        kept += wanted
-    return table
+    each column's conversions to the kinds listed for it, named `column__kind` (an empty text is null). The
+    columns are converted side by side, each stage's names prefixed by the column's place (`c0_n_norm`), so
+    that the query nests as deep as one conversion has stages whatever the number of columns: Spark resolves
+    one level of nesting a round, and gives up after 100."""
+    return _staged_side_by_side(source, keep, [
+        (f"c{place}_", fill("NULLIF(x, '')", x=exp.column(name, table="s", quoted=True)),
+         {f"{name}__{kind}": (CONVERSIONS[kind], kind) for kind in kinds})
+        for place, (name, kinds) in enumerate(columns.items())])
+
+
+def _staged_side_by_side(source: exp.Expression, keep: list[str],
+                         parts: list[tuple[str, exp.Expression, dict[str, tuple[Conversion, str]]]]) -> exp.Select:
+    """`staged` of several texts at once: for each part (prefix, text, wanted), its conversions' stage names
+    prefixed (none: as written), stage by stage in the same subqueries."""
+    table, depth = source, max(len(conversion.stages) for _, _, wanted in parts for conversion, _ in wanted.values())
+    values = [_prefixed(prefix, text, wanted) for prefix, text, wanted in parts]
+    for level in range(depth):
+        named = [exp.alias_(_filled(_parsed(template), names), prefix + name, copy=False)
+                 for (prefix, _, wanted), names in zip(parts, values) for conversion in _conversions(wanted)
+                 if level < len(conversion.stages) for name, template in conversion.stages[level]]
+        table = exp.select(exp.column(exp.Star(), table="s"), *named, copy=False).from_(table.subquery("s", copy=False), copy=False)
+    results = [exp.alias_(_filled(_parsed(dict(conversion.results)[result]), names), alias, copy=False)
+               for (_, _, wanted), names in zip(parts, values) for alias, (conversion, result) in wanted.items()]
+    return exp.select(*(exp.column(name, table="s", quoted=True) for name in keep), *results, copy=False) \
+        .from_(table.subquery("s", copy=False), copy=False)
+
+
+def _conversions(wanted: dict[str, tuple[Conversion, str]]) -> list[Conversion]:
+    return list(dict.fromkeys(conversion for conversion, _ in wanted.values()))
+
+
+def _prefixed(prefix: str, text: exp.Expression, wanted: dict[str, tuple[Conversion, str]]) -> dict[str, exp.Expression]:
+    """What a template's names stand for in a part: `x` its text, each stage's name that name prefixed."""
+    names = {name: exp.column(prefix + name) for conversion in _conversions(wanted) for stage in conversion.stages
+             for name, _ in stage} if prefix else {}
+    return {**names, "x": text}
 
 
 @lru_cache(maxsize=None)
