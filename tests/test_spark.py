@@ -1,6 +1,7 @@
 """The Spark engine (`engine/spark.py`, the rows query on PySpark in local mode) against the reference row
 loop: the same JSON result, byte for byte, on the examples, on every policy test and on generated rules
-and ledgers; the engine contract on generated ledgers; and what a user sees when Spark cannot run.
+and ledgers; the engine contract on generated ledgers; what a user sees when Spark cannot run; and the script
+`compile --sql spark` prints, run as printed on Spark over the examples' tables, against `evaluate`.
 
 Spark starts once for the module (a Java process takes seconds to start) and stops at its end. Without
 Java or pyspark the module is skipped and says why; under CROSSMARKET_REQUIRE_TOOLS=1 (CI) it fails.
@@ -11,6 +12,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+
+import yaml
 
 import pytest
 from click.testing import CliRunner
@@ -29,6 +32,7 @@ from .test_columnar import EXAMPLES, POINTS, POLICY_TESTS, _json, _row, _workspa
 from .test_engines import check_contract, outcome_record
 from .test_evaluation import _as_gb18030, _as_xlsx, _write_deals, generated_workspace, row_strategy  # noqa: F401
 from .test_parquet import _copy
+from .test_sqlscript import _csv_tables, _evaluated, _needed, _worded
 
 
 def _spark_missing() -> str | None:
@@ -109,6 +113,56 @@ def test_spark_reads_every_table_type_as_the_reference_does(tmp_path, suffix):
     LEDGER_FILES[suffix](tmp_path / "deals.csv", ledger)
     assert _json(tmp_path, "spark", "--table", f"deals={ledger}") == \
         _json(tmp_path, REFERENCE, "--table", f"deals={ledger}")
+
+
+# ---- the printed script, run on Spark ------------------------------------------------------------
+
+def _printed_statements(rules, *options: str) -> list[str]:
+    """The statements of the script `compile --sql spark` prints, as a warehouse team would run them."""
+    run = CliRunner().invoke(cli, ["compile", str(rules), "--sql", "spark", *options])
+    assert run.exit_code == 0, run.output
+    body = "\n".join(line for line in run.output.splitlines() if not line.startswith("--"))
+    return [statement.strip() for statement in body.split(";\n") if statement.strip()]
+
+
+@pytest.mark.parametrize("workspace, month", [*((workspace, None) for workspace in EXAMPLES), (EXAMPLES[-1], "2026-03")],
+                         ids=lambda value: getattr(value, "name", value or "year"))
+def test_the_printed_spark_script_gives_the_examples_figures(workspace, month, tmp_path):
+    """The raw tables as a warehouse holds them (every cell text), the printed script run statement by statement
+    in a database of its own, its result tables worded as `evaluate` words them: the year of both examples, and
+    a month of one (each run takes Spark some 15–50 seconds to plan on two cores)."""
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    from crossmarket_dsl.engine.plan import build_plan
+    from crossmarket_dsl.engine.sqlscript import RESULT_ORDER
+    from crossmarket_dsl.language.pipeline import load
+
+    config, tables = _csv_tables(workspace)
+    derived = "target_list" not in tables
+    options = [*(["--month", month] if month else []), *(["--derived-targets"] if derived else [])]
+    printed = _printed_statements(workspace / config["rules"], *options)
+    plan = build_plan(load(workspace / config["rules"]).ir)
+    session = spark.session()
+    for name, columns in _needed(plan).items():
+        given, rows = tables.get(name, (columns, []))
+        missing = list(dict.fromkeys(column for column in columns if column not in given))
+        schema = StructType([StructField(column, StringType()) for column in [*given, *missing]])
+        session.createDataFrame([[*row, *[None] * len(missing)] for row in rows], schema).createOrReplaceTempView(name)
+    made, selects = printed[:-len(RESULT_ORDER)], printed[-len(RESULT_ORDER):]
+    assert {statement.split(" ", 1)[0] for statement in made} == {"SET", "DROP", "CREATE"}
+    session.sql(f"CREATE DATABASE xm_script LOCATION '{tmp_path / 'xm_script'}'")
+    try:
+        session.sql("USE xm_script")
+        for statement in made:
+            session.sql(statement).collect()
+        results = {name: [tuple(row) for row in session.sql(statement).collect()]
+                   for name, statement in zip(RESULT_ORDER, selects)}
+    finally:
+        session.sql("USE default")
+        session.sql("DROP DATABASE xm_script CASCADE")
+    ran = _worded(plan, results)
+    assert ran == _evaluated(yaml.safe_load(_json(workspace, REFERENCE, *(["--month", month] if month else []))))
+    assert ran["gates"], "the examples have failing gates"
 
 
 # ---- when Spark cannot run -----------------------------------------------------------------------

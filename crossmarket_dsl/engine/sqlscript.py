@@ -3,7 +3,8 @@ department points, product totals and completion, for a bank's warehouse team to
 
 The script reads the tables as a warehouse keeps them, every column text as in the CSV files (`ledger` with
 the spreadsheet's `row_number`, `clients`, `projects`, `target_list`, `audit`, `indicators`), and makes one
-temporary view a stage, each named `xm_…` so that none shadows a table of the warehouse's own:
+table a stage (temporary; on Spark, which has none, a Parquet table of the current database), each named `xm_…`
+so that none shadows a table of the warehouse's own:
 
 1. the tables read as `inputs.py` reads them: keys stripped, the cells the rules read converted as the row
    loop converts them (`sqlexpr.py`), a project's art. 20 columns made exact, the target list (given, its
@@ -427,19 +428,20 @@ def _renamed(query: exp.Expression) -> exp.Expression:
 
 def statements(plan: Plan, window: Window, dialect: str, derive_targets: bool) -> list[tuple[list[str], str]]:
     """Each statement of the script in `dialect`, after the comment lines naming its stage: the stages' tables,
-    then a SELECT of each result. A stage is a table made once (DuckDB, PostgreSQL) or a view Spark caches: a
-    view read by the next stages would be computed again by each."""
+    then a SELECT of each result. A stage is a table made once, temporary (DuckDB, PostgreSQL) or a Parquet
+    table of the current database (Spark): Spark has no temporary table, and a view, even cached, brings the
+    whole plan of every stage it reads into the next one's, each stage of the gates and the totals reading
+    the rows several times, until planning takes minutes and exhausts the driver's memory."""
     out = []
+    kind = exp.FileFormatProperty(this=exp.Var(this="PARQUET")) if dialect == "spark" else exp.TemporaryProperty()
     for number, stage in enumerate(stages(plan, window, derive_targets), 1):
         article = f"（{stage.article}）" if stage.article else ""
         comment = [f"第 {number} 步 {stage.name}: {stage.zh}{article}", f"step {number}: {stage.en}"]
         create = exp.Create(this=exp.to_table(stage.name), kind="TABLE", expression=stage.query,
-                            replace=dialect != "postgres", properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+                            replace=dialect == "duckdb", properties=exp.Properties(expressions=[kind]))
         made = [render(spelled_out(create), dialect, pretty=True)]
-        if dialect == "postgres":
-            made.insert(0, f"DROP TABLE IF EXISTS {stage.name}")  # PostgreSQL has no CREATE OR REPLACE TABLE
-        if dialect == "spark":
-            made.append(render(exp.Cache(this=exp.to_table(stage.name)), dialect))
+        if dialect != "duckdb":  # neither has CREATE OR REPLACE TABLE … AS (Spark's is for its v2 tables only)
+            made.insert(0, f"DROP TABLE IF EXISTS {stage.name}")
         out += [(comment, made[0]), *(([], statement) for statement in made[1:])]
     for name, order in RESULT_ORDER.items():
         query = exp.select("*").from_(name).order_by(*order)
@@ -449,6 +451,12 @@ def statements(plan: Plan, window: Window, dialect: str, derive_targets: bool) -
 
 RESULT_ORDER = {"xm_departments": ["position"], "xm_products": ["position"], "xm_gates": ["gate_index", "first", "key"]}
 
+_MADE = {
+    "duckdb": ["生成的结果表 — the result tables it makes (临时表 temporary, 名称以 xm_ 开头 named xm_…):"],
+    "spark": ["生成的结果表 — the result tables it makes (名称以 xm_ 开头 named xm_…)：当前数据库中的 Parquet 表，同名的表",
+              "先删除，请在专用的数据库中运行 (USE …) — Parquet tables of the current database, any of the same name dropped",
+              "first: run it in a database of its own (USE …):"],
+}
 _NAMES = {"duckdb": "DuckDB", "spark": "Spark SQL", "postgres": "PostgreSQL"}
 _NEEDS = {
     "spark": "Spark 3.4 或更高版本 (Spark 3.4 or later); 会话须先如下设置 (the session set as below first)",
@@ -495,7 +503,7 @@ def script(plan: Plan, window: Window, dialect: str, source: str, derive_targets
         f"  产品 products (名称 name, 代码 code, 单位 unit): {products}",
         *_wrapped("  参数 parameters: ", [f"{name} = {_value(value)}" for name, value in plan.constants.items()]),
         "",
-        "生成的结果表 — the result tables it makes (临时表 temporary, 名称以 xm_ 开头 named xm_…):",
+        *_MADE.get(dialect, _MADE["duckdb"]),
         "  xm_rows         每行的拒绝原因 code（空为受理，R001–R013）和积分 points — each row's code (null: accepted) and points",
         "  xm_gates        每个门槛每一组：passed 是否通过，factor 系数 — each gate's groups, passed or not, their factor",
         "  xm_departments  部门积分 points，已按参与部门分配、已计门槛 — department points, split and gated",
