@@ -150,6 +150,11 @@ def _start_local():
     atexit.register(_remove_log)
     conf = SparkConf().setMaster(os.environ.get("CROSSMARKET_SPARK_MASTER", "local[*]")).setAppName("crossmarket")
     conf.setAll(LOCAL_CONF.items())
+    # a table made on this machine (a database, `compile --sql spark`'s tables) lands in a temporary folder, never
+    # in a `spark-warehouse` folder Spark would make in the user's working directory
+    warehouse = tempfile.mkdtemp(prefix="crossmarket-spark-warehouse-")
+    atexit.register(shutil.rmtree, warehouse, ignore_errors=True)
+    conf.set("spark.sql.warehouse.dir", warehouse)
     try:
         gateway = launch_gateway(conf, popen_kwargs={"stdout": handle, "stderr": handle})
         context = SparkContext(conf=conf, gateway=gateway)
