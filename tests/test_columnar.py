@@ -258,3 +258,22 @@ def test_tables_put_into_duckdb_keep_every_cell_as_it_was(tmp_path_factory, tabl
     con = duckdb.connect()
     Tables(con, str(tmp_path_factory.mktemp("put"))).put("t", [f"k{index}" for index in range(width)], rows)
     assert con.execute("SELECT * FROM t").fetchall() == [(*row, *[""] * (width - len(row))) for row in rows]
+
+
+def test_a_ledger_too_large_for_duckdb_s_memory_is_put_in_a_database_file_with_the_same_result(monkeypatch):
+    from crossmarket_dsl.engine import columnar
+
+    workspace = EXAMPLES[0]
+    in_memory = _json(workspace, "duckdb")
+    monkeypatch.setattr(columnar, "ON_DISK_BYTES", 0)
+    connected = []
+    monkeypatch.setattr(columnar._Run, "__init__", _recording(columnar._Run.__init__, connected))
+    assert _json(workspace, "duckdb") == in_memory
+    assert connected == [True]
+
+
+def _recording(init, calls: list):
+    def recorded(self, duckdb, on_disk=False):
+        calls.append(on_disk)
+        init(self, duckdb, on_disk)
+    return recorded

@@ -41,6 +41,7 @@ from .sqlplan import CONVERTED_TYPES, RESULT_COLUMNS, lookup_tables, rows_query
 FIXED = len(RESULT_COLUMNS)  # columns of the rows query before the cells
 STAFF = RESULT_COLUMNS.index("staff")
 MEMORY_LIMIT = "512MB"  # DuckDB's own; past it, it spills to its temporary folder
+ON_DISK_BYTES = 256 << 20  # a ledger file past this size is loaded into a database file (`_Run`)
 FETCH_ROWS = 10_000  # rows fetched at a time when deals are made
 
 
@@ -67,11 +68,17 @@ class Prepared:
 
 def prepare(plan: Plan, ledger: Table, lookups: Lookups) -> Prepared:
     """The ledger and the lookups put into a DuckDB database of the evaluation's own, and the splits."""
-    run = _Run(load_duckdb())
+    run = _Run(load_duckdb(), on_disk=_ledger_bytes(ledger) > ON_DISK_BYTES)
     tables = Tables(run.con, run.folder)
     read = tables.put_ledger(ledger)
     _put_lookups(tables, plan, lookups)
     return Prepared(run, read, _put_splits(tables, plan))
+
+
+def _ledger_bytes(ledger: Table) -> int:
+    """The size of the ledger's file, when DuckDB reads one (CSV, Parquet); 0 for records put in."""
+    file = getattr(ledger.source, "file", None)
+    return os.path.getsize(file) if file else 0
 
 
 def load_duckdb():
@@ -84,15 +91,16 @@ def load_duckdb():
 
 
 class _Run:
-    """A DuckDB database of one evaluation, in a file of a temporary folder of its own, where it spills too;
-    both go when the last thing that may still read it (the outcome, its lazy deals) goes. A database file
-    rather than memory: DuckDB compresses the tables it stores, so ten million deals take less memory and
-    spill less (at 10,000,000 deals 65 s and 1.6 GB at peak, against 90 s and 1.7 GB)."""
+    """A DuckDB database of one evaluation, with a temporary folder of its own where it spills; both go when
+    the last thing that may still read it (the outcome, its lazy deals) goes. It is in memory, unless the
+    ledger is too large to fit DuckDB's (`ON_DISK_BYTES`): then in a file of the folder, since DuckDB
+    compresses the tables it stores and spills less (ten million deals: 65 s and 1.6 GB at peak, against
+    90 s and 1.7 GB in memory; a million: 0.7 s slower on disk, so in memory)."""
 
-    def __init__(self, duckdb):
+    def __init__(self, duckdb, on_disk: bool = False):
         self.folder = tempfile.mkdtemp(prefix="crossmarket-")
-        self.con = duckdb.connect(os.path.join(self.folder, "evaluation.duckdb"),
-                                  config={"memory_limit": MEMORY_LIMIT, "temp_directory": self.folder})
+        database = os.path.join(self.folder, "evaluation.duckdb") if on_disk else ":memory:"
+        self.con = duckdb.connect(database, config={"memory_limit": MEMORY_LIMIT, "temp_directory": self.folder})
         weakref.finalize(self, _close, self.con, self.folder)
 
     def rows(self, sql: str, *parameters) -> list[tuple]:
