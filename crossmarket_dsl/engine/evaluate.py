@@ -118,14 +118,12 @@ def evaluate(plan: Plan, inputs: Inputs, window: Window, engine: str = REFERENCE
     """The rules run on the tables over `window` (`Session.window` makes it, checking the month)."""
     # A million Deal objects would be rescanned by the cyclic GC over and over; none of them form cycles.
     with collection_paused():
-        if engine == REFERENCE:
-            return _evaluate(plan, inputs, window, engine)
         try:
             return _evaluate(plan, inputs, window, engine)
         except Exception as error:  # noqa: BLE001 — only DuckDB's own errors are caught, below
-            if not _duckdb_error(error):
+            if engine == REFERENCE or not _duckdb_error(error):
                 raise
-            failure = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            failure = (str(error).strip().splitlines() or [type(error).__name__])[0]
         result = _evaluate(plan, inputs, window, REFERENCE)
     result.notes.append(f"DuckDB 读不了这些表格，已改用参照引擎计算，结果相同 — the `{engine}` engine stopped on these "
                         f"tables (DuckDB: {failure}): they ran on the `{REFERENCE}` engine, which gives the same "
