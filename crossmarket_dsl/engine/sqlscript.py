@@ -34,7 +34,7 @@ from . import sqlsplit
 from .contract import Window
 from .inputs import DEV_LOAN, VERDICTS
 from .plan import GatePlan, Plan
-from .sqlexpr import DECIMAL, Typed, as_bool, as_number, compile_sql, constant, fill, staged_columns, to_date, to_number
+from .sqlexpr import DECIMAL, Typed, as_bool, as_number, compile_sql, constant, fill, staged_columns
 from .sqlgates import KEYS, gate_query
 from .sqlplan import KEY_COLUMNS, lookup_field, rows_query
 from .sqlsplit import text
