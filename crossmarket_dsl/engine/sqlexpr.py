@@ -189,7 +189,7 @@ def fill(template: str, **values: exp.Expression) -> exp.Expression:
     return _filled(_parsed(template), values)
 
 
-OPERATORS = (exp.Binary, exp.Unary, exp.Between, exp.In)
+OPERATORS = (exp.Binary, exp.Unary, exp.Predicate)
 
 
 def _filled(tree: exp.Expression, values: dict[str, exp.Expression]) -> exp.Expression:
@@ -259,8 +259,7 @@ def _inlined(conversion: Conversion, result: str) -> exp.Expression:
     names: dict[str, exp.Expression] = {}
     for stage in conversion.stages:
         for name, template in stage:
-            value = _filled(_parsed(template), names)
-            names[name] = exp.paren(value) if isinstance(value, (exp.Binary, exp.Unary, exp.Predicate)) else value
+            names[name] = _filled(_parsed(template), names)  # an operation put in for an operand gets its parentheses
     return _filled(_parsed(dict(conversion.results)[result]), names)
 
 
