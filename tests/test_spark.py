@@ -13,9 +13,8 @@ import importlib.util
 import os
 import sys
 
-import yaml
-
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +26,6 @@ from crossmarket_dsl.engine.session import open_session
 from crossmarket_dsl.io.jsonout import dumps
 from crossmarket_dsl.office.policytest import run_file
 
-from .conftest import ROOT
 from .test_columnar import EXAMPLES, POINTS, POLICY_TESTS, _json, _row, _workspace, ledgers
 from .test_engines import check_contract, outcome_record
 from .test_evaluation import _as_gb18030, _as_xlsx, _write_deals, generated_workspace, row_strategy  # noqa: F401
